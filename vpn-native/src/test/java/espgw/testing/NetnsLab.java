@@ -1,0 +1,138 @@
+package espgw.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Test hosts in network namespaces this test creates, joined by veth pairs made directly inside
+ * them (nothing is ever added to the host's own namespace). Names are unique per JVM and test, every
+ * command has a time limit, and {@link #close()} ends the processes it started (by PID) and deletes
+ * its namespaces, also after a failure.
+ */
+public final class NetnsLab implements AutoCloseable {
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final long DEFAULT_TIMEOUT_SECONDS = 60;
+
+    private final String prefix;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+
+    public NetnsLab() {
+        Privileges.requireNetnsLab();
+        this.prefix = "eg" + ProcessHandle.current().pid() % 100000 + "x" + SEQUENCE.incrementAndGet();
+    }
+
+    /** Creates namespace {@code <prefix>-<suffix>} with loopback up, and returns its full name. */
+    public String namespace(String suffix) {
+        String name = prefix + "-" + suffix;
+        run("ip", "netns", "add", name);
+        namespaces.add(name);
+        exec(name, "ip", "link", "set", "lo", "up");
+        return name;
+    }
+
+    /** A veth pair between two namespaces, each end addressed (CIDR) and up. */
+    public void veth(String nsA, String ifA, String cidrA, String nsB, String ifB, String cidrB) {
+        run("ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
+        if (cidrA != null) {
+            exec(nsA, "ip", "addr", "add", cidrA, "dev", ifA);
+        }
+        if (cidrB != null) {
+            exec(nsB, "ip", "addr", "add", cidrB, "dev", ifB);
+        }
+        exec(nsA, "ip", "link", "set", ifA, "up");
+        exec(nsB, "ip", "link", "set", ifB, "up");
+    }
+
+    /** Runs a command inside {@code ns}; fails the test on a non-zero exit. Returns stdout. */
+    public String exec(String ns, String... command) {
+        return run(inNamespace(ns, command));
+    }
+
+    /** Like {@link #exec} but returns the result whatever the exit code. */
+    public Result tryExec(String ns, long timeoutSeconds, String... command) {
+        return execute(timeoutSeconds, inNamespace(ns, command));
+    }
+
+    /** Starts a long-running command inside {@code ns}; it is ended by {@link #close()}. */
+    public Process spawn(String ns, String... command) {
+        try {
+            Process p = new ProcessBuilder(inNamespace(ns, command)).redirectErrorStream(true).start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String run(String... command) {
+        Result r = execute(DEFAULT_TIMEOUT_SECONDS, command);
+        if (r.exitCode != 0) {
+            throw new AssertionError("command failed (exit " + r.exitCode + "): " + String.join(" ", command)
+                    + "\n" + r.output);
+        }
+        return r.output;
+    }
+
+    public static Result execute(long timeoutSeconds, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                return new Result(-1, "timed out after " + timeoutSeconds + " s: " + out.getNow(""));
+            }
+            return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("running " + Arrays.toString(command), e);
+        }
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String[] inNamespace(String ns, String... command) {
+        String[] full = new String[command.length + 4];
+        full[0] = "ip";
+        full[1] = "netns";
+        full[2] = "exec";
+        full[3] = ns;
+        System.arraycopy(command, 0, full, 4, command.length);
+        return full;
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String ns : namespaces) {
+            execute(DEFAULT_TIMEOUT_SECONDS, "ip", "netns", "del", ns);
+        }
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+}
