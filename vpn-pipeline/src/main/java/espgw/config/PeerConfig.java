@@ -1,0 +1,45 @@
+package espgw.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A peer gateway: its outer address, the inner networks reached through it, and the manual SAs in
+ * both directions.
+ *
+ * @param sameSubnet the peer is on this host's LAN subnet, so it is reached through its offset
+ *                   address (seed scenario 2) rather than through routes (scenario 1)
+ * @param networks   inner networks behind the peer, routed into the tunnel; the peer's own
+ *                   address is always protected and need not be listed
+ */
+public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4Cidr> networks,
+                         SaConfig outbound, SaConfig inbound) {
+
+    static PeerConfig from(ConfigNode node, Ipv4Cidr local) throws ConfigException {
+        String name = node.string("name");
+        int address;
+        try {
+            address = Ipv4Cidr.parseAddress(node.string("address"));
+        } catch (IllegalArgumentException e) {
+            throw node.error("address", e.getMessage());
+        }
+        if (address == local.address()) {
+            throw node.error("address", Ipv4Cidr.format(address) + " is this host's own address (local)");
+        }
+        List<Ipv4Cidr> networks = new ArrayList<>();
+        List<String> texts = node.strings("networks");
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                networks.add(Ipv4Cidr.parse(texts.get(i)).network());
+            } catch (IllegalArgumentException e) {
+                throw node.error("networks[" + i + "]", e.getMessage());
+            }
+        }
+        ConfigNode sa = node.child("sa");
+        SaConfig outbound = SaConfig.from(sa.child("outbound"));
+        SaConfig inbound = SaConfig.from(sa.child("inbound"));
+        sa.rejectUnknownFields();
+        node.rejectUnknownFields();
+        return new PeerConfig(name, address, local.contains(address), List.copyOf(networks), outbound, inbound);
+    }
+}

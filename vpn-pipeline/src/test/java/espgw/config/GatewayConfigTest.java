@@ -1,0 +1,122 @@
+package espgw.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GatewayConfigTest {
+    private static final String SA = """
+                sa:
+                  outbound: {spi: 0x1001, algorithm: aes-gcm-128, key: 0x0123456789abcdef0123456789abcdef01234567}
+                  inbound:  {spi: 0x2001, algorithm: aes-gcm-128, key: 0x89abcdef0123456789abcdef0123456789abcdef}
+            """;
+    private static final String MINIMAL = """
+            local: 10.0.0.161/24
+            peers:
+              - name: server
+                address: 10.0.0.160
+            """ + SA;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void minimalConfigGetsDefaultsDerivedFromTheSubnet() throws Exception {
+        GatewayConfig config = load(MINIMAL);
+        assertEquals("espgw", config.instance());
+        assertEquals(GatewayConfig.Role.CLIENT, config.role());
+        assertEquals("10.0.1.0/24", config.offsetNetwork().toString());
+        assertEquals("100.64.0.0/16", config.clientPool().toString());
+        assertEquals("espgw", config.tunnel().device());
+        PeerConfig peer = config.peers().get(0);
+        assertTrue(peer.sameSubnet());
+        assertEquals(0x1001, peer.outbound().spi());
+        assertTrue(peer.outbound().esn());
+        assertEquals(4096, peer.inbound().replayWindow());
+    }
+
+    @Test
+    void exampleFilesLoad() throws Exception {
+        Path examples = Path.of(System.getProperty("user.dir")).resolve("../deploy/examples");
+        try (Stream<Path> files = Files.list(examples)) {
+            long loaded = files.filter(f -> f.toString().endsWith(".yaml")).peek(f -> {
+                try {
+                    GatewayConfig.load(f);
+                } catch (ConfigException e) {
+                    throw new AssertionError(e.getMessage(), e);
+                }
+            }).count();
+            assertTrue(loaded >= 3, "expected the scenario examples in " + examples);
+        }
+    }
+
+    @Test
+    void offSubnetPeerIsRoutedNotOffset() throws Exception {
+        GatewayConfig config = load(MINIMAL.replace("10.0.0.160", "10.1.2.5"));
+        assertFalse(config.peers().get(0).sameSubnet());
+    }
+
+    @Test
+    void saToStringNeverShowsTheKey() throws Exception {
+        GatewayConfig config = load(MINIMAL);
+        assertFalse(config.toString().contains("0123456789abcdef"), config.toString());
+    }
+
+    static Stream<Arguments> badConfigs() {
+        return Stream.of(
+                Arguments.of(MINIMAL.replace("local: 10.0.0.161/24", "local: 10.0.0.300/24"),
+                        "local: '10.0.0.300' is not an IPv4 address"),
+                Arguments.of(MINIMAL.replace("local: 10.0.0.161/24", "local: 10.0.0.161"),
+                        "local: give the LAN prefix too"),
+                Arguments.of(MINIMAL.replace("address: 10.0.0.160", "adress: 10.0.0.160"),
+                        "peers[0].address: is required"),
+                Arguments.of(MINIMAL + "offset_network: 10.0.0.0/24\n",
+                        "offset_network: 10.0.0.0/24 overlaps the local subnet"),
+                Arguments.of(MINIMAL + "offset_network: 10.0.0.0/16\n",
+                        "offset_network: 10.0.0.0/16 must have the same prefix length"),
+                Arguments.of(MINIMAL + "role: router\n", "role: 'router' must be client or server"),
+                Arguments.of(MINIMAL + "colour: blue\n", "colour: unknown field"),
+                Arguments.of(MINIMAL.replace("spi: 0x1001", "spi: 12"), "peers[0].sa.outbound.spi: 12 is out of range"),
+                Arguments.of("peers: [\n", "not valid YAML at line"),
+                Arguments.of("", "is empty"),
+                Arguments.of("local: 10.0.0.161/24\n", "peers: at least one peer is required"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badConfigs")
+    void badConfigIsOneLineNamingFileAndField(String yaml, String expected) throws IOException {
+        Path file = write(yaml);
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path file = dir.resolve("nope.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
+        assertEquals(file + ": no such file", e.getMessage());
+    }
+
+    private GatewayConfig load(String yaml) throws Exception {
+        return GatewayConfig.load(write(yaml));
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("gw.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
