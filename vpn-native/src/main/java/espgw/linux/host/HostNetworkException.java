@@ -1,0 +1,15 @@
+package espgw.linux.host;
+
+import java.io.IOException;
+
+/** A host change or its reversal failed; the message names the command and quotes its stderr. */
+public final class HostNetworkException extends IOException {
+    public HostNetworkException(String message) {
+        super(message);
+    }
+
+    static HostNetworkException commandFailed(String what, Command command, CommandRunner.Result result) {
+        return new HostNetworkException(what + ": '" + command + "' failed (exit " + result.exitCode() + "): "
+                + result.stderr().strip());
+    }
+}
