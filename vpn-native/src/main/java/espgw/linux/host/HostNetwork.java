@@ -14,10 +14,13 @@ import org.slf4j.LoggerFactory;
  * package documentation). {@link #open} locks the instance and first undoes a journal left by a
  * dead predecessor; {@link #close} undoes everything this instance added and unlocks it;
  * {@link #down} does the same for an instance whose process is gone. Not thread-safe: one control
- * thread makes the changes.
+ * thread makes the changes. Keep the object reachable until {@link #close}: the JVM closes the
+ * files of a collected object, and that would release the instance lock.
  */
 public final class HostNetwork implements AutoCloseable {
-    public static final Path DEFAULT_STATE_DIR = Path.of("/run/espgw");
+    public static final String DEFAULT_STATE_DIR = "/run/espgw";
+    /** The instance {@code espgw up} and {@code espgw down} use unless told otherwise. */
+    public static final String DEFAULT_INSTANCE = "espgw0";
     /** The one nftables table espgw owns, in family {@code ip}. */
     public static final String NFT_TABLE = "espgw";
 

@@ -4,24 +4,29 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * {@code <stateDir>/<instance>.lock}, locked (POSIX record lock) by the one process that runs the
  * instance. The kernel drops the lock when that process dies, also by SIGKILL, so a stale file
- * never blocks; the file holds the holder's pid for the refusal message.
+ * never blocks; while locked, the file holds the holder's pid for the refusal message.
  *
- * <p>The holder deletes the file on release. A process that opened the file just before that
- * deletion would then lock an unlinked file, so after locking each process writes a unique token
- * and checks that the path still shows it, retrying otherwise.
+ * <p>POSIX locks belong to the process and vanish when it closes <em>any</em> descriptor of the
+ * file. Hence the holder never opens the file a second time, this JVM refuses its own second
+ * attempt from a registry before touching the file, and the file is emptied but not deleted on
+ * release (deleting it would let a waiting process lock an unlinked file).
  */
 final class InstanceLock implements AutoCloseable {
+    private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<Path> HELD_BY_THIS_JVM = ConcurrentHashMap.newKeySet();
+
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
@@ -34,53 +39,55 @@ final class InstanceLock implements AutoCloseable {
 
     /** Locks the instance or fails with "instance X is already running (pid N)". */
     static InstanceLock acquire(Path stateDir, String instance) throws IOException {
+        // The name becomes part of file names in stateDir: no path separators, no hidden files.
+        if (!VALID_NAME.matcher(instance).matches()) {
+            throw new HostNetworkException("invalid instance name '" + instance
+                    + "': use letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
         Files.createDirectories(stateDir);
-        Path file = stateDir.resolve(instance + ".lock");
-        while (true) {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException heldInThisJvm) {
-                lock = null;
-            }
+        Path file = stateDir.resolve(instance + ".lock").toAbsolutePath().normalize();
+        if (!HELD_BY_THIS_JVM.add(file)) {
+            throw alreadyRunning(instance, String.valueOf(ProcessHandle.current().pid()));
+        }
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw alreadyRunning(instance, readOrNull(file));
+                throw alreadyRunning(instance, readPid(file));
             }
-            String content = ProcessHandle.current().pid() + " " + UUID.randomUUID() + "\n";
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)), 0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            if (content.equals(readOrNull(file))) {
-                return new InstanceLock(file, channel, lock);
-            }
-            channel.close(); // locked a file its holder deleted meanwhile; the path has a new one
+            return new InstanceLock(file, channel, lock);
+        } catch (IOException | RuntimeException e) {
+            HELD_BY_THIS_JVM.remove(file);
+            throw e;
         }
     }
 
-    private static HostNetworkException alreadyRunning(String instance, String lockContent) {
-        // The holder may not have written its pid yet, or may just have removed the file.
-        String pid = lockContent == null || lockContent.isBlank() ? "unknown" : lockContent.strip().split(" ")[0];
+    private static HostNetworkException alreadyRunning(String instance, String pid) {
         return new HostNetworkException("instance " + instance + " is already running (pid " + pid + ")");
     }
 
-    private static String readOrNull(Path file) throws IOException {
+    /** Opening the file is harmless here: this process holds no lock on it. */
+    private static String readPid(Path file) throws IOException {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            String pid = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return pid.isEmpty() ? "unknown, it is just starting" : pid;
         } catch (NoSuchFileException e) {
-            return null;
+            return "unknown";
         }
     }
 
     @Override
     public void close() throws IOException {
         try {
-            Files.deleteIfExists(file);
+            channel.truncate(0); // the pid of a stopped instance would mislead
             lock.release();
-        } finally {
             channel.close();
+        } finally {
+            HELD_BY_THIS_JVM.remove(file);
         }
     }
 }

@@ -23,7 +23,7 @@ class HostNetworkTest {
     private final FakeHost host = new FakeHost();
 
     @Test
-    void closeUndoesEveryChangeNewestFirstAndRemovesJournalAndLock() throws IOException {
+    void closeUndoesEveryChangeNewestFirstAndRemovesTheJournal() throws IOException {
         try (HostNetwork network = HostNetwork.open(INSTANCE, stateDir, host)) {
             applySampleChanges(network);
             assertEquals(7, host.objects.size());
@@ -41,9 +41,8 @@ class HostNetworkTest {
                 "ip link del eg0"), host.commandLines());
         assertEquals(List.of(), List.copyOf(host.objects));
         assertEquals("0", host.sysctls.get("net.ipv4.ip_forward"));
-        try (var files = Files.list(stateDir)) {
-            assertEquals(List.of(), files.toList(), "journal and lock file removed");
-        }
+        assertFalse(Files.exists(HostNetwork.journalFile(stateDir, INSTANCE)));
+        assertEquals(0, Files.size(stateDir.resolve(INSTANCE + ".lock")), "no pid of a stopped instance");
     }
 
     @Test
@@ -174,6 +173,13 @@ class HostNetworkTest {
                 other.addLink("eg1", "dummy");
             }
         }
+    }
+
+    @Test
+    void instanceNameCannotEscapeTheStateDirectory() {
+        HostNetworkException e = assertThrows(HostNetworkException.class,
+                () -> HostNetwork.down("../etc/x", stateDir, host));
+        assertTrue(e.getMessage().startsWith("invalid instance name '../etc/x'"), e.getMessage());
     }
 
     private void writeJournalOfDeadProcess(List<JournalEntry> entries) throws IOException {
