@@ -242,6 +242,9 @@ public final class HostNetwork implements AutoCloseable {
     }
 
     private static boolean isAlreadyGone(CommandRunner.Result result) {
+        if (result.exitCode() == ProcessCommandRunner.EXIT_NOT_STARTED) {
+            return false; // "No such file or directory" here means a missing tool, not a missing object
+        }
         String stderr = result.stderr().toLowerCase(Locale.ROOT);
         return ALREADY_GONE.stream().anyMatch(stderr::contains);
     }

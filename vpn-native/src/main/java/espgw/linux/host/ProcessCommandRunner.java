@@ -14,7 +14,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs commands as child processes of this JVM, in this process's network namespace. Both
  * outputs are drained on their own threads so a chatty command cannot block on a full pipe; a
- * command that outlives the timeout is killed (SIGKILL) and reported.
+ * command that outlives the timeout is killed (SIGKILL) and reported as an exception, since
+ * whether it made its change is unknown. A command that cannot be started (not installed) is a
+ * result with exit code {@value #EXIT_NOT_STARTED}: it certainly changed nothing.
  */
 public final class ProcessCommandRunner implements CommandRunner {
     /** iproute2 and nft answer in milliseconds; seconds mean a wedged kernel or a lock wait. */
@@ -30,9 +32,17 @@ public final class ProcessCommandRunner implements CommandRunner {
         this.timeout = timeout;
     }
 
+    /** Like a shell's "command not found": the command could not be started, so it changed nothing. */
+    public static final int EXIT_NOT_STARTED = 127;
+
     @Override
     public Result run(Command command) throws IOException {
-        Process process = new ProcessBuilder(command.argv()).start();
+        Process process;
+        try {
+            process = new ProcessBuilder(command.argv()).start();
+        } catch (IOException e) {
+            return new Result(EXIT_NOT_STARTED, "", e.getMessage());
+        }
         CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         try (OutputStream in = process.getOutputStream()) {

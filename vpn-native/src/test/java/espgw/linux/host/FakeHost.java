@@ -23,12 +23,13 @@ final class FakeHost implements CommandRunner {
     /** Commands whose text contains this fail with {@link #failureMessage}, as EPERM would. */
     String failCommandsContaining;
     String failureMessage = "RTNETLINK answers: Operation not permitted";
+    int failureExitCode = 2;
 
     @Override
     public Result run(Command command) {
         commands.add(command);
         if (failCommandsContaining != null && command.toString().contains(failCommandsContaining)) {
-            return new Result(2, "", failureMessage + "\n");
+            return new Result(failureExitCode, "", failureMessage + "\n");
         }
         List<String> argv = command.argv();
         switch (argv.get(0)) {

@@ -162,6 +162,22 @@ class HostNetworkTest {
     }
 
     @Test
+    void missingToolIsAFailureNotAnAlreadyGoneObject() throws IOException {
+        writeJournalOfDeadProcess(List.of(
+                new JournalEntry("nftables table ip espgw", List.of("nft", "delete", "table", "ip", "espgw"))));
+        host.objects.add(FakeHost.NFT_TABLE);
+        host.failCommandsContaining = "nft";
+        host.failureExitCode = ProcessCommandRunner.EXIT_NOT_STARTED;
+        host.failureMessage = "Cannot run program \"nft\": error=2, No such file or directory";
+
+        HostNetworkException e = assertThrows(HostNetworkException.class, () -> HostNetwork.down(INSTANCE, stateDir, host));
+
+        assertTrue(e.getMessage().contains("'nft delete table ip espgw' failed (exit 127): Cannot run program"),
+                e.getMessage());
+        assertEquals(1, Journal.read(HostNetwork.journalFile(stateDir, INSTANCE)).size());
+    }
+
+    @Test
     void secondProcessOfARunningInstanceIsRefusedWithThePid() throws IOException {
         try (HostNetwork running = HostNetwork.open(INSTANCE, stateDir, host)) {
             String expected = "instance test0 is already running (pid " + ProcessHandle.current().pid() + ")";
