@@ -69,7 +69,11 @@ public final class HostNetwork implements AutoCloseable {
             stale.forEach(change -> LOG.info("instance {}: left by a previous run, {}", instance, change));
             return new HostNetwork(instance, lock, Journal.create(journalFile), runner, stale);
         } catch (IOException | RuntimeException e) {
-            lock.close();
+            try {
+                lock.close();
+            } catch (IOException closeFailed) {
+                e.addSuppressed(closeFailed);
+            }
             throw e;
         }
     }

@@ -9,7 +9,8 @@ public final class HostNetworkException extends IOException {
     }
 
     static HostNetworkException commandFailed(String what, Command command, CommandRunner.Result result) {
+        String stderr = result.stderr().strip();
         return new HostNetworkException(what + ": '" + command + "' failed (exit " + result.exitCode() + "): "
-                + result.stderr().strip());
+                + (stderr.isEmpty() ? "no message on stderr" : stderr));
     }
 }
