@@ -1,5 +1,6 @@
 package espgw.config;
 
+import espgw.linux.host.HostNetwork;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,7 +35,7 @@ public record GatewayConfig(
     public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable) {
     }
 
-    public static final String DEFAULT_INSTANCE = "espgw";
+    public static final String DEFAULT_INSTANCE = HostNetwork.DEFAULT_INSTANCE;
     public static final String DEFAULT_CLIENT_POOL = "100.64.0.0/16";
     public static final int DEFAULT_OUTER_MTU = 1500;
     public static final int DEFAULT_METRICS_PORT = 9587;
@@ -69,7 +70,7 @@ public record GatewayConfig(
             throw root.error("client_pool", pool + " overlaps the local subnet or the offset network");
         }
         TunnelConfig tunnel = tunnel(root.optionalChild("tunnel"), instance);
-        Path stateDir = Path.of(root.string("state_dir", "/run/espgw"));
+        Path stateDir = Path.of(root.string("state_dir", HostNetwork.DEFAULT_STATE_DIR));
         int metricsPort = (int) root.integer("metrics_port", DEFAULT_METRICS_PORT, 0, 65535);
         List<PeerConfig> peers = new ArrayList<>();
         for (ConfigNode peer : root.children("peers")) {

@@ -38,7 +38,7 @@ class DownCommandTest {
     @Test
     void nothingToUndoIsSuccess() {
         assertEquals(0, execute("--state-dir", stateDir.toString()));
-        assertEquals("espgw down: nothing to undo for instance espgw0 in " + stateDir + "\n", out.toString());
+        assertEquals("espgw down: nothing to undo for instance espgw in " + stateDir + "\n", out.toString());
     }
 
     @Test

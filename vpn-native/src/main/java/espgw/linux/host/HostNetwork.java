@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class HostNetwork implements AutoCloseable {
     public static final String DEFAULT_STATE_DIR = "/run/espgw";
     /** The instance {@code espgw up} and {@code espgw down} use unless told otherwise. */
-    public static final String DEFAULT_INSTANCE = "espgw0";
+    public static final String DEFAULT_INSTANCE = "espgw";
     /** The one nftables table espgw owns, in family {@code ip}. */
     public static final String NFT_TABLE = "espgw";
 
