@@ -1,0 +1,128 @@
+package espgw.daemon;
+
+import espgw.config.GatewayConfig;
+import espgw.config.Ipv4Cidr;
+import espgw.config.PeerConfig;
+import espgw.linux.host.HostNetwork;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * What a gateway changes on its host, derived from the config alone (so it is testable without
+ * privileges), and applied through the journaled {@link HostNetwork}.
+ *
+ * <p>Routing: the tunnel routes live in espgw's own table, consulted by every packet that does
+ * <em>not</em> carry espgw's firewall mark. espgw's own ESP packets carry the mark (SO_MARK on
+ * the raw socket), so they are routed by the main table and can never loop into the tunnel —
+ * whatever routes the tunnel holds, up to a full tunnel.
+ *
+ * <p>The nftables table {@code ip espgw} holds: one DNAT rule for all same-subnet peers (a map
+ * from real to offset address, seed scenario 2 without its one-rule-per-server defect), TCP MSS
+ * clamping to the tunnel MTU, and a guard that drops any packet to or from a protected address
+ * that is neither espgw's ESP nor inside the tunnel. The guard outlives a crashed daemon until
+ * {@code espgw down}, so a killed gateway leaks nothing in clear text.
+ */
+public final class HostSetup {
+    /** Priority of the policy rule, below the main table's 32766. */
+    static final int RULE_PRIORITY = 3673;
+
+    private final GatewayConfig config;
+    private final String device;
+
+    public HostSetup(GatewayConfig config, String device) {
+        this.config = config;
+        this.device = device;
+    }
+
+    /** Networks routed into the tunnel. */
+    public List<Ipv4Cidr> tunnelRoutes() {
+        Set<Ipv4Cidr> routes = new LinkedHashSet<>();
+        if (config.role() == GatewayConfig.Role.SERVER) {
+            routes.add(config.clientPool());
+        }
+        if (config.role() == GatewayConfig.Role.CLIENT && config.peers().stream().anyMatch(PeerConfig::sameSubnet)) {
+            routes.add(config.offsetNetwork());
+        }
+        for (PeerConfig peer : config.peers()) {
+            if (!peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT) {
+                routes.add(new Ipv4Cidr(peer.address(), 32));
+            }
+            routes.addAll(peer.networks());
+        }
+        return new ArrayList<>(routes);
+    }
+
+    /** Addresses that must never be reached except through ESP. */
+    List<Ipv4Cidr> protectedAddresses() {
+        Set<Ipv4Cidr> addresses = new LinkedHashSet<>(tunnelRoutes());
+        for (PeerConfig peer : config.peers()) {
+            addresses.add(new Ipv4Cidr(peer.address(), 32));
+        }
+        return new ArrayList<>(addresses);
+    }
+
+    /** The body of {@code table ip espgw}. */
+    public String nftTable() {
+        int mark = config.tunnel().fwmark();
+        StringBuilder nft = new StringBuilder();
+        nft.append("  set protected {\n    type ipv4_addr\n    flags interval\n    auto-merge\n    elements = { ")
+                .append(join(protectedAddresses())).append(" }\n  }\n");
+        List<String> offsets = new ArrayList<>();
+        if (config.role() == GatewayConfig.Role.CLIENT) {
+            for (PeerConfig peer : config.peers()) {
+                if (peer.sameSubnet()) {
+                    offsets.add(Ipv4Cidr.format(peer.address()) + " : " + Ipv4Cidr.format(offsetAddress(peer.address())));
+                }
+            }
+        }
+        if (!offsets.isEmpty()) {
+            nft.append("  map peer_offset {\n    type ipv4_addr : ipv4_addr\n    elements = { ")
+                    .append(String.join(", ", offsets)).append(" }\n  }\n");
+            nft.append("  chain steer {\n    type nat hook output priority -100; policy accept;\n")
+                    .append("    meta l4proto != esp dnat ip to ip daddr map @peer_offset\n  }\n");
+        }
+        // After the DNAT (priority -100) has rerouted the packet, so oifname and rt mtu are the tunnel's.
+        String clamp = "    oifname \"" + device + "\" tcp flags syn tcp option maxseg size set rt mtu\n";
+        nft.append("  chain output {\n    type filter hook output priority filter; policy accept;\n")
+                .append(clamp)
+                .append("    meta mark ").append(hex(mark)).append(" accept\n")
+                .append("    oifname \"").append(device).append("\" accept\n")
+                .append("    ip daddr @protected drop\n  }\n");
+        nft.append("  chain forward {\n    type filter hook forward priority filter; policy accept;\n")
+                .append(clamp).append("  }\n");
+        nft.append("  chain input {\n    type filter hook input priority filter; policy accept;\n")
+                .append("    iifname \"").append(device).append("\" accept\n")
+                .append("    ip saddr @protected meta l4proto != esp drop\n  }\n");
+        return nft.toString();
+    }
+
+    int offsetAddress(int real) {
+        Ipv4Cidr offset = config.offsetNetwork();
+        return offset.address() | (real & ~offset.mask());
+    }
+
+    /** Applies routes, the policy rule and the nftables table, each journaled before it is made. */
+    public void apply(HostNetwork host) throws IOException {
+        String table = Integer.toString(config.tunnel().routeTable());
+        for (Ipv4Cidr route : tunnelRoutes()) {
+            host.addRoute(route.toString(), "dev", device, "table", table);
+        }
+        host.addRule("not", "fwmark", hex(config.tunnel().fwmark()), "table", table,
+                "priority", Integer.toString(RULE_PRIORITY));
+        host.loadNftTable(nftTable());
+    }
+
+    private static String join(List<Ipv4Cidr> cidrs) {
+        StringJoiner joined = new StringJoiner(", ");
+        cidrs.forEach(c -> joined.add(c.prefixLength() == 32 ? Ipv4Cidr.format(c.address()) : c.toString()));
+        return joined.toString();
+    }
+
+    private static String hex(int value) {
+        return "0x" + Integer.toHexString(value);
+    }
+}

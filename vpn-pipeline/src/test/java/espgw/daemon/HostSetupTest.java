@@ -1,0 +1,73 @@
+package espgw.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import espgw.config.GatewayConfig;
+import espgw.testing.NetnsLab;
+import espgw.testing.Privileges;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostSetupTest {
+    private static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).resolve("../deploy/examples");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void clientRoutesTheOffsetNetworkAndOffSubnetPeersIntoTheTunnel() throws Exception {
+        HostSetup sameSubnet = setup("scenario2-client.yaml");
+        assertEquals("[10.0.1.0/24]", sameSubnet.tunnelRoutes().toString());
+        HostSetup otherSubnet = setup("scenario1-client.yaml");
+        assertEquals("[10.1.2.5/32, 10.1.2.0/24]", otherSubnet.tunnelRoutes().toString());
+        assertEquals("[100.64.0.0/16]", setup("scenario2-server.yaml").tunnelRoutes().toString());
+    }
+
+    @Test
+    void oneDnatRuleServesEverySameSubnetPeer() throws Exception {
+        String yaml = Files.readString(EXAMPLES.resolve("scenario2-client.yaml"));
+        String threeServers = yaml + """
+                  - name: server2
+                    address: 10.0.0.162
+                    sa:
+                      outbound: {spi: 0x1002, key: 0x0123456789abcdef0123456789abcdef01234567}
+                      inbound:  {spi: 0x2002, key: 0x0123456789abcdef0123456789abcdef01234567}
+                  - name: server3
+                    address: 10.0.0.7
+                    sa:
+                      outbound: {spi: 0x1003, key: 0x0123456789abcdef0123456789abcdef01234567}
+                      inbound:  {spi: 0x2003, key: 0x0123456789abcdef0123456789abcdef01234567}
+                """;
+        Path file = dir.resolve("three.yaml");
+        Files.writeString(file, threeServers);
+        String nft = new HostSetup(GatewayConfig.load(file), "eg0").nftTable();
+        assertEquals(1, count(nft, "dnat"), nft);
+        assertTrue(nft.contains("10.0.0.160 : 10.0.1.160, 10.0.0.162 : 10.0.1.162, 10.0.0.7 : 10.0.1.7"), nft);
+    }
+
+    @Test
+    void nftablesAcceptsTheTableOfEveryExample() throws Exception {
+        Privileges.requireCommand("nft");
+        try (NetnsLab lab = new NetnsLab()) {
+            String ns = lab.namespace("nft");
+            for (String example : List.of("scenario1-client.yaml", "scenario2-client.yaml", "scenario2-server.yaml")) {
+                Path script = dir.resolve(example + ".nft");
+                Files.writeString(script, "table ip espgw {\n" + setup(example).nftTable() + "}\n");
+                lab.exec(ns, "nft", "-c", "-f", script.toString());
+            }
+        }
+    }
+
+    private static HostSetup setup(String example) throws Exception {
+        GatewayConfig config = GatewayConfig.load(EXAMPLES.resolve(example));
+        return new HostSetup(config, config.tunnel().device());
+    }
+
+    private static int count(String text, String word) {
+        return text.split(word, -1).length - 1;
+    }
+}
