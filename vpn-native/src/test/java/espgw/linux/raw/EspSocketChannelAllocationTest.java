@@ -38,6 +38,8 @@ class EspSocketChannelAllocationTest {
      * IPv4-mapped array (32 bytes). espgw's own send path adds nothing.
      */
     private static final double NETTY_SENDTO_BYTES = 24 + 32;
+    /** Per wakeup or per flush costs (event loop bookkeeping), spread over the datagrams. */
+    private static final double AMORTIZED_SLACK_BYTES = 2;
 
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -94,8 +96,8 @@ class EspSocketChannelAllocationTest {
                 double sendPerDatagram =
                         (threads.getThreadAllocatedBytes(senderThread) - senderBefore) / (double) DATAGRAMS;
                 if (round == WARM_UP_ROUNDS) {
-                    assertTrue(receivePerDatagram < 2, "receive path allocates " + receivePerDatagram + " B/datagram");
-                    assertTrue(sendPerDatagram <= NETTY_SENDTO_BYTES,
+                    assertTrue(receivePerDatagram < AMORTIZED_SLACK_BYTES, "receive path allocates " + receivePerDatagram + " B/datagram");
+                    assertTrue(sendPerDatagram <= NETTY_SENDTO_BYTES + AMORTIZED_SLACK_BYTES,
                             "send path allocates " + sendPerDatagram + " B/datagram");
                 }
             }
