@@ -91,10 +91,6 @@ public final class EspSocketChannel extends AbstractChannel implements UnixChann
         return truncatedDatagrams;
     }
 
-    public EspSocketOptions options() {
-        return options;
-    }
-
     @Override
     public FileDescriptor fd() {
         return socket;

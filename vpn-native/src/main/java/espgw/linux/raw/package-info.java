@@ -11,5 +11,13 @@
  * <p>Threading: everything but {@code open} runs on the channel's event loop, as for any Netty
  * channel. The socket belongs to the network namespace of the thread that opened it, so open it
  * inside {@code NetNamespace.call} to place it in another namespace.
+ *
+ * <p>The kernel gives every raw ESP socket in a namespace its own copy of every incoming ESP
+ * packet, so a gateway reads from exactly one ESP channel per namespace; other event loops write
+ * to it (Netty hands the write over to its loop).
+ *
+ * <p>Errors: ICMP errors for sent packets are not reported (Linux reports them on raw sockets only
+ * when connected or with IP_RECVERR). A packet the kernel refuses at sendto fails its own write
+ * promise.
  */
 package espgw.linux.raw;
