@@ -1,0 +1,65 @@
+package espgw.linux.libc;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+
+/**
+ * {@code sys/socket.h}: creating sockets Netty cannot create itself (raw IP sockets) and setting
+ * their options. Direct-mapped and used at setup only; per-packet I/O on the resulting fd goes
+ * through Netty's JNI ({@code io.netty.channel.unix.Socket}).
+ */
+public final class Socket {
+    static {
+        Native.register("c");
+    }
+
+    /** {@code bits/socket.h}: address family. */
+    public static final int AF_INET = 2;
+
+    /** {@code bits/socket_type.h}: socket type and the flags that may be or-ed into it. */
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+
+    /** {@code asm-generic/socket.h}: socket-level options. */
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_SNDBUFFORCE = 32;
+    public static final int SO_RCVBUFFORCE = 33;
+    public static final int SO_MARK = 36;
+
+    private static final int INT_SIZE = 4;
+
+    private Socket() {
+    }
+
+    public static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    public static native int setsockopt(int fd, int level, int optname, int[] optval, int optlen)
+            throws LastErrorException;
+
+    public static native int getsockopt(int fd, int level, int optname, int[] optval, int[] optlen)
+            throws LastErrorException;
+
+    /** setsockopt(2) for an {@code int} option; {@code name} appears in the error message. */
+    public static void setIntOption(int fd, int level, int optname, int value, String name)
+            throws NativeCallException {
+        try {
+            setsockopt(fd, level, optname, new int[] {value}, INT_SIZE);
+        } catch (LastErrorException e) {
+            throw NativeCallException.of("setsockopt " + name + "=" + value + " on fd " + fd, e);
+        }
+    }
+
+    /** getsockopt(2) for an {@code int} option; {@code name} appears in the error message. */
+    public static int intOption(int fd, int level, int optname, String name) throws NativeCallException {
+        int[] value = new int[1];
+        try {
+            getsockopt(fd, level, optname, value, new int[] {INT_SIZE});
+        } catch (LastErrorException e) {
+            throw NativeCallException.of("getsockopt " + name + " on fd " + fd, e);
+        }
+        return value[0];
+    }
+}
