@@ -58,7 +58,8 @@ public final class PathMtuGuard extends InPlacePacketHandler {
             return null;
         }
         if (mayAnswerWithError(packet, ip)) {
-            ctx.writeAndFlush(fragmentationNeeded(ctx.alloc(), packet, ip));
+            // A void promise: no future per message; a failed write surfaces as exceptionCaught.
+            ctx.writeAndFlush(fragmentationNeeded(ctx.alloc(), packet, ip), ctx.voidPromise());
         }
         return NatDropReason.MTU;
     }

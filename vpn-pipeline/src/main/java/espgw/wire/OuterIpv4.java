@@ -60,7 +60,7 @@ public final class OuterIpv4 {
     /**
      * True when the readable bytes start with a well-formed IPv4 header carrying protocol 50 (ESP)
      * and hold the whole datagram. Fragments never reach here: the kernel reassembles before a raw
-     * socket sees the datagram.
+     * socket sees the datagram, and it has verified the header checksum already.
      */
     public static boolean isValidEsp(ByteBuf packet) {
         int ip = packet.readerIndex();
