@@ -66,6 +66,24 @@ class Ipv4AddressRewriteTest {
     }
 
     @Test
+    void udpChecksumThatBecomesZeroIsSentAsAllOnes() {
+        // Choose the first data word so that after the rewrite the segment sums to ffff, i.e. the
+        // computed checksum is 0, which RFC 768 transmits as ffff.
+        byte[] data = new byte[4];
+        byte[] segment = TestDatagram.udp(1234, 80, data);
+        int sum = ReferenceChecksum.sum(segment, 0, segment.length,
+                ReferenceChecksum.pseudoHeaderSum(A, B_FAKE, Ipv4Header.PROTOCOL_UDP, segment.length));
+        int word = ~sum & 0xFFFF;
+        data[0] = (byte) (word >>> 8);
+        data[1] = (byte) word;
+        TestDatagram udp = new TestDatagram(Ipv4Header.PROTOCOL_UDP, A, B, TestDatagram.udp(1234, 80, data));
+        byte[] result = rewrite(udp.build(), false, B_FAKE);
+        assertEquals((byte) 0xFF, result[20 + UdpHeader.CHECKSUM_OFFSET]);
+        assertEquals((byte) 0xFF, result[20 + UdpHeader.CHECKSUM_OFFSET + 1]);
+        TestDatagram.assertChecksumsValid(result);
+    }
+
+    @Test
     void tcpAfterHeaderOptions() {
         TestDatagram tcp = new TestDatagram(Ipv4Header.PROTOCOL_TCP, A, B,
                 TestDatagram.tcp(40000, 443, new byte[] {9, 8, 7, 6, 5}));
