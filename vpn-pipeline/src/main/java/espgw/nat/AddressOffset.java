@@ -25,7 +25,8 @@ public final class AddressOffset {
         if (real.overlaps(offset)) {
             throw new IllegalArgumentException("offset network " + offset
                     + " overlaps the real network " + real
-                    + "; fake addresses must lie outside the real subnet to be routed into the TUN");
+                    + "; fake addresses must lie outside the real subnet to be routed into"
+                    + " the TUN");
         }
         this.real = real;
         this.offset = offset;

@@ -21,7 +21,8 @@ public final class ClientDestinationMapping extends InPlacePacketHandler {
     private final ClientAddressPool pool;
     private final OutboundClientTag tag;
 
-    public ClientDestinationMapping(ClientAddressPool pool, OutboundClientTag tag, PacketDrops drops) {
+    public ClientDestinationMapping(ClientAddressPool pool, OutboundClientTag tag,
+            PacketDrops drops) {
         super(drops);
         this.pool = pool;
         this.tag = tag;

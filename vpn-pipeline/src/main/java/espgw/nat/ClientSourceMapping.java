@@ -21,7 +21,8 @@ public final class ClientSourceMapping extends InPlacePacketHandler {
     private final ClientAddressPool pool;
     private final ClientKeyResolver clients;
 
-    public ClientSourceMapping(ClientAddressPool pool, ClientKeyResolver clients, PacketDrops drops) {
+    public ClientSourceMapping(ClientAddressPool pool, ClientKeyResolver clients,
+            PacketDrops drops) {
         super(drops);
         this.pool = pool;
         this.clients = clients;

@@ -46,9 +46,10 @@ public final class Ipv4Prefix {
 
     /** Parses a dotted-quad IPv4 address into a big-endian {@code int}. */
     public static int parseAddress(String dotted) {
+        String notDottedQuad = "'" + dotted + "' is not a dotted-quad IPv4 address";
         String[] parts = dotted.split("\\.", -1);
         if (parts.length != 4) {
-            throw new IllegalArgumentException("'" + dotted + "' is not a dotted-quad IPv4 address");
+            throw new IllegalArgumentException(notDottedQuad);
         }
         int address = 0;
         for (String part : parts) {
@@ -56,7 +57,7 @@ public final class Ipv4Prefix {
             try {
                 octet = Integer.parseInt(part);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + dotted + "' is not a dotted-quad IPv4 address", e);
+                throw new IllegalArgumentException(notDottedQuad, e);
             }
             if (octet < 0 || octet > 255) {
                 throw new IllegalArgumentException("'" + dotted + "' has an octet outside 0..255");

@@ -54,7 +54,8 @@ public final class PathMtuGuard extends InPlacePacketHandler {
         if (!Ipv4Header.isWellFormed(packet, ip, packet.readableBytes())) {
             return NatDropReason.MALFORMED;
         }
-        if (Ipv4Header.totalLength(packet, ip) <= tunnelMtu || !Ipv4Header.dontFragment(packet, ip)) {
+        if (Ipv4Header.totalLength(packet, ip) <= tunnelMtu
+                || !Ipv4Header.dontFragment(packet, ip)) {
             return null;
         }
         if (mayAnswerWithError(packet, ip)) {
@@ -64,13 +65,14 @@ public final class PathMtuGuard extends InPlacePacketHandler {
         return NatDropReason.MTU;
     }
 
-    /** RFC 1122 §3.2.2: never an error about an error, a later fragment, or a non-unicast source. */
+    /** RFC 1122 §3.2.2: no error about an error, a later fragment, or a non-unicast source. */
     private static boolean mayAnswerWithError(ByteBuf packet, int ip) {
         if (!Ipv4Header.carriesTransportHeader(packet, ip)) {
             return false;
         }
         int sourceOctet = Ipv4Header.sourceAddress(packet, ip) >>> 24;
-        if (sourceOctet == 0 || sourceOctet == LOOPBACK_OCTET || sourceOctet >= FIRST_MULTICAST_OCTET) {
+        if (sourceOctet == 0 || sourceOctet == LOOPBACK_OCTET
+                || sourceOctet >= FIRST_MULTICAST_OCTET) {
             return false;
         }
         if (Ipv4Header.protocol(packet, ip) != Ipv4Header.PROTOCOL_ICMP) {

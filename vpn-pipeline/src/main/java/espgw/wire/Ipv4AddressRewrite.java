@@ -112,7 +112,7 @@ public final class Ipv4AddressRewrite {
         IcmpHeader.setChecksum(buf, icmp, checksum);
     }
 
-    /** Sets one address of the header at {@code ip}, fixing its header and pseudo-header checksums. */
+    /** Sets one address of the header at {@code ip}; fixes its header and pseudo-header checksums. */
     private static void setAddress(ByteBuf buf, int ip, int end, int field, int newAddress) {
         int oldAddress = buf.getInt(ip + field);
         buf.setInt(ip + field, newAddress);

@@ -53,7 +53,8 @@ public final class Ipv4Header {
      * Bytes past the total length (link padding) are tolerated and ignored.
      */
     public static boolean isWellFormed(ByteBuf buf, int ip, int available) {
-        if (available < MIN_HEADER_LENGTH || version(buf, ip) != VERSION || ihl(buf, ip) < MIN_IHL) {
+        if (available < MIN_HEADER_LENGTH || version(buf, ip) != VERSION
+                || ihl(buf, ip) < MIN_IHL) {
             return false;
         }
         int totalLength = totalLength(buf, ip);
