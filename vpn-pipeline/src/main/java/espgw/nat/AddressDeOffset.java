@@ -1,0 +1,38 @@
+package espgw.nat;
+
+import espgw.wire.Ipv4AddressRewrite;
+import espgw.wire.Ipv4Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * Client, outbound (TUN read, before ESP encapsulation): netfilter DNATed the application's packet
+ * to a fake address in the offset network so the route into the TUN caught it; this undoes the
+ * offset, restoring the real peer as destination. Other destinations pass untouched.
+ *
+ * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer, rewritten in
+ * place. Drops ({@link NatDropReason#MALFORMED}) release the buffer here.
+ */
+@Sharable
+public final class AddressDeOffset extends InPlacePacketHandler {
+    private final AddressOffset offset;
+
+    public AddressDeOffset(AddressOffset offset, PacketDrops drops) {
+        super(drops);
+        this.offset = offset;
+    }
+
+    @Override
+    NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
+        int ip = packet.readerIndex();
+        if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
+            return NatDropReason.MALFORMED;
+        }
+        int destination = Ipv4Header.destinationAddress(packet, ip);
+        if (offset.isFake(destination)) {
+            Ipv4AddressRewrite.rewriteDestination(packet, ip, offset.toReal(destination));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,56 @@
+package espgw.nat;
+
+import espgw.wire.Ipv4AddressRewrite;
+import espgw.wire.Ipv4Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * Server, inbound (after ESP decapsulation, before the TUN write): rewrites a client's inner
+ * source to the client's fake address from the {@link ClientAddressPool}, so the local service's
+ * replies route back into the TUN and can be told apart per client. The mapping is made when the
+ * client is first seen, with that packet's source as the client's real address; an ICMP error
+ * from the client gets the embedded destination translated too.
+ *
+ * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer, rewritten in
+ * place. Drops release the buffer here: {@link NatDropReason#MALFORMED},
+ * {@link NatDropReason#POOL_EXHAUSTED}, and {@link NatDropReason#SOURCE_MISMATCH} for a source
+ * other than the one the client's mapping was made with.
+ */
+public final class ClientSourceMapping extends InPlacePacketHandler {
+    private final ClientAddressPool pool;
+    private final ClientKeyResolver clients;
+
+    public ClientSourceMapping(ClientAddressPool pool, ClientKeyResolver clients,
+            PacketDrops drops) {
+        super(drops);
+        this.pool = pool;
+        this.clients = clients;
+    }
+
+    @Override
+    NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
+        int ip = packet.readerIndex();
+        if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
+            return NatDropReason.MALFORMED;
+        }
+        Object client = clients.clientOf(ctx);
+        if (client == null) {
+            throw new IllegalStateException("a packet reached " + getClass().getSimpleName()
+                    + " without a client; it belongs behind the ESP decryption");
+        }
+        int source = Ipv4Header.sourceAddress(packet, ip);
+        ClientAddressPool.Binding binding = pool.bindingOf(client);
+        if (binding == null) {
+            binding = pool.bind(client, source);
+            if (binding == null) {
+                return NatDropReason.POOL_EXHAUSTED;
+            }
+        }
+        if (binding.realAddress() != source) {
+            return NatDropReason.SOURCE_MISMATCH;
+        }
+        Ipv4AddressRewrite.rewriteSource(packet, ip, binding.fakeAddress());
+        return null;
+    }
+}

@@ -1,0 +1,40 @@
+package espgw.nat;
+
+import espgw.wire.Ipv4AddressRewrite;
+import espgw.wire.Ipv4Header;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * Client, inbound (after ESP decapsulation, before the TUN write): a reply from a peer on the
+ * real subnet gets the peer's fake address as source, so the kernel's conntrack finds the flow it
+ * DNATed to that fake address and un-NATs it for the application. An ICMP error from the peer
+ * gets the embedded header's destination translated too, which is what conntrack matches an error
+ * against. Other sources pass untouched.
+ *
+ * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer, rewritten in
+ * place. Drops ({@link NatDropReason#MALFORMED}) release the buffer here.
+ */
+@Sharable
+public final class ConntrackSourceRestore extends InPlacePacketHandler {
+    private final AddressOffset offset;
+
+    public ConntrackSourceRestore(AddressOffset offset, PacketDrops drops) {
+        super(drops);
+        this.offset = offset;
+    }
+
+    @Override
+    NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
+        int ip = packet.readerIndex();
+        if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
+            return NatDropReason.MALFORMED;
+        }
+        int source = Ipv4Header.sourceAddress(packet, ip);
+        if (offset.isReal(source)) {
+            Ipv4AddressRewrite.rewriteSource(packet, ip, offset.toFake(source));
+        }
+        return null;
+    }
+}

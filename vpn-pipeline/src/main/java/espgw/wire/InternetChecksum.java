@@ -1,0 +1,70 @@
+package espgw.wire;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The Internet checksum: the 16-bit one's complement of the one's complement sum (RFC 1071), and
+ * its incremental update when one field changes (RFC 1624 §3, equation 3:
+ * {@code HC' = ~(~HC + ~m + m')}), which stays correct in the corner cases where RFC 1141's
+ * equation gave -0.
+ */
+public final class InternetChecksum {
+    private InternetChecksum() {
+    }
+
+    /** The checksum (complemented, 16 bits) of {@code length} bytes at {@code offset}. */
+    public static int compute(ByteBuf buf, int offset, int length) {
+        return finish(sum(buf, offset, length, 0));
+    }
+
+    /**
+     * Adds {@code length} bytes at {@code offset} to a running sum (RFC 1071 §4.1): 16-bit words in
+     * network order, an odd last byte padded with zero. Returns an unfolded sum for chaining, e.g.
+     * a pseudo-header followed by a segment.
+     */
+    public static long sum(ByteBuf buf, int offset, int length, long initial) {
+        long sum = initial;
+        int end = offset + length;
+        int i = offset;
+        // Four bytes at a time: a 32-bit add of two 16-bit words carries into the high bits, which
+        // fold() returns end-around (RFC 1071 §2(B) "parallel summation").
+        for (; i + 4 <= end; i += 4) {
+            sum += buf.getUnsignedInt(i);
+        }
+        for (; i + 2 <= end; i += 2) {
+            sum += buf.getUnsignedShort(i);
+        }
+        if (i < end) {
+            sum += buf.getUnsignedByte(i) << 8;
+        }
+        return sum;
+    }
+
+    /** Folds the carries of a running sum end-around (RFC 1071 §4.1) and complements it. */
+    public static int finish(long sum) {
+        return ~fold(sum) & 0xFFFF;
+    }
+
+    /** Folds a running sum to 16 bits, adding the carries back in (one's complement addition). */
+    public static int fold(long sum) {
+        long folded = sum;
+        while ((folded >>> 16) != 0) {
+            folded = (folded & 0xFFFF) + (folded >>> 16);
+        }
+        return (int) folded;
+    }
+
+    /** RFC 1624 eqn. 3 for one 16-bit field changed from {@code oldValue} to {@code newValue}. */
+    public static int update16(int checksum, int oldValue, int newValue) {
+        long sum = (~checksum & 0xFFFF) + (~oldValue & 0xFFFF) + (newValue & 0xFFFF);
+        return finish(sum);
+    }
+
+    /** RFC 1624 eqn. 3 applied to both 16-bit halves of a changed 32-bit field (an address). */
+    public static int update32(int checksum, int oldValue, int newValue) {
+        long sum = (~checksum & 0xFFFF)
+                + (~(oldValue >>> 16) & 0xFFFF) + (~oldValue & 0xFFFF)
+                + (newValue >>> 16) + (newValue & 0xFFFF);
+        return finish(sum);
+    }
+}

@@ -1,0 +1,84 @@
+package espgw.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class InternetChecksumTest {
+
+    @Test
+    void rfc1071WorkedExample() {
+        // RFC 1071 §3: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2, so the checksum is 220d.
+        ByteBuf buf = Unpooled.wrappedBuffer(new byte[] {0x00, 0x01, (byte) 0xf2, 0x03,
+            (byte) 0xf4, (byte) 0xf5, (byte) 0xf6, (byte) 0xf7});
+        assertEquals(0xddf2, InternetChecksum.fold(InternetChecksum.sum(buf, 0, 8, 0)));
+        assertEquals(0x220d, InternetChecksum.compute(buf, 0, 8));
+        buf.release();
+    }
+
+    @Test
+    void knownIpv4HeaderChecksum() {
+        // A widely quoted header (192.168.0.1 -> 192.168.0.199, UDP) whose checksum is b861.
+        ByteBuf buf = Unpooled.wrappedBuffer(hex("450000730000400040110000c0a80001c0a800c7"));
+        assertEquals(0xb861, InternetChecksum.compute(buf, 0, 20));
+        buf.release();
+    }
+
+    @Test
+    void oddLengthPadsTheLastByteWithZero() {
+        ByteBuf odd = Unpooled.wrappedBuffer(new byte[] {0x12, 0x34, 0x56});
+        ByteBuf padded = Unpooled.wrappedBuffer(new byte[] {0x12, 0x34, 0x56, 0x00});
+        assertEquals(InternetChecksum.compute(padded, 0, 4), InternetChecksum.compute(odd, 0, 3));
+        assertEquals(~(0x1234 + 0x5600) & 0xFFFF, InternetChecksum.compute(odd, 0, 3));
+        odd.release();
+        padded.release();
+    }
+
+    @Test
+    void rfc1624Section4ExampleGivesZeroNotMinusZero() {
+        // RFC 1624 §4: HC = dd2f, m = 5555, m' = 3285. Eqn. 3 yields 0000; RFC 1141's eqn. yields ffff.
+        assertEquals(0x0000, InternetChecksum.update16(0xdd2f, 0x5555, 0x3285));
+    }
+
+    @Test
+    void randomIncrementalUpdatesMatchFullRecomputation() {
+        SplittableRandom random = new SplittableRandom(1624);
+        for (int round = 0; round < 20_000; round++) {
+            int length = 2 * (2 + random.nextInt(40)) + (random.nextBoolean() ? 1 : 0);
+            byte[] data = new byte[length];
+            for (int i = 0; i < length; i++) {
+                data[i] = (byte) random.nextInt(256);
+            }
+            ByteBuf buf = Unpooled.wrappedBuffer(data);
+            int checksum = InternetChecksum.compute(buf, 0, length);
+            assertEquals(ReferenceChecksum.checksum(data, 0, length), checksum, "full");
+            if (random.nextBoolean()) {
+                int at = 2 * random.nextInt((length - 2) / 2 + 1);
+                int old = buf.getUnsignedShort(at);
+                int changed = random.nextInt(0x10000);
+                buf.setShort(at, changed);
+                assertEquals(ReferenceChecksum.checksum(data, 0, length),
+                        InternetChecksum.update16(checksum, old, changed), "16-bit update");
+            } else {
+                int at = 2 * random.nextInt((length - 4) / 2 + 1);
+                int old = buf.getInt(at);
+                int changed = random.nextInt();
+                buf.setInt(at, changed);
+                assertEquals(ReferenceChecksum.checksum(data, 0, length),
+                        InternetChecksum.update32(checksum, old, changed), "32-bit update");
+            }
+            buf.release();
+        }
+    }
+
+    static byte[] hex(String hex) {
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return bytes;
+    }
+}
