@@ -1,6 +1,7 @@
 package espgw.config;
 
 import espgw.linux.host.HostNetwork;
+import espgw.nat.Ipv4Prefix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,16 +15,18 @@ import java.util.Set;
  *
  * @param instance      names the journal, the lock and (by default) the TUN device
  * @param role          {@link Role#CLIENT} reaches its peers' services; {@link Role#SERVER} serves clients
- * @param local         this host's outer address and the LAN subnet it is on
+ * @param localAddress  this host's outer address
+ * @param localSubnet   the LAN subnet it is on
  * @param offsetNetwork where same-subnet peers get their fake addresses (seed scenario 2)
  * @param clientPool    server: the fake source addresses given to clients
  */
 public record GatewayConfig(
         String instance,
         Role role,
-        Ipv4Cidr local,
-        Ipv4Cidr offsetNetwork,
-        Ipv4Cidr clientPool,
+        int localAddress,
+        Ipv4Prefix localSubnet,
+        Ipv4Prefix offsetNetwork,
+        Ipv4Prefix clientPool,
         TunnelConfig tunnel,
         List<PeerConfig> peers,
         Path stateDir,
@@ -53,19 +56,25 @@ public record GatewayConfig(
             throw root.error("instance", "'" + instance + "' must be 1-15 letters, digits, '-' or '_'");
         }
         Role role = parseRole(root);
-        Ipv4Cidr local = cidr(root, "local", null);
-        if (local.prefixLength() == 32) {
-            throw root.error("local", "give the LAN prefix too, e.g. " + local.toString().replace("/32", "/24"));
+        String localText = root.string("local");
+        int slash = localText.indexOf('/');
+        if (slash < 0) {
+            throw root.error("local", "give the LAN prefix too, e.g. " + localText + "/24");
         }
-        Ipv4Cidr offset = cidr(root, "offset_network", defaultOffset(local));
-        if (offset.prefixLength() != local.prefixLength()) {
-            throw root.error("offset_network", offset + " must have the same prefix length as local (" + local.network()
+        int localAddress = address(root, "local", localText.substring(0, slash));
+        Ipv4Prefix local = prefix(root, "local", hostBitsCleared(localAddress, localText.substring(slash + 1)));
+        if (local.length() == 32) {
+            throw root.error("local", "a /32 has no LAN: give the subnet's prefix length");
+        }
+        Ipv4Prefix offset = prefix(root, "offset_network", root.string("offset_network", defaultOffset(local)));
+        if (offset.length() != local.length()) {
+            throw root.error("offset_network", offset + " must have the same prefix length as local (" + local
                     + ") so that each peer keeps its host bits");
         }
         if (offset.overlaps(local)) {
-            throw root.error("offset_network", offset.network() + " overlaps the local subnet " + local.network());
+            throw root.error("offset_network", offset + " overlaps the local subnet " + local);
         }
-        Ipv4Cidr pool = cidr(root, "client_pool", DEFAULT_CLIENT_POOL).network();
+        Ipv4Prefix pool = prefix(root, "client_pool", root.string("client_pool", DEFAULT_CLIENT_POOL));
         if (pool.overlaps(local) || pool.overlaps(offset)) {
             throw root.error("client_pool", pool + " overlaps the local subnet or the offset network");
         }
@@ -74,22 +83,46 @@ public record GatewayConfig(
         int metricsPort = (int) root.integer("metrics_port", DEFAULT_METRICS_PORT, 0, 65535);
         List<PeerConfig> peers = new ArrayList<>();
         for (ConfigNode peer : root.children("peers")) {
-            peers.add(PeerConfig.from(peer, local));
+            peers.add(PeerConfig.from(peer, localAddress, local));
         }
         if (peers.isEmpty()) {
             throw root.error("peers", "at least one peer is required");
         }
         checkUnique(root, peers);
         root.rejectUnknownFields();
-        return new GatewayConfig(instance, role, local, offset.network(), pool, tunnel, List.copyOf(peers),
+        return new GatewayConfig(instance, role, localAddress, local, offset, pool, tunnel, List.copyOf(peers),
                 stateDir, metricsPort);
     }
 
     /** The block of the same size right after the local subnet: 10.0.0.0/24 gives 10.0.1.0/24. */
-    static String defaultOffset(Ipv4Cidr local) {
-        Ipv4Cidr network = local.network();
-        return new Ipv4Cidr((int) (Integer.toUnsignedLong(network.address()) + network.size()), network.prefixLength())
-                .toString();
+    static String defaultOffset(Ipv4Prefix local) {
+        return Ipv4Prefix.format((int) (Integer.toUnsignedLong(local.network()) + local.size())) + "/" + local.length();
+    }
+
+    private static String hostBitsCleared(int address, String length) {
+        try {
+            int bits = Integer.parseInt(length.trim());
+            int mask = bits <= 0 ? 0 : bits >= 32 ? -1 : -1 << (32 - bits);
+            return Ipv4Prefix.format(address & mask) + "/" + length.trim();
+        } catch (NumberFormatException e) {
+            return "0.0.0.0/" + length; // let prefix() report the bad length
+        }
+    }
+
+    static int address(ConfigNode node, String field, String text) throws ConfigException {
+        try {
+            return Ipv4Prefix.parseAddress(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw node.error(field, e.getMessage());
+        }
+    }
+
+    static Ipv4Prefix prefix(ConfigNode node, String field, String text) throws ConfigException {
+        try {
+            return Ipv4Prefix.parse(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw node.error(field, e.getMessage());
+        }
     }
 
     private static Role parseRole(ConfigNode root) throws ConfigException {
@@ -114,15 +147,6 @@ public record GatewayConfig(
         return new TunnelConfig(device, mtu, outerMtu, fwmark, table);
     }
 
-    static Ipv4Cidr cidr(ConfigNode node, String field, String defaultValue) throws ConfigException {
-        String text = defaultValue == null ? node.string(field) : node.string(field, defaultValue);
-        try {
-            return Ipv4Cidr.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw node.error(field, e.getMessage());
-        }
-    }
-
     private static void checkUnique(ConfigNode root, List<PeerConfig> peers) throws ConfigException {
         Set<String> names = new HashSet<>();
         Set<Integer> addresses = new HashSet<>();
@@ -134,7 +158,7 @@ public record GatewayConfig(
                 throw root.error(at + ".name", "'" + peer.name() + "' is used by two peers");
             }
             if (!addresses.add(peer.address())) {
-                throw root.error(at + ".address", Ipv4Cidr.format(peer.address()) + " is used by two peers");
+                throw root.error(at + ".address", Ipv4Prefix.format(peer.address()) + " is used by two peers");
             }
             if (!inboundSpis.add(peer.inbound().spi())) {
                 throw root.error(at + ".sa.inbound.spi", "0x" + Long.toHexString(peer.inbound().spi())

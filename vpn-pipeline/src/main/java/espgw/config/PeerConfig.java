@@ -1,5 +1,6 @@
 package espgw.config;
 
+import espgw.nat.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,28 +13,19 @@ import java.util.List;
  * @param networks   inner networks behind the peer, routed into the tunnel; the peer's own
  *                   address is always protected and need not be listed
  */
-public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4Cidr> networks,
+public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4Prefix> networks,
                          SaConfig outbound, SaConfig inbound) {
 
-    static PeerConfig from(ConfigNode node, Ipv4Cidr local) throws ConfigException {
+    static PeerConfig from(ConfigNode node, int localAddress, Ipv4Prefix local) throws ConfigException {
         String name = node.string("name");
-        int address;
-        try {
-            address = Ipv4Cidr.parseAddress(node.string("address"));
-        } catch (IllegalArgumentException e) {
-            throw node.error("address", e.getMessage());
+        int address = GatewayConfig.address(node, "address", node.string("address"));
+        if (address == localAddress) {
+            throw node.error("address", Ipv4Prefix.format(address) + " is this host's own address (local)");
         }
-        if (address == local.address()) {
-            throw node.error("address", Ipv4Cidr.format(address) + " is this host's own address (local)");
-        }
-        List<Ipv4Cidr> networks = new ArrayList<>();
+        List<Ipv4Prefix> networks = new ArrayList<>();
         List<String> texts = node.strings("networks");
         for (int i = 0; i < texts.size(); i++) {
-            try {
-                networks.add(Ipv4Cidr.parse(texts.get(i)).network());
-            } catch (IllegalArgumentException e) {
-                throw node.error("networks[" + i + "]", e.getMessage());
-            }
+            networks.add(GatewayConfig.prefix(node, "networks[" + i + "]", texts.get(i)));
         }
         ConfigNode sa = node.child("sa");
         SaConfig outbound = SaConfig.from(sa.child("outbound"));

@@ -1,9 +1,9 @@
 package espgw.daemon;
 
 import espgw.config.GatewayConfig;
-import espgw.config.Ipv4Cidr;
 import espgw.config.PeerConfig;
 import espgw.linux.host.HostNetwork;
+import espgw.nat.Ipv4Prefix;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,8 +39,8 @@ public final class HostSetup {
     }
 
     /** Networks routed into the tunnel. */
-    public List<Ipv4Cidr> tunnelRoutes() {
-        Set<Ipv4Cidr> routes = new LinkedHashSet<>();
+    public List<Ipv4Prefix> tunnelRoutes() {
+        Set<Ipv4Prefix> routes = new LinkedHashSet<>();
         if (config.role() == GatewayConfig.Role.SERVER) {
             routes.add(config.clientPool());
         }
@@ -49,7 +49,7 @@ public final class HostSetup {
         }
         for (PeerConfig peer : config.peers()) {
             if (!peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT) {
-                routes.add(new Ipv4Cidr(peer.address(), 32));
+                routes.add(Ipv4Prefix.of(peer.address(), 32));
             }
             routes.addAll(peer.networks());
         }
@@ -57,10 +57,10 @@ public final class HostSetup {
     }
 
     /** Addresses that must never be reached except through ESP. */
-    List<Ipv4Cidr> protectedAddresses() {
-        Set<Ipv4Cidr> addresses = new LinkedHashSet<>(tunnelRoutes());
+    List<Ipv4Prefix> protectedAddresses() {
+        Set<Ipv4Prefix> addresses = new LinkedHashSet<>(tunnelRoutes());
         for (PeerConfig peer : config.peers()) {
-            addresses.add(new Ipv4Cidr(peer.address(), 32));
+            addresses.add(Ipv4Prefix.of(peer.address(), 32));
         }
         return new ArrayList<>(addresses);
     }
@@ -75,7 +75,7 @@ public final class HostSetup {
         if (config.role() == GatewayConfig.Role.CLIENT) {
             for (PeerConfig peer : config.peers()) {
                 if (peer.sameSubnet()) {
-                    offsets.add(Ipv4Cidr.format(peer.address()) + " : " + Ipv4Cidr.format(offsetAddress(peer.address())));
+                    offsets.add(Ipv4Prefix.format(peer.address()) + " : " + Ipv4Prefix.format(offsetAddress(peer.address())));
                 }
             }
         }
@@ -101,14 +101,14 @@ public final class HostSetup {
     }
 
     int offsetAddress(int real) {
-        Ipv4Cidr offset = config.offsetNetwork();
-        return offset.address() | (real & ~offset.mask());
+        Ipv4Prefix offset = config.offsetNetwork();
+        return offset.network() | (real & ~offset.mask());
     }
 
     /** Applies routes, the policy rule and the nftables table, each journaled before it is made. */
     public void apply(HostNetwork host) throws IOException {
         String table = Integer.toString(config.tunnel().routeTable());
-        for (Ipv4Cidr route : tunnelRoutes()) {
+        for (Ipv4Prefix route : tunnelRoutes()) {
             host.addRoute(route.toString(), "dev", device, "table", table);
         }
         host.addRule("not", "fwmark", hex(config.tunnel().fwmark()), "table", table,
@@ -116,9 +116,9 @@ public final class HostSetup {
         host.loadNftTable(nftTable());
     }
 
-    private static String join(List<Ipv4Cidr> cidrs) {
+    private static String join(List<Ipv4Prefix> cidrs) {
         StringJoiner joined = new StringJoiner(", ");
-        cidrs.forEach(c -> joined.add(c.prefixLength() == 32 ? Ipv4Cidr.format(c.address()) : c.toString()));
+        cidrs.forEach(c -> joined.add(c.length() == 32 ? Ipv4Prefix.format(c.network()) : c.toString()));
         return joined.toString();
     }
 

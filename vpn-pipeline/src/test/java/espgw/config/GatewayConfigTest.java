@@ -76,7 +76,7 @@ class GatewayConfigTest {
     static Stream<Arguments> badConfigs() {
         return Stream.of(
                 Arguments.of(MINIMAL.replace("local: 10.0.0.161/24", "local: 10.0.0.300/24"),
-                        "local: '10.0.0.300' is not an IPv4 address"),
+                        "local: '10.0.0.300' has an octet outside 0..255"),
                 Arguments.of(MINIMAL.replace("local: 10.0.0.161/24", "local: 10.0.0.161"),
                         "local: give the LAN prefix too"),
                 Arguments.of(MINIMAL.replace("address: 10.0.0.160", "adress: 10.0.0.160"),
