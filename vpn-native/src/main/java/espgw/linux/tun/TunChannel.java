@@ -41,11 +41,17 @@ import java.net.SocketAddress;
  */
 public final class TunChannel extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+    /**
+     * The interest set when neither reading nor writing. EPOLLERR is reported anyway; it is here
+     * because Netty's registration turns an empty set into EPOLL_CTL_DEL and the next interest
+     * into EPOLL_CTL_MOD, which then fails with ENOENT.
+     */
+    private static final EpollIoOps IDLE = EpollIoOps.EPOLLERR;
 
     private final FileDescriptor fd;
     private final TunChannelConfig config;
     private IoRegistration registration;
-    private EpollIoOps ops = EpollIoOps.NONE;
+    private EpollIoOps ops = IDLE;
     private boolean readPending;
 
     private long packetsRead;
@@ -138,7 +144,7 @@ public final class TunChannel extends AbstractChannel {
         IoRegistration current = registration;
         if (current != null) {
             registration = null;
-            ops = EpollIoOps.NONE;
+            ops = IDLE;
             current.cancel();
         }
     }
@@ -253,13 +259,14 @@ public final class TunChannel extends AbstractChannel {
         @Override
         public void handle(IoRegistration ignored, IoEvent event) {
             EpollIoOps ready = ((EpollIoEvent) event).ops();
-            // EPOLLERR is reported whatever the interest; the read or write then fails with the reason.
+            // A TUN fd reports EPOLLERR once its interface is gone; the read then fails with the
+            // reason and closes the channel, instead of epoll reporting the error forever.
             boolean error = ready.contains(EpollIoOps.EPOLLERR);
             if (ready.contains(EpollIoOps.EPOLLOUT) || error && ops.contains(EpollIoOps.EPOLLOUT)) {
                 super.flush0();
             }
             if (ready.contains(EpollIoOps.EPOLLIN) || error && isOpen()) {
-                readReady();
+                readReady(error);
             }
         }
 
@@ -282,9 +289,9 @@ public final class TunChannel extends AbstractChannel {
             close(voidPromise());
         }
 
-        private void readReady() {
+        private void readReady(boolean error) {
             TunChannelConfig config = config();
-            if (!readPending && !config.isAutoRead()) {
+            if (!error && !readPending && !config.isAutoRead()) {
                 interest(ops.without(EpollIoOps.EPOLLIN));
                 return;
             }

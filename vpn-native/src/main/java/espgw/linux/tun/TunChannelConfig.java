@@ -1,7 +1,9 @@
 package espgw.linux.tun;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.WriteBufferWaterMark;
 import java.util.Map;
 
 /**
@@ -58,6 +60,26 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             return super.setOption(option, value);
         }
         return true;
+    }
+
+    // Covariant returns, so TUN options and the standard ones chain in one expression.
+
+    @Override
+    public TunChannelConfig setAllocator(ByteBufAllocator allocator) {
+        super.setAllocator(allocator);
+        return this;
+    }
+
+    @Override
+    public TunChannelConfig setAutoRead(boolean autoRead) {
+        super.setAutoRead(autoRead);
+        return this;
+    }
+
+    @Override
+    public TunChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
+        super.setWriteBufferWaterMark(writeBufferWaterMark);
+        return this;
     }
 
     public int getHeadroom() {

@@ -13,8 +13,9 @@ import java.util.function.Consumer;
 
 /**
  * A fresh namespace with IPv6 off (no router solicitations on the TUN), a TUN interface
- * {@code tun0} with 10.77.0.1/24 opened inside it, and a {@link TunChannel} for its queue on a
- * one-thread epoll event loop. {@link #close()} closes channel, device, loop and namespace.
+ * {@code tun0} with 10.77.0.1/24 opened inside it, and a {@link TunChannel} for its queue, registered on a
+ * one-thread epoll event loop by {@link #start()}. {@link #close()} closes channel, device, loop
+ * and namespace.
  */
 final class TunLab implements AutoCloseable {
     static final String NAME = "tun0";
@@ -41,11 +42,16 @@ final class TunLab implements AutoCloseable {
             channel = new TunChannel(device.queue(0));
             configure.accept(channel.config());
             channel.pipeline().addLast(handlers);
-            group.register(channel).sync();
         } catch (Exception | Error e) {
             close();
             throw e;
         }
+    }
+
+    /** Registers the channel; until then the kernel queues packets for tun0 (up to its txqueuelen). */
+    TunLab start() throws InterruptedException {
+        group.register(channel).sync();
+        return this;
     }
 
     /** Runs {@code task} on the channel's event loop, where the channel's counters live. */

@@ -17,6 +17,7 @@ class TunPingTest {
         Privileges.requireCommand("ping");
         EchoResponder responder = new EchoResponder();
         try (TunLab tun = new TunLab(config -> config.setHeadroom(64), responder)) {
+            tun.start();
             String out = tun.lab.exec(tun.ns, "ping", "-n", "-c", "20", "-i", "0.05", "-W", "2", "10.77.0.2");
 
             assertTrue(out.contains("20 packets transmitted, 20 received, 0% packet loss"), out);
