@@ -2,11 +2,14 @@ package espgw.linux.tun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.linux.libc.Errno;
 import espgw.linux.libc.NativeCallException;
 import espgw.linux.netns.NetNamespace;
 import espgw.testing.NetnsLab;
+import espgw.testing.Privileges;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** What an operator reads when a TUN device cannot be opened: the cause, the errno text, no stack trace. */
@@ -25,6 +28,7 @@ class TunDeviceErrorTest {
     void aPathThatIsNoTunNodeIsRefusedByTunsetiff() {
         NativeCallException e = assertThrows(NativeCallException.class,
                 () -> TunDevice.open("/dev/null", "tun0", 1, false));
+        assertEquals(Errno.ENOTTY, e.errno());
         assertEquals("TUNSETIFF tun0: Inappropriate ioctl for device (errno 25)", e.getMessage());
     }
 
@@ -37,6 +41,23 @@ class TunDeviceErrorTest {
             assertEquals(Errno.EINVAL, e.errno());
             assertEquals("TUNSETIFF bad/name (invalid interface name or flags, or a non-TUN interface has this name):"
                     + " Invalid argument (errno 22)", e.getMessage());
+        }
+    }
+
+    @Test
+    void withoutCapNetAdminTheMessageNamesTheMissingCapability() {
+        Privileges.requireCommand("setpriv");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (NetnsLab lab = new NetnsLab()) {
+            // In a namespace of its own, so even a probe that kept the capability touches no host interface.
+            String ns = lab.namespace("nocap");
+            NetnsLab.Result probe = lab.tryExec(ns, 60, "setpriv", "--inh-caps=-net_admin",
+                    "--bounding-set=-net_admin", java, "-cp", System.getProperty("java.class.path"),
+                    TunOpenProbe.class.getName(), "tun%d");
+
+            assertEquals(3, probe.exitCode(), probe.output());
+            assertTrue(probe.output().contains("TUNSETIFF tun%d (creating or attaching a TUN interface needs"
+                    + " CAP_NET_ADMIN): Operation not permitted (errno 1)"), probe.output());
         }
     }
 

@@ -1,0 +1,67 @@
+package espgw.linux.tun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import espgw.linux.libc.Errno;
+import espgw.linux.netns.NetNamespace;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.Errors;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Reading on demand, and what happens when the interface disappears under an open channel. */
+class TunChannelLifecycleTest {
+    @Test
+    void withoutAutoReadEachReadDeliversOnePacket() throws Exception {
+        UdpEcho echo = new UdpEcho();
+        try (TunLab tun = new TunLab(config -> config.setAutoRead(false), echo);
+             DatagramChannel sender = NetNamespace.call(tun.ns, () -> DatagramChannel.open(StandardProtocolFamily.INET))) {
+            for (int i = 0; i < 3; i++) {
+                sender.send(ByteBuffer.allocate(8), new InetSocketAddress("10.77.0.2", 9));
+            }
+            tun.start();
+            for (int expected = 1; expected <= 3; expected++) {
+                tun.channel.read();
+                awaitCount(echo, expected);
+                Thread.sleep(100);
+                assertEquals(expected, echo.udpRead.get(), "one read(), one packet");
+            }
+        }
+    }
+
+    @Test
+    void deletingTheInterfaceClosesTheChannelWithTheReason() throws Exception {
+        CompletableFuture<Throwable> caught = new CompletableFuture<>();
+        ChannelInboundHandlerAdapter recorder = new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                caught.complete(cause);
+            }
+        };
+        try (TunLab tun = new TunLab(config -> { }, recorder)) {
+            tun.start();
+            tun.lab.exec(tun.ns, "ip", "link", "del", TunLab.NAME);
+
+            assertTrue(tun.channel.closeFuture().await(10, TimeUnit.SECONDS), "channel still open");
+            assertFalse(tun.channel.fd().isOpen());
+            Throwable cause = caught.get(1, TimeUnit.SECONDS);
+            assertTrue(cause instanceof Errors.NativeIoException, cause.toString());
+            assertEquals(-Errno.EBADFD, ((Errors.NativeIoException) cause).expectedErr(), cause.toString());
+        }
+    }
+
+    private static void awaitCount(UdpEcho echo, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (echo.udpRead.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+}
