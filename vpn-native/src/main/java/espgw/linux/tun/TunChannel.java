@@ -299,7 +299,9 @@ public final class TunChannel extends AbstractChannel {
             ByteBufAllocator allocator = config.getAllocator();
             int headroom = config.getHeadroom();
             int limit = headroom + config.getMaxPacketSize();
-            int capacity = limit + config.getTailroom();
+            // The kernel cuts a packet to the room offered and says nothing, so offer one byte more
+            // than the largest packet: a read that fills it was cut. That byte is tailroom anyway.
+            int capacity = limit + Math.max(1, config.getTailroom());
             int budget = config.getMaxPacketsPerRead();
             boolean readAny = false;
             IOException failure = null;
@@ -308,7 +310,7 @@ public final class TunChannel extends AbstractChannel {
                 ByteBuf packet = allocator.directBuffer(capacity, capacity);
                 int length;
                 try {
-                    length = fd.readAddress(packet.memoryAddress(), headroom, limit);
+                    length = fd.readAddress(packet.memoryAddress(), headroom, limit + 1);
                 } catch (IOException e) {
                     packet.release();
                     failure = e;
@@ -322,7 +324,6 @@ public final class TunChannel extends AbstractChannel {
                 packetsRead++;
                 readAny = true;
                 if (length > limit - headroom) {
-                    // The kernel reports the full length of a packet it had to cut to fit.
                     packetsTruncated++;
                     packet.release();
                     continue;

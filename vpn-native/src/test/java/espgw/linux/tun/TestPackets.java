@@ -38,8 +38,16 @@ final class TestPackets {
         packet.setShort(at + 10, checksum(packet, at, headerLength(packet)));
     }
 
-    /** Swapping source and destination leaves the IPv4 and UDP/TCP checksums valid (sums commute). */
-    static void swapAddresses(ByteBuf packet) {
+    /** UDP back to its sender: addresses and ports swapped, which leaves both checksums valid (sums commute). */
+    static void reverseUdp(ByteBuf packet) {
+        swapAddresses(packet);
+        int udp = packet.readerIndex() + headerLength(packet);
+        int sourcePort = packet.getUnsignedShort(udp);
+        packet.setShort(udp, packet.getUnsignedShort(udp + 2));
+        packet.setShort(udp + 2, sourcePort);
+    }
+
+    private static void swapAddresses(ByteBuf packet) {
         int at = packet.readerIndex();
         int source = packet.getInt(at + 12);
         packet.setInt(at + 12, packet.getInt(at + 16));

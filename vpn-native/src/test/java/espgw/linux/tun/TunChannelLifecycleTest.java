@@ -38,6 +38,23 @@ class TunChannelLifecycleTest {
     }
 
     @Test
+    void aPacketBiggerThanTheBufferIsDroppedAndCountedNotPassedOnCut() throws Exception {
+        UdpEcho echo = new UdpEcho();
+        try (TunLab tun = new TunLab(config -> config.setMaxPacketSize(100).setHeadroom(16), echo);
+             DatagramChannel sender = NetNamespace.call(tun.ns, () -> DatagramChannel.open(StandardProtocolFamily.INET))) {
+            tun.start();
+            sender.send(ByteBuffer.allocate(200 - 28), new InetSocketAddress("10.77.0.2", 9));
+            sender.send(ByteBuffer.allocate(100 - 28), new InetSocketAddress("10.77.0.2", 9));
+            awaitCount(echo, 1);
+            Thread.sleep(100);
+
+            assertEquals(1, echo.udpRead.get(), "only the packet that fits is passed on");
+            assertEquals(1L, tun.onLoop(tun.channel::packetsTruncated));
+            assertEquals(2L, tun.onLoop(tun.channel::packetsRead));
+        }
+    }
+
+    @Test
     void deletingTheInterfaceClosesTheChannelWithTheReason() throws Exception {
         CompletableFuture<Throwable> caught = new CompletableFuture<>();
         ChannelInboundHandlerAdapter recorder = new ChannelInboundHandlerAdapter() {

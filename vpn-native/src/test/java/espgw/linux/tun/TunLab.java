@@ -13,12 +13,13 @@ import java.util.function.Consumer;
 
 /**
  * A fresh namespace with IPv6 off (no router solicitations on the TUN), a TUN interface
- * {@code tun0} with 10.77.0.1/24 opened inside it, and a {@link TunChannel} for its queue, registered on a
+ * {@code tun0} with 10.77.0.1/24 and MTU 1400 opened inside it, and a {@link TunChannel} for its queue, registered on a
  * one-thread epoll event loop by {@link #start()}. {@link #close()} closes channel, device, loop
  * and namespace.
  */
 final class TunLab implements AutoCloseable {
     static final String NAME = "tun0";
+    static final int MTU = 1400;
     static final int LOCAL = TestPackets.address(10, 77, 0, 1);
     static final int PEER = TestPackets.address(10, 77, 0, 2);
 
@@ -34,7 +35,7 @@ final class TunLab implements AutoCloseable {
             lab.exec(ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
             device = NetNamespace.call(ns, () -> {
                 TunDevice d = TunDevice.open(NAME, 1);
-                d.setMtu(1500);
+                d.setMtu(MTU);
                 d.setIpv4Address((Inet4Address) InetAddress.getByName("10.77.0.1"), 24);
                 d.setUp();
                 return d;

@@ -16,7 +16,11 @@ class TunPingTest {
     void theChannelAnswersEveryPing() throws Exception {
         Privileges.requireCommand("ping");
         EchoResponder responder = new EchoResponder();
-        try (TunLab tun = new TunLab(config -> config.setHeadroom(64), responder)) {
+        try (TunLab tun = new TunLab(config -> config.setHeadroom(64).setMaxPacketSize(TunLab.MTU), responder)) {
+            assertEquals(TunLab.MTU, tun.device.mtu());
+            String link = tun.lab.exec(tun.ns, "ip", "-o", "-4", "addr", "show", "dev", TunLab.NAME);
+            assertTrue(link.contains("inet 10.77.0.1/24"), link);
+            assertTrue(tun.lab.exec(tun.ns, "ip", "-o", "link", "show", TunLab.NAME).contains(",UP,"));
             tun.start();
             String out = tun.lab.exec(tun.ns, "ping", "-n", "-c", "20", "-i", "0.05", "-W", "2", "10.77.0.2");
 

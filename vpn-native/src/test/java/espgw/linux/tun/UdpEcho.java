@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends every UDP/IPv4 packet back where it came from (addresses swapped, in place), flushing once
+ * Sends every UDP/IPv4 packet back to its sender (addresses and ports swapped, in place), flushing once
  * per read batch. When the channel is not writable the packet is dropped and counted instead, as
  * a real data path would. Anything else is released and counted too: every packet read ends in
  * exactly one counter.
@@ -34,7 +34,7 @@ final class UdpEcho extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        TestPackets.swapAddresses(packet);
+        TestPackets.reverseUdp(packet);
         echoed.incrementAndGet();
         ctx.write(packet, ctx.voidPromise());
     }
