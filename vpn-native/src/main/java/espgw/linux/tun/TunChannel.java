@@ -11,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
@@ -47,6 +48,11 @@ public final class TunChannel extends AbstractChannel {
      * into EPOLL_CTL_MOD, which then fails with ENOENT.
      */
     private static final EpollIoOps IDLE = EpollIoOps.EPOLLERR;
+
+    static {
+        // FileDescriptor's read/write are JNI methods registered by Netty's epoll native library.
+        Epoll.ensureAvailability();
+    }
 
     private final FileDescriptor fd;
     private final TunChannelConfig config;

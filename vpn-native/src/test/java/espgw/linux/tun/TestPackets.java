@@ -18,7 +18,8 @@ final class TestPackets {
 
     static boolean isIpv4(ByteBuf packet, int protocol) {
         int at = packet.readerIndex();
-        return packet.readableBytes() >= 20 && (packet.getByte(at) >> 4) == 4 && packet.getUnsignedByte(at + 9) == protocol;
+        return packet.readableBytes() >= 20 && (packet.getByte(at) >> 4) == 4
+                && packet.getUnsignedByte(at + 9) == protocol;
     }
 
     static boolean isIcmpEchoRequest(ByteBuf packet) {
@@ -38,7 +39,7 @@ final class TestPackets {
         packet.setShort(at + 10, checksum(packet, at, headerLength(packet)));
     }
 
-    /** UDP back to its sender: addresses and ports swapped, which leaves both checksums valid (sums commute). */
+    /** UDP back to its sender: addresses and ports swapped, which keeps both checksums valid (sums commute). */
     static void reverseUdp(ByteBuf packet) {
         swapAddresses(packet);
         int udp = packet.readerIndex() + headerLength(packet);

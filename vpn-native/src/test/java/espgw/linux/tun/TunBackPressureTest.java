@@ -3,10 +3,8 @@ package espgw.linux.tun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import espgw.linux.netns.NetNamespace;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,7 @@ class TunBackPressureTest {
         UdpEcho echo = new UdpEcho();
         try (TunLab tun = new TunLab(config -> config.setMaxPacketsPerRead(64)
                 .setWriteBufferWaterMark(new WriteBufferWaterMark(2048, 8192)), echo);
-             DatagramChannel sender = NetNamespace.call(tun.ns, () -> DatagramChannel.open(StandardProtocolFamily.INET))) {
+             DatagramChannel sender = tun.udpSocket()) {
             ByteBuffer payload = ByteBuffer.allocateDirect(1200 - 28);
             for (int i = 0; i < SENT; i++) {
                 payload.clear().putInt(0, i);
@@ -39,16 +37,18 @@ class TunBackPressureTest {
             while (echo.udpRead.get() < SENT && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            long[] channel = TunFloodTest.awaitQuiet(tun);
+            long[] channel = tun.awaitQuietCounters();
 
             assertEquals(SENT, echo.udpRead.get(), "packets read");
-            assertEquals(SENT, echo.echoed.get() + echo.droppedUnwritable.get(), "written + back-pressure drops");
+            assertEquals(SENT, echo.echoed.get() + echo.droppedUnwritable.get(),
+                    "written + back-pressure drops");
             assertTrue(echo.droppedUnwritable.get() > 0, "the high water mark was never reached");
             assertTrue(echo.echoed.get() > 0, "nothing was written");
             assertTrue(echo.writabilityChanges.get() >= 2, "writability went off and on again");
             assertEquals(echo.echoed.get(), channel[1], "the channel wrote every echo");
             assertEquals(0, channel[2], "the kernel refused an echo");
-            assertEquals(channel[1], tun.kernelStatistic("rx_packets"), "the kernel received every packet written");
+            assertEquals(channel[1], tun.kernelStatistic("rx_packets"),
+                    "the kernel received every packet written");
         }
     }
 }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.linux.libc.Errno;
-import espgw.linux.netns.NetNamespace;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.Errors;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +21,7 @@ class TunChannelLifecycleTest {
     void withoutAutoReadEachReadDeliversOnePacket() throws Exception {
         UdpEcho echo = new UdpEcho();
         try (TunLab tun = new TunLab(config -> config.setAutoRead(false), echo);
-             DatagramChannel sender = NetNamespace.call(tun.ns, () -> DatagramChannel.open(StandardProtocolFamily.INET))) {
+             DatagramChannel sender = tun.udpSocket()) {
             for (int i = 0; i < 3; i++) {
                 sender.send(ByteBuffer.allocate(8), new InetSocketAddress("10.77.0.2", 9));
             }
@@ -41,7 +39,7 @@ class TunChannelLifecycleTest {
     void aPacketBiggerThanTheBufferIsDroppedAndCountedNotPassedOnCut() throws Exception {
         UdpEcho echo = new UdpEcho();
         try (TunLab tun = new TunLab(config -> config.setMaxPacketSize(100).setHeadroom(16), echo);
-             DatagramChannel sender = NetNamespace.call(tun.ns, () -> DatagramChannel.open(StandardProtocolFamily.INET))) {
+             DatagramChannel sender = tun.udpSocket()) {
             tun.start();
             sender.send(ByteBuffer.allocate(200 - 28), new InetSocketAddress("10.77.0.2", 9));
             sender.send(ByteBuffer.allocate(100 - 28), new InetSocketAddress("10.77.0.2", 9));

@@ -3,10 +3,8 @@ package espgw.linux.tun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import espgw.linux.netns.NetNamespace;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import org.junit.jupiter.api.Test;
@@ -23,13 +21,14 @@ class TunFloodTest {
     void readsEchoesAndReleasesAHundredThousandPackets() throws Exception {
         UdpEcho echo = new UdpEcho();
         try (TunLab tun = new TunLab(config -> config.setHeadroom(64).setTailroom(32), echo);
-             DatagramChannel sender = NetNamespace.call(tun.ns, () -> DatagramChannel.open(StandardProtocolFamily.INET))) {
+             DatagramChannel sender = tun.udpSocket()) {
             tun.start();
             long sent = blast(sender, echo);
-            long[] channel = awaitQuiet(tun);
+            long[] channel = tun.awaitQuietCounters();
 
             assertTrue(echo.udpRead.get() >= PACKETS, "read only " + echo.udpRead + " of " + sent + " sent");
-            assertEquals(echo.udpRead.get(), echo.echoed.get() + echo.droppedUnwritable.get(), "every packet accounted");
+            assertEquals(echo.udpRead.get(), echo.echoed.get() + echo.droppedUnwritable.get(),
+                    "every packet accounted");
             assertEquals(echo.udpRead.get() + echo.otherReleased.get(), channel[0], "channel read count");
             assertEquals(echo.echoed.get(), channel[1] + channel[2], "every echo written or rejected");
             assertEquals(0, channel[2], "the kernel refused an echo");
@@ -55,19 +54,5 @@ class TunFloodTest {
             }
         }
         return sent;
-    }
-
-    /** Waits until the channel's counters stop moving; returns {read, written, rejected}. */
-    static long[] awaitQuiet(TunLab tun) throws Exception {
-        long[] last = null;
-        while (true) {
-            Thread.sleep(200);
-            long[] now = tun.onLoop(() -> new long[] {
-                tun.channel.packetsRead(), tun.channel.packetsWritten(), tun.channel.packetsRejected()});
-            if (last != null && java.util.Arrays.equals(last, now)) {
-                return now;
-            }
-            last = now;
-        }
     }
 }

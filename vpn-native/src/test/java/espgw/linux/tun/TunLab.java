@@ -5,8 +5,12 @@ import espgw.testing.NetnsLab;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,7 +36,8 @@ final class TunLab implements AutoCloseable {
     TunLab(Consumer<TunChannelConfig> configure, ChannelHandler... handlers) throws Exception {
         try {
             ns = lab.namespace("tun");
-            lab.exec(ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+            lab.exec(ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1",
+                    "net.ipv6.conf.default.disable_ipv6=1");
             device = NetNamespace.call(ns, () -> {
                 TunDevice d = TunDevice.open(NAME, 1);
                 d.setMtu(MTU);
@@ -58,6 +63,25 @@ final class TunLab implements AutoCloseable {
     /** Runs {@code task} on the channel's event loop, where the channel's counters live. */
     <T> T onLoop(Callable<T> task) throws Exception {
         return channel.eventLoop().submit(task).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A UDP socket inside the namespace, to send traffic that the routes lead into tun0. */
+    DatagramChannel udpSocket() throws IOException {
+        return NetNamespace.call(ns, () -> DatagramChannel.open(StandardProtocolFamily.INET));
+    }
+
+    /** Waits until the channel's counters stop moving; returns {read, written, rejected}. */
+    long[] awaitQuietCounters() throws Exception {
+        long[] last = null;
+        while (true) {
+            Thread.sleep(200);
+            long[] now = onLoop(() -> new long[] {
+                channel.packetsRead(), channel.packetsWritten(), channel.packetsRejected()});
+            if (Arrays.equals(last, now)) {
+                return now;
+            }
+            last = now;
+        }
     }
 
     /** A counter of tun0 as the kernel keeps it, e.g. rx_packets = packets written into the TUN fd. */

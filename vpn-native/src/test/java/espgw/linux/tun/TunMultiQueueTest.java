@@ -44,7 +44,8 @@ class TunMultiQueueTest {
                 }
                 assertNotSame(registrations.get(0).channel().eventLoop(), registrations.get(1).channel().eventLoop());
 
-                try (DatagramChannel sender = NetNamespace.call(ns, () -> DatagramChannel.open(StandardProtocolFamily.INET))) {
+                try (DatagramChannel sender =
+                        NetNamespace.call(ns, () -> DatagramChannel.open(StandardProtocolFamily.INET))) {
                     for (int port = 1000; port < 1000 + FLOWS; port++) {
                         sender.send(ByteBuffer.allocate(8), new InetSocketAddress("10.77.0.2", port));
                     }
