@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.linux.libc.Errno;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.unix.Errors;
@@ -15,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Reading on demand, and what happens when the interface disappears under an open channel. */
+/** Reading on demand, oversized and refused packets, and an interface that disappears under the channel. */
 class TunChannelLifecycleTest {
     @Test
     void withoutAutoReadEachReadDeliversOnePacket() throws Exception {
@@ -49,6 +51,25 @@ class TunChannelLifecycleTest {
             assertEquals(1, echo.udpRead.get(), "only the packet that fits is passed on");
             assertEquals(1L, tun.onLoop(tun.channel::packetsTruncated));
             assertEquals(2L, tun.onLoop(tun.channel::packetsRead));
+        }
+    }
+
+    @Test
+    void aPacketTheKernelRefusesFailsItsPromiseAndTheChannelGoesOn() throws Exception {
+        try (TunLab tun = new TunLab(config -> { })) {
+            tun.start();
+            ByteBuf notIp = tun.channel.alloc().directBuffer(40).writeZero(40); // IP version 0
+
+            ChannelFuture refused = tun.channel.writeAndFlush(notIp).await();
+            assertFalse(refused.isSuccess());
+            assertTrue(refused.cause().getMessage().contains("Invalid argument"), refused.cause().toString());
+
+            ByteBuf udp = TestPackets.udp(tun.channel.alloc(), TunLab.PEER, TunLab.LOCAL, 60, 1);
+            assertTrue(tun.channel.writeAndFlush(udp).await().isSuccess());
+            assertTrue(tun.channel.isOpen());
+            assertEquals(1L, tun.onLoop(tun.channel::packetsRejected));
+            assertEquals(1L, tun.onLoop(tun.channel::packetsWritten));
+            assertEquals(1L, tun.kernelStatistic("rx_packets"));
         }
     }
 
