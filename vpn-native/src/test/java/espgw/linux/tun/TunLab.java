@@ -92,7 +92,7 @@ final class TunLab implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            if (channel != null) {
+            if (channel != null && channel.isRegistered()) {
                 channel.close().sync();
             }
             if (device != null) {
