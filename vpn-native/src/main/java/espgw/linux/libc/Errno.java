@@ -10,6 +10,9 @@ public final class Errno {
     public static final int EBUSY = 16;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    public static final int ENOTTY = 25;
+    /** A TUN queue whose interface was deleted. */
+    public static final int EBADFD = 77;
 
     private Errno() {
     }

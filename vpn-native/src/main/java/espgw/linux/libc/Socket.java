@@ -4,9 +4,11 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 
 /**
- * {@code sys/socket.h}: creating sockets Netty cannot create itself (raw IP sockets) and setting
- * their options. Direct-mapped and used at setup only; per-packet I/O on the resulting fd goes
- * through Netty's JNI ({@code io.netty.channel.unix.Socket}).
+ * {@code sys/socket.h}: creating sockets Netty cannot create itself (raw IP sockets, and the
+ * datagram socket interface ioctls are issued on) and setting their options. Direct-mapped and
+ * used at setup only; per-packet I/O on the resulting fd goes through Netty's JNI
+ * ({@code io.netty.channel.unix.Socket}). A socket belongs to the network namespace of the thread
+ * that created it, for its whole life.
  */
 public final class Socket {
     static {
@@ -17,6 +19,7 @@ public final class Socket {
     public static final int AF_INET = 2;
 
     /** {@code bits/socket_type.h}: socket type and the flags that may be or-ed into it. */
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;

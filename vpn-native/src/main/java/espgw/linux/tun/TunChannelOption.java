@@ -1,0 +1,29 @@
+package espgw.linux.tun;
+
+import io.netty.channel.ChannelOption;
+
+/** Options of a {@link TunChannel}, set like any Netty option (bootstrap or {@code config()}). */
+public final class TunChannelOption {
+    /**
+     * Bytes left free in front of every packet read (readerIndex = headroom), so a later stage can
+     * prepend headers (outer IPv4, ESP header and IV) in place. Default 0.
+     */
+    public static final ChannelOption<Integer> HEADROOM = ChannelOption.valueOf(TunChannelOption.class, "HEADROOM");
+
+    /** Bytes left free behind the largest packet (ESP padding, trailer and ICV). Default 0. */
+    public static final ChannelOption<Integer> TAILROOM = ChannelOption.valueOf(TunChannelOption.class, "TAILROOM");
+
+    /**
+     * The largest packet a read accepts; set it to the interface MTU. A bigger packet arrives
+     * truncated and is dropped and counted ({@link TunChannel#packetsTruncated()}). Default 1500.
+     */
+    public static final ChannelOption<Integer> MAX_PACKET_SIZE =
+            ChannelOption.valueOf(TunChannelOption.class, "MAX_PACKET_SIZE");
+
+    /** How many packets one EPOLLIN wakeup reads at most before other channels get a turn. Default 64. */
+    public static final ChannelOption<Integer> MAX_PACKETS_PER_READ =
+            ChannelOption.valueOf(TunChannelOption.class, "MAX_PACKETS_PER_READ");
+
+    private TunChannelOption() {
+    }
+}
