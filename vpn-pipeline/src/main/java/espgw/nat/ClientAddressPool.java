@@ -8,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's fake addresses, one per client: a client's inner address is mapped to a fake one
- * from this pool the first time the client is seen, and keeps it until {@link #release}, when the
- * client's SA goes away. Replies to a fake address find the client and its real address here.
+ * The server's fake addresses, one per inner address of each client: a client (a peer gateway)
+ * may carry traffic from many inner addresses, and each (client, inner address) pair gets its own
+ * fake address from this pool the first time it is seen, and keeps it until {@link #release},
+ * when the client's SA goes away. Replies to a fake address find the client and its real address
+ * here.
  *
  * <p>Threading: lookups ({@link #bindingOf}, {@link #bindingOfFake}) run per packet on any event
  * loop, lock-free and allocation-free, on an immutable snapshot published through a volatile
@@ -49,10 +51,11 @@ public final class ClientAddressPool {
     }
 
     private static final class Snapshot {
-        final Map<Object, Binding> byClient;
+        /** client → (real inner address → binding); the inner maps are never changed once published. */
+        final Map<Object, IntObjectHashMap<Binding>> byClient;
         final IntObjectHashMap<Binding> byFake;
 
-        Snapshot(Map<Object, Binding> byClient, IntObjectHashMap<Binding> byFake) {
+        Snapshot(Map<Object, IntObjectHashMap<Binding>> byClient, IntObjectHashMap<Binding> byFake) {
             this.byClient = byClient;
             this.byFake = byFake;
         }
@@ -89,9 +92,10 @@ public final class ClientAddressPool {
         return pool.contains(address);
     }
 
-    /** The client's mapping, or {@code null} if it has none yet. Lock-free. */
-    public Binding bindingOf(Object client) {
-        return snapshot.byClient.get(client);
+    /** The mapping of the client's inner address, or {@code null} if it has none yet. Lock-free, no boxing. */
+    public Binding bindingOf(Object client, int realAddress) {
+        IntObjectHashMap<Binding> addresses = snapshot.byClient.get(client);
+        return addresses == null ? null : addresses.get(realAddress);
     }
 
     /** The mapping that owns a fake address, or {@code null}. Lock-free, no boxing. */
@@ -100,13 +104,13 @@ public final class ClientAddressPool {
     }
 
     /**
-     * The client's mapping, made now with {@code realAddress} if the client has none.
+     * The mapping of the client's inner address, made now if it has none.
      *
      * @return the mapping, or {@code null} when the pool is exhausted (logged once per episode)
      */
     public synchronized Binding bind(Object client, int realAddress) {
         Snapshot current = snapshot;
-        Binding existing = current.byClient.get(client);
+        Binding existing = bindingOf(client, realAddress);
         if (existing != null) {
             return existing;
         }
@@ -122,8 +126,14 @@ public final class ClientAddressPool {
         used.set(host);
         cursor = host + 1;
         Binding binding = new Binding(client, realAddress, pool.network() + 1 + host);
-        Map<Object, Binding> byClient = new HashMap<>(current.byClient);
-        byClient.put(client, binding);
+        Map<Object, IntObjectHashMap<Binding>> byClient = new HashMap<>(current.byClient);
+        IntObjectHashMap<Binding> addresses = new IntObjectHashMap<>();
+        IntObjectHashMap<Binding> previous = current.byClient.get(client);
+        if (previous != null) {
+            addresses.putAll(previous);
+        }
+        addresses.put(realAddress, binding);
+        byClient.put(client, addresses);
         IntObjectHashMap<Binding> byFake = new IntObjectHashMap<>(current.byFake.size() + 1);
         byFake.putAll(current.byFake);
         byFake.put(binding.fakeAddress, binding);
@@ -131,26 +141,28 @@ public final class ClientAddressPool {
         return binding;
     }
 
-    /** Frees the client's fake address; a no-op for a client without one. */
+    /** Frees all fake addresses of the client; a no-op for a client without any. */
     public synchronized void release(Object client) {
         Snapshot current = snapshot;
-        Binding binding = current.byClient.get(client);
-        if (binding == null) {
+        IntObjectHashMap<Binding> addresses = current.byClient.get(client);
+        if (addresses == null) {
             return;
         }
-        Map<Object, Binding> byClient = new HashMap<>(current.byClient);
+        Map<Object, IntObjectHashMap<Binding>> byClient = new HashMap<>(current.byClient);
         byClient.remove(client);
         IntObjectHashMap<Binding> byFake = new IntObjectHashMap<>(current.byFake.size());
         byFake.putAll(current.byFake);
-        byFake.remove(binding.fakeAddress);
+        for (Binding binding : addresses.values()) {
+            byFake.remove(binding.fakeAddress);
+            used.clear(binding.fakeAddress - pool.network() - 1);
+        }
         snapshot = new Snapshot(byClient, byFake);
-        used.clear(binding.fakeAddress - pool.network() - 1);
         exhaustionLogged = false;
     }
 
-    /** Number of clients holding a fake address. */
+    /** Number of fake addresses handed out. */
     public int size() {
-        return snapshot.byClient.size();
+        return snapshot.byFake.size();
     }
 
     private int nextFreeHost() {

@@ -8,14 +8,13 @@ import io.netty.channel.ChannelHandlerContext;
 /**
  * Server, inbound (after ESP decapsulation, before the TUN write): rewrites a client's inner
  * source to the client's fake address from the {@link ClientAddressPool}, so the local service's
- * replies route back into the TUN and can be told apart per client. The mapping is made when the
- * client is first seen, with that packet's source as the client's real address; an ICMP error
- * from the client gets the embedded destination translated too.
+ * replies route back into the TUN and can be told apart per client. A mapping is made when a
+ * (client, inner source) pair is first seen, so one client gateway may carry many inner
+ * addresses; an ICMP error from the client gets the embedded destination translated too.
  *
  * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer, rewritten in
  * place. Drops release the buffer here: {@link NatDropReason#MALFORMED},
- * {@link NatDropReason#POOL_EXHAUSTED}, and {@link NatDropReason#SOURCE_MISMATCH} for a source
- * other than the one the client's mapping was made with.
+ * and {@link NatDropReason#POOL_EXHAUSTED}.
  */
 public final class ClientSourceMapping extends InPlacePacketHandler {
     private final ClientAddressPool pool;
@@ -40,15 +39,12 @@ public final class ClientSourceMapping extends InPlacePacketHandler {
                     + " without a client; it belongs behind the ESP decryption");
         }
         int source = Ipv4Header.sourceAddress(packet, ip);
-        ClientAddressPool.Binding binding = pool.bindingOf(client);
+        ClientAddressPool.Binding binding = pool.bindingOf(client, source);
         if (binding == null) {
             binding = pool.bind(client, source);
             if (binding == null) {
                 return NatDropReason.POOL_EXHAUSTED;
             }
-        }
-        if (binding.realAddress() != source) {
-            return NatDropReason.SOURCE_MISMATCH;
         }
         Ipv4AddressRewrite.rewriteSource(packet, ip, binding.fakeAddress());
         return null;

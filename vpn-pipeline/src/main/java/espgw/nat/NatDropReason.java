@@ -9,7 +9,5 @@ public enum NatDropReason {
     /** Larger than the tunnel MTU with DF set; an ICMP "fragmentation needed" went back. */
     MTU,
     /** No free fake address left in the client pool. */
-    POOL_EXHAUSTED,
-    /** A client sent from an inner address other than the one its mapping was made for. */
-    SOURCE_MISMATCH
+    POOL_EXHAUSTED
 }

@@ -20,11 +20,11 @@ class ClientAddressPoolTest {
         assertEquals(FIRST, a.fakeAddress());
         assertEquals(FIRST + 1, b.fakeAddress());
         assertSame(a, pool.bind("a", 0x0A0000A1), "stable while the client lives");
-        assertSame(a, pool.bindingOf("a"));
+        assertSame(a, pool.bindingOf("a", 0x0A0000A1));
         assertSame(b, pool.bindingOfFake(FIRST + 1));
         assertEquals("b", pool.bindingOfFake(FIRST + 1).client());
         assertEquals(0x0A0000A1, b.realAddress());
-        assertNull(pool.bindingOf("c"));
+        assertNull(pool.bindingOf("c", 0x0A0000A1));
         assertNull(pool.bindingOfFake(FIRST + 2));
         assertTrue(pool.contains(FIRST + 2));
         assertEquals(2, pool.size());
@@ -38,7 +38,7 @@ class ClientAddressPoolTest {
         assertNotEquals(first, second);
         assertNull(pool.bind("c", 3), "only the two host addresses of a /30 are handed out");
         pool.release("a");
-        assertNull(pool.bindingOf("a"));
+        assertNull(pool.bindingOf("a", 1));
         assertNull(pool.bindingOfFake(first));
         assertEquals(first, pool.bind("c", 3).fakeAddress());
         pool.release("nobody");

@@ -4,6 +4,7 @@ import static espgw.nat.NatTesting.assertDropped;
 import static espgw.nat.NatTesting.passThrough;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -98,11 +99,15 @@ class ClientSourceMappingTest {
     }
 
     @Test
-    void aSourceOtherThanTheMappedOneIsDropped() {
+    void eachInnerSourceOfOneClientGetsItsOwnFakeAddress() {
         from("alice", request(ALICE).build());
-        currentClient = "alice";
-        assertDropped(channel, request(BOB).build());
-        assertEquals(1, drops.count(NatDropReason.SOURCE_MISMATCH));
+        from("alice", request(BOB).build());
+        ClientAddressPool.Binding first = pool.bindingOf("alice", ALICE);
+        ClientAddressPool.Binding second = pool.bindingOf("alice", BOB);
+        assertNotEquals(first.fakeAddress(), second.fakeAddress());
+        assertEquals(2, pool.size());
+        pool.release("alice");
+        assertEquals(0, pool.size());
     }
 
     @Test
