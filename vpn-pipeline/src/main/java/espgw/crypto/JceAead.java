@@ -32,6 +32,8 @@ public final class JceAead implements Aead {
     private final Cipher sealCipher;
     private final Cipher openCipher;
     private byte[] scratch = new byte[INITIAL_SCRATCH];
+    private boolean opened;
+    private long lastOpenIv;
 
     /**
      * @param keymat key followed by the 4-octet salt; copied, the caller may wipe its array
@@ -83,6 +85,14 @@ public final class JceAead implements Aead {
             return false;
         }
         try {
+            if (algorithm == AeadAlgorithm.CHACHA20_POLY1305 && opened && iv == lastOpenIv) {
+                // SunJCE's ChaCha20-Poly1305 refuses the key and nonce of its previous init even
+                // for decryption; a forged copy of the last packet would otherwise throw. Another
+                // nonce in between resets that memory (rare: only repeated IVs pay for it).
+                openCipher.init(Cipher.DECRYPT_MODE, key, parameters(~iv));
+            }
+            opened = true;
+            lastOpenIv = iv;
             openCipher.init(Cipher.DECRYPT_MODE, key, parameters(iv));
             openCipher.updateAAD(aad, 0, aadLength);
             if (buf.hasArray()) {
