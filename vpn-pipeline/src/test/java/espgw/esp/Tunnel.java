@@ -4,6 +4,7 @@ import espgw.crypto.AeadAlgorithm;
 import espgw.crypto.JceAead;
 import espgw.sa.Direction;
 import espgw.sa.MemorySequenceStore;
+import espgw.sa.ReplayWindow;
 import espgw.sa.SaDatabase;
 import espgw.sa.SecurityAssociation;
 import java.net.Inet4Address;
@@ -28,6 +29,10 @@ public final class Tunnel {
 
     /** @param firstSequence the first sequence number the sender will use */
     public Tunnel(AeadAlgorithm algorithm, boolean esn, long firstSequence) {
+        this(algorithm, esn, firstSequence, ReplayWindow.DEFAULT_SIZE);
+    }
+
+    public Tunnel(AeadAlgorithm algorithm, boolean esn, long firstSequence, int replayWindow) {
         this.algorithm = algorithm;
         this.esn = esn;
         this.keymat = new byte[algorithm.keymatLength()];
@@ -37,7 +42,7 @@ public final class Tunnel {
         this.outbound = SecurityAssociation.builder(SPI, Direction.OUTBOUND, new JceAead(algorithm, keymat))
                 .esn(esn).addresses(LOCAL, PEER).sequenceStore(store).build();
         this.inbound = SecurityAssociation.builder(SPI, Direction.INBOUND, new JceAead(algorithm, keymat))
-                .esn(esn).addresses(PEER, LOCAL).build();
+                .esn(esn).addresses(PEER, LOCAL).replayWindow(replayWindow).build();
         receiver.install(inbound);
     }
 
