@@ -140,6 +140,9 @@ public final class SecurityAssociation {
      * reserves the next block durably before returning (synchronous I/O, rare by design).
      */
     public long nextSequence() {
+        if (direction != Direction.OUTBOUND) {
+            throw new IllegalStateException("sequence numbers are handed out by outbound SAs only: " + this);
+        }
         if (expired) {
             return 0;
         }

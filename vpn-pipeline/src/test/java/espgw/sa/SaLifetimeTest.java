@@ -132,6 +132,13 @@ class SaLifetimeTest {
                 new JceAead(AeadAlgorithm.AES_GCM_128, new byte[20])).build());
     }
 
+    @Test
+    void inboundSasHandOutNoSequenceNumbers() {
+        SecurityAssociation sa = inbound(SaLifetime.NONE);
+        IllegalStateException e = assertThrows(IllegalStateException.class, sa::nextSequence);
+        assertTrue(e.getMessage().contains("SA[0x00001234 INBOUND"), e.getMessage());
+    }
+
     private SecurityAssociation inbound(SaLifetime lifetime) {
         return SecurityAssociation.builder(0x1234, Direction.INBOUND,
                 new JceAead(AeadAlgorithm.AES_GCM_128, new byte[20]))
