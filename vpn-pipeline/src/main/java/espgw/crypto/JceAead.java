@@ -1,0 +1,136 @@
+package espgw.crypto;
+
+import io.netty.buffer.ByteBuf;
+import java.security.GeneralSecurityException;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * {@link Aead} on the JDK's own providers (SunJCE): two {@link Cipher} objects per instance (one
+ * per direction), initialised per packet because the nonce changes per packet.
+ *
+ * <p>Why arrays: SunJCE's AES-GCM and ChaCha20-Poly1305 run fastest on {@code byte[]} and copy a
+ * direct {@code ByteBuffer} through freshly allocated temporary arrays anyway (and a
+ * {@code ByteBuffer} pair per call would be our allocation). So heap buffers are processed in
+ * their backing array and direct buffers are copied into one scratch array owned by this instance
+ * and back — two memcpy of a packet, no allocation once the scratch has grown to the largest
+ * packet. JCE itself still allocates per call (the parameter spec the API demands, its internal
+ * state); the benchmarks report that share.
+ */
+public final class JceAead implements Aead {
+    private static final int TAG_BITS = AeadAlgorithm.ICV_LENGTH * Byte.SIZE;
+    private static final int INITIAL_SCRATCH = 2048;
+
+    private final AeadAlgorithm algorithm;
+    private final SecretKeySpec key;
+    private final byte[] nonce = new byte[AeadAlgorithm.NONCE_LENGTH];
+    private final Cipher sealCipher;
+    private final Cipher openCipher;
+    private byte[] scratch = new byte[INITIAL_SCRATCH];
+    private boolean opened;
+    private long lastOpenIv;
+
+    /**
+     * @param keymat key followed by the 4-octet salt; copied, the caller may wipe its array
+     */
+    public JceAead(AeadAlgorithm algorithm, byte[] keymat) {
+        if (keymat.length != algorithm.keymatLength()) {
+            throw new IllegalArgumentException(algorithm.configName() + " needs " + algorithm.keymatLength()
+                    + " octets of key material (key and 4-octet salt), got " + keymat.length);
+        }
+        this.algorithm = algorithm;
+        this.key = new SecretKeySpec(keymat, 0, algorithm.keyLength(), algorithm.jceKeyAlgorithm());
+        System.arraycopy(keymat, algorithm.keyLength(), nonce, 0, AeadAlgorithm.SALT_LENGTH);
+        try {
+            this.sealCipher = Cipher.getInstance(algorithm.jceTransformation());
+            this.openCipher = Cipher.getInstance(algorithm.jceTransformation());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE lacks " + algorithm.jceTransformation(), e);
+        }
+    }
+
+    @Override
+    public AeadAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    @Override
+    public void seal(long iv, byte[] aad, int aadLength, ByteBuf buf, int index, int length) {
+        try {
+            sealCipher.init(Cipher.ENCRYPT_MODE, key, parameters(iv));
+            sealCipher.updateAAD(aad, 0, aadLength);
+            if (buf.hasArray()) {
+                int offset = buf.arrayOffset() + index;
+                sealCipher.doFinal(buf.array(), offset, length, buf.array(), offset);
+            } else {
+                byte[] work = scratch(length + AeadAlgorithm.ICV_LENGTH);
+                buf.getBytes(index, work, 0, length);
+                int written = sealCipher.doFinal(work, 0, length, work, 0);
+                buf.setBytes(index, work, 0, written);
+            }
+        } catch (GeneralSecurityException e) {
+            // Only a bug gets here: key and nonce sizes are fixed, the IV never repeats.
+            throw new IllegalStateException(algorithm.configName() + " seal failed", e);
+        }
+    }
+
+    @Override
+    public boolean open(long iv, byte[] aad, int aadLength, ByteBuf buf, int index, int length) {
+        if (length < AeadAlgorithm.ICV_LENGTH) {
+            return false;
+        }
+        try {
+            if (algorithm == AeadAlgorithm.CHACHA20_POLY1305 && opened && iv == lastOpenIv) {
+                // SunJCE's ChaCha20-Poly1305 refuses the key and nonce of its previous init even
+                // for decryption; a forged copy of the last packet would otherwise throw. Another
+                // nonce in between resets that memory (rare: only repeated IVs pay for it).
+                openCipher.init(Cipher.DECRYPT_MODE, key, parameters(~iv));
+            }
+            opened = true;
+            lastOpenIv = iv;
+            openCipher.init(Cipher.DECRYPT_MODE, key, parameters(iv));
+            openCipher.updateAAD(aad, 0, aadLength);
+            if (buf.hasArray()) {
+                int offset = buf.arrayOffset() + index;
+                openCipher.doFinal(buf.array(), offset, length, buf.array(), offset);
+            } else {
+                byte[] work = scratch(length);
+                buf.getBytes(index, work, 0, length);
+                int written = openCipher.doFinal(work, 0, length, work, 0);
+                buf.setBytes(index, work, 0, written);
+            }
+            return true;
+        } catch (AEADBadTagException e) {
+            return false;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(algorithm.configName() + " open failed", e);
+        }
+    }
+
+    private AlgorithmParameterSpec parameters(long iv) {
+        for (int i = 0; i < Long.BYTES; i++) {
+            nonce[AeadAlgorithm.SALT_LENGTH + i] = (byte) (iv >>> (56 - 8 * i));
+        }
+        // The JCE API takes the nonce only inside a parameter object, which copies it.
+        return algorithm == AeadAlgorithm.CHACHA20_POLY1305
+                ? new IvParameterSpec(nonce)
+                : new GCMParameterSpec(TAG_BITS, nonce);
+    }
+
+    private byte[] scratch(int length) {
+        if (scratch.length < length) {
+            scratch = Arrays.copyOf(scratch, Integer.highestOneBit(length - 1) << 1);
+        }
+        return scratch;
+    }
+
+    @Override
+    public String toString() {
+        return "JceAead[" + algorithm.configName() + "]";
+    }
+}

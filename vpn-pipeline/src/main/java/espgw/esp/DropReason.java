@@ -1,0 +1,36 @@
+package espgw.esp;
+
+/**
+ * Why a packet was dropped; every drop is counted under exactly one reason. The metric label is
+ * resolved once per reason, never built per packet.
+ */
+public enum DropReason {
+    /** RFC 4303 §3.4.3: sequence number already seen or left of the anti-replay window. */
+    REPLAY("replay"),
+    /** RFC 4303 §3.4.4: the ICV did not verify (forged, corrupted, wrong key or wrong ESN). */
+    ICV("icv"),
+    /** No SA: unknown SPI inbound (RFC 4303 §3.4.2), no SA towards the destination outbound. */
+    NO_SA("no_sa"),
+    /** Too short to be ESP, bad padding (RFC 4303 §2.4) or an inner packet that is no IPv4. */
+    MALFORMED("malformed"),
+    /** Hard lifetime reached or sequence numbers exhausted (RFC 4303 §3.3.3). */
+    SA_EXPIRED("sa_expired"),
+    /** Authentic packet whose Next Header is neither IPv4 (4) nor "no next header" (59). */
+    BAD_NEXT_HEADER("bad_next_header"),
+    /**
+     * RFC 4303 §2.6: an authentic dummy packet (Next Header 59), discarded as the RFC requires.
+     * Counted on its own so traffic-flow-confidentiality padding never looks like an error.
+     */
+    DUMMY("dummy");
+
+    private final String label;
+
+    DropReason(String label) {
+        this.label = label;
+    }
+
+    /** The metric label, e.g. {@code no_sa}. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,7 @@
+package espgw.esp;
+
+/** Where handlers count their drops; the Micrometer implementation lives with the metrics. */
+@FunctionalInterface
+public interface DropRecorder {
+    void drop(DropReason reason);
+}
