@@ -2,7 +2,7 @@ package espgw.bench;
 
 import espgw.crypto.AeadAlgorithm;
 import espgw.crypto.JceAead;
-import espgw.esp.DropReason;
+import espgw.drop.DropReason;
 import espgw.esp.EspCodec;
 import espgw.esp.EspEncryptor;
 import espgw.sa.Direction;

@@ -1,5 +1,8 @@
 package espgw.esp;
 
+import espgw.drop.CountingDropRecorder;
+import espgw.drop.DropReason;
+import espgw.drop.DropRecorder;
 import espgw.sa.SecurityAssociation;
 import espgw.wire.EspHeader;
 import io.netty.buffer.ByteBuf;

@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.DropRecorder;
+import espgw.drop.DropReason;
 import espgw.wire.Ipv4AddressRewrite;
 import espgw.wire.Ipv4Header;
 import io.netty.buffer.ByteBuf;
@@ -12,22 +14,22 @@ import io.netty.channel.ChannelHandlerContext;
  * offset, restoring the real peer as destination. Other destinations pass untouched.
  *
  * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer, rewritten in
- * place. Drops ({@link NatDropReason#MALFORMED}) release the buffer here.
+ * place. Drops ({@link DropReason#MALFORMED}) release the buffer here.
  */
 @Sharable
 public final class AddressDeOffset extends InPlacePacketHandler {
     private final AddressOffset offset;
 
-    public AddressDeOffset(AddressOffset offset, PacketDrops drops) {
+    public AddressDeOffset(AddressOffset offset, DropRecorder drops) {
         super(drops);
         this.offset = offset;
     }
 
     @Override
-    NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
+    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
         int ip = packet.readerIndex();
         if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
-            return NatDropReason.MALFORMED;
+            return DropReason.MALFORMED;
         }
         int destination = Ipv4Header.destinationAddress(packet, ip);
         if (offset.isFake(destination)) {

@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.DropRecorder;
+import espgw.drop.DropReason;
 import espgw.wire.Ipv4AddressRewrite;
 import espgw.wire.Ipv4Header;
 import io.netty.buffer.ByteBuf;
@@ -14,7 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
  *
  * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer, rewritten in
  * place, right after {@link OutboundClientTag#tag}. Drops release the buffer here:
- * {@link NatDropReason#MALFORMED}, and {@link NatDropReason#NO_ROUTE} for a fake address no
+ * {@link DropReason#MALFORMED}, and {@link DropReason#NO_ROUTE} for a fake address no
  * client holds.
  */
 public final class ClientDestinationMapping extends InPlacePacketHandler {
@@ -22,17 +24,17 @@ public final class ClientDestinationMapping extends InPlacePacketHandler {
     private final OutboundClientTag tag;
 
     public ClientDestinationMapping(ClientAddressPool pool, OutboundClientTag tag,
-            PacketDrops drops) {
+            DropRecorder drops) {
         super(drops);
         this.pool = pool;
         this.tag = tag;
     }
 
     @Override
-    NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
+    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
         int ip = packet.readerIndex();
         if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
-            return NatDropReason.MALFORMED;
+            return DropReason.MALFORMED;
         }
         int destination = Ipv4Header.destinationAddress(packet, ip);
         if (!pool.contains(destination)) {
@@ -41,7 +43,7 @@ public final class ClientDestinationMapping extends InPlacePacketHandler {
         }
         ClientAddressPool.Binding binding = pool.bindingOfFake(destination);
         if (binding == null) {
-            return NatDropReason.NO_ROUTE;
+            return DropReason.NO_ROUTE;
         }
         Ipv4AddressRewrite.rewriteDestination(packet, ip, binding.realAddress());
         tag.tag(binding.client());

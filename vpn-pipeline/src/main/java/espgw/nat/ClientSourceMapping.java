@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.DropRecorder;
+import espgw.drop.DropReason;
 import espgw.wire.Ipv4AddressRewrite;
 import espgw.wire.Ipv4Header;
 import io.netty.buffer.ByteBuf;
@@ -13,25 +15,25 @@ import io.netty.channel.ChannelHandlerContext;
  * addresses; an ICMP error from the client gets the embedded destination translated too.
  *
  * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer, rewritten in
- * place. Drops release the buffer here: {@link NatDropReason#MALFORMED},
- * and {@link NatDropReason#POOL_EXHAUSTED}.
+ * place. Drops release the buffer here: {@link DropReason#MALFORMED},
+ * and {@link DropReason#POOL_EXHAUSTED}.
  */
 public final class ClientSourceMapping extends InPlacePacketHandler {
     private final ClientAddressPool pool;
     private final ClientKeyResolver clients;
 
     public ClientSourceMapping(ClientAddressPool pool, ClientKeyResolver clients,
-            PacketDrops drops) {
+            DropRecorder drops) {
         super(drops);
         this.pool = pool;
         this.clients = clients;
     }
 
     @Override
-    NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
+    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
         int ip = packet.readerIndex();
         if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
-            return NatDropReason.MALFORMED;
+            return DropReason.MALFORMED;
         }
         Object client = clients.clientOf(ctx);
         if (client == null) {
@@ -43,7 +45,7 @@ public final class ClientSourceMapping extends InPlacePacketHandler {
         if (binding == null) {
             binding = pool.bind(client, source);
             if (binding == null) {
-                return NatDropReason.POOL_EXHAUSTED;
+                return DropReason.POOL_EXHAUSTED;
             }
         }
         Ipv4AddressRewrite.rewriteSource(packet, ip, binding.fakeAddress());

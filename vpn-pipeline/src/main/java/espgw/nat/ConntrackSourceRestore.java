@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.DropRecorder;
+import espgw.drop.DropReason;
 import espgw.wire.Ipv4AddressRewrite;
 import espgw.wire.Ipv4Header;
 import io.netty.buffer.ByteBuf;
@@ -14,22 +16,22 @@ import io.netty.channel.ChannelHandlerContext;
  * against. Other sources pass untouched.
  *
  * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer, rewritten in
- * place. Drops ({@link NatDropReason#MALFORMED}) release the buffer here.
+ * place. Drops ({@link DropReason#MALFORMED}) release the buffer here.
  */
 @Sharable
 public final class ConntrackSourceRestore extends InPlacePacketHandler {
     private final AddressOffset offset;
 
-    public ConntrackSourceRestore(AddressOffset offset, PacketDrops drops) {
+    public ConntrackSourceRestore(AddressOffset offset, DropRecorder drops) {
         super(drops);
         this.offset = offset;
     }
 
     @Override
-    NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
+    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
         int ip = packet.readerIndex();
         if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
-            return NatDropReason.MALFORMED;
+            return DropReason.MALFORMED;
         }
         int source = Ipv4Header.sourceAddress(packet, ip);
         if (offset.isReal(source)) {

@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.DropRecorder;
+import espgw.drop.DropReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,9 +15,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * messages pass through untouched.
  */
 abstract class InPlacePacketHandler extends ChannelInboundHandlerAdapter {
-    private final PacketDrops drops;
+    private final DropRecorder drops;
 
-    InPlacePacketHandler(PacketDrops drops) {
+    InPlacePacketHandler(DropRecorder drops) {
         this.drops = drops;
     }
 
@@ -24,7 +26,7 @@ abstract class InPlacePacketHandler extends ChannelInboundHandlerAdapter {
      *
      * @return {@code null} to pass the packet on, or why it must be dropped
      */
-    abstract NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet);
+    abstract DropReason process(ChannelHandlerContext ctx, ByteBuf packet);
 
     @Override
     public final void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -33,7 +35,7 @@ abstract class InPlacePacketHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf packet = (ByteBuf) msg;
-        NatDropReason reason;
+        DropReason reason;
         try {
             reason = process(ctx, packet);
         } catch (RuntimeException e) {
@@ -44,7 +46,7 @@ abstract class InPlacePacketHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(packet);
         } else {
             packet.release();
-            drops.dropped(reason);
+            drops.drop(reason);
         }
     }
 }

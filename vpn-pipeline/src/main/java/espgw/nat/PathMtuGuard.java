@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.DropRecorder;
+import espgw.drop.DropReason;
 import espgw.wire.IcmpHeader;
 import espgw.wire.InternetChecksum;
 import espgw.wire.Ipv4Header;
@@ -16,7 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
  * the TUN. Datagrams without DF pass (the outer packet gets fragmented), as do fragments.
  *
  * <p>Consumes a {@code ByteBuf} holding one IPv4 datagram; emits the same buffer untouched, or
- * releases it and counts {@link NatDropReason#MTU} (or {@link NatDropReason#MALFORMED}). The ICMP
+ * releases it and counts {@link DropReason#MTU} (or {@link DropReason#MALFORMED}). The ICMP
  * message is a new buffer from the channel's allocator, allocated only on this rare path; the
  * write owns it. No ICMP goes out about an ICMP error, a non-first fragment or a source that is
  * not one unicast host (RFC 1122 §3.2.2).
@@ -38,7 +40,7 @@ public final class PathMtuGuard extends InPlacePacketHandler {
      * @param icmpSourceAddress source of the ICMP messages: an address of this gateway the sender
      *     can see, typically the TUN interface's
      */
-    public PathMtuGuard(int tunnelMtu, int icmpSourceAddress, PacketDrops drops) {
+    public PathMtuGuard(int tunnelMtu, int icmpSourceAddress, DropRecorder drops) {
         super(drops);
         if (tunnelMtu < Ipv4Header.MIN_MTU || tunnelMtu > Ipv4Header.MAX_TOTAL_LENGTH) {
             throw new IllegalArgumentException("tunnel MTU " + tunnelMtu + " is outside "
@@ -49,10 +51,10 @@ public final class PathMtuGuard extends InPlacePacketHandler {
     }
 
     @Override
-    NatDropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
+    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
         int ip = packet.readerIndex();
         if (!Ipv4Header.isWellFormed(packet, ip, packet.readableBytes())) {
-            return NatDropReason.MALFORMED;
+            return DropReason.MALFORMED;
         }
         if (Ipv4Header.totalLength(packet, ip) <= tunnelMtu
                 || !Ipv4Header.dontFragment(packet, ip)) {
@@ -62,7 +64,7 @@ public final class PathMtuGuard extends InPlacePacketHandler {
             // A void promise: no future per message; a failed write surfaces as exceptionCaught.
             ctx.writeAndFlush(fragmentationNeeded(ctx.alloc(), packet, ip), ctx.voidPromise());
         }
-        return NatDropReason.MTU;
+        return DropReason.MTU;
     }
 
     /** RFC 1122 §3.2.2: no error about an error, a later fragment, or a non-unicast source. */

@@ -2,7 +2,7 @@
  * Address translation for the seed's same-subnet scheme, as thin Netty handlers over
  * {@link espgw.wire.Ipv4AddressRewrite}. Every handler reads one IPv4 datagram per
  * {@code ByteBuf}, rewrites it in place and passes the same buffer on, or releases it and reports
- * a {@link espgw.nat.NatDropReason} to {@link espgw.nat.PacketDrops}.
+ * a {@link espgw.nat.DropReason} to {@link espgw.nat.DropRecorder}.
  *
  * <p>Client: TUN read → {@link espgw.nat.PathMtuGuard} → {@link espgw.nat.AddressDeOffset}
  * (fake → real destination, {@link espgw.nat.AddressOffset}) → ESP; ESP → decryption →

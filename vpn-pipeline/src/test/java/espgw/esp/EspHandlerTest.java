@@ -1,5 +1,8 @@
 package espgw.esp;
 
+import espgw.drop.CountingDropRecorder;
+import espgw.drop.DropReason;
+import espgw.drop.DropRecorder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.CountingDropRecorder;
+import espgw.drop.DropReason;
 import static espgw.nat.NatTesting.CLIENT;
 import static espgw.nat.NatTesting.ELSEWHERE;
 import static espgw.nat.NatTesting.OFFSET;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AddressDeOffsetTest {
-    private final NatTesting.RecordingDrops drops = new NatTesting.RecordingDrops();
+    private final CountingDropRecorder drops = new CountingDropRecorder();
     private final EmbeddedChannel channel = new EmbeddedChannel(new AddressDeOffset(OFFSET, drops));
 
     @AfterEach
@@ -106,7 +108,7 @@ class AddressDeOffsetTest {
         assertDropped(channel, version6);
         assertDropped(channel, new TestDatagram(Ipv4Header.PROTOCOL_UDP, CLIENT, SERVER_FAKE,
                 new byte[4]).build());
-        assertEquals(4, drops.count(NatDropReason.MALFORMED));
+        assertEquals(4, drops.count(DropReason.MALFORMED));
         assertEquals(4, drops.total());
     }
 

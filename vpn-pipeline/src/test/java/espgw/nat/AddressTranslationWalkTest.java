@@ -1,5 +1,6 @@
 package espgw.nat;
 
+import espgw.drop.CountingDropRecorder;
 import static espgw.nat.NatTesting.CLIENT;
 import static espgw.nat.NatTesting.OFFSET;
 import static espgw.nat.NatTesting.SERVER;
@@ -23,7 +24,7 @@ class AddressTranslationWalkTest {
     private static final Object CLIENT_SA = "sa-of-10.0.0.161";
     private static final int CLIENT_FAKE_ON_SERVER = Ipv4Prefix.parseAddress("100.64.0.1");
 
-    private final NatTesting.RecordingDrops drops = new NatTesting.RecordingDrops();
+    private final CountingDropRecorder drops = new CountingDropRecorder();
     private final ClientAddressPool pool = new ClientAddressPool(Ipv4Prefix.parse("100.64.0.0/16"));
     private Object tag;
     private final EmbeddedChannel clientOut = new EmbeddedChannel(new AddressDeOffset(OFFSET, drops));

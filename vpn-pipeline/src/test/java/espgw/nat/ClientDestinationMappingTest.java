@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.CountingDropRecorder;
+import espgw.drop.DropReason;
 import static espgw.nat.NatTesting.assertDropped;
 import static espgw.nat.NatTesting.passThrough;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -26,7 +28,7 @@ class ClientDestinationMappingTest {
     private static final int FAKE_1 = Ipv4Prefix.parseAddress("100.64.0.1");
     private static final int FAKE_2 = Ipv4Prefix.parseAddress("100.64.0.2");
 
-    private final NatTesting.RecordingDrops drops = new NatTesting.RecordingDrops();
+    private final CountingDropRecorder drops = new CountingDropRecorder();
     private final ClientAddressPool pool = new ClientAddressPool(Ipv4Prefix.parse("100.64.0.0/16"));
     /** The tag as the next handler (the ESP encryption) sees it while it reads each packet. */
     private final List<Object> tagsSeenDownstream = new ArrayList<>();
@@ -76,7 +78,7 @@ class ClientDestinationMappingTest {
         assertDropped(channel, reply(FAKE_2).build());
         pool.release("alice");
         assertDropped(channel, reply(FAKE_1).build());
-        assertEquals(2, drops.count(NatDropReason.NO_ROUTE));
+        assertEquals(2, drops.count(DropReason.NO_ROUTE));
         assertEquals(List.of(), tagsSeenDownstream);
     }
 
@@ -120,6 +122,6 @@ class ClientDestinationMappingTest {
         channel.writeInbound(notIpv4);
         assertNull(channel.readInbound());
         assertEquals(0, notIpv4.refCnt());
-        assertEquals(2, drops.count(NatDropReason.MALFORMED));
+        assertEquals(2, drops.count(DropReason.MALFORMED));
     }
 }

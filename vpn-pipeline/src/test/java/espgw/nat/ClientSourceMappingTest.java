@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.CountingDropRecorder;
+import espgw.drop.DropReason;
 import static espgw.nat.NatTesting.assertDropped;
 import static espgw.nat.NatTesting.passThrough;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,7 +27,7 @@ class ClientSourceMappingTest {
     private static final int FAKE_1 = Ipv4Prefix.parseAddress("100.64.0.1");
     private static final int FAKE_2 = Ipv4Prefix.parseAddress("100.64.0.2");
 
-    private final NatTesting.RecordingDrops drops = new NatTesting.RecordingDrops();
+    private final CountingDropRecorder drops = new CountingDropRecorder();
     private final ClientAddressPool pool = new ClientAddressPool(Ipv4Prefix.parse("100.64.0.0/30"));
     /** What the ESP core would say about the packet being read. */
     private Object currentClient;
@@ -93,7 +95,7 @@ class ClientSourceMappingTest {
         currentClient = "carol";
         assertDropped(channel, request(0x0A0000A3).build());
         assertDropped(channel, request(0x0A0000A3).build());
-        assertEquals(2, drops.count(NatDropReason.POOL_EXHAUSTED));
+        assertEquals(2, drops.count(DropReason.POOL_EXHAUSTED));
         pool.release("bob");
         from("carol", request(0x0A0000A3).build());
     }
@@ -116,7 +118,7 @@ class ClientSourceMappingTest {
         assertDropped(channel, Arrays.copyOf(request(ALICE).build(), 30));
         assertDropped(channel, new TestDatagram(Ipv4Header.PROTOCOL_ICMP, ALICE, SERVICE,
                 new byte[3]).build());
-        assertEquals(2, drops.count(NatDropReason.MALFORMED));
+        assertEquals(2, drops.count(DropReason.MALFORMED));
         assertEquals(0, pool.size());
     }
 

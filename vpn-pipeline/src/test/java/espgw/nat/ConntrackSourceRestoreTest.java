@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.CountingDropRecorder;
+import espgw.drop.DropReason;
 import static espgw.nat.NatTesting.CLIENT;
 import static espgw.nat.NatTesting.ELSEWHERE;
 import static espgw.nat.NatTesting.OFFSET;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ConntrackSourceRestoreTest {
-    private final NatTesting.RecordingDrops drops = new NatTesting.RecordingDrops();
+    private final CountingDropRecorder drops = new CountingDropRecorder();
     private final EmbeddedChannel channel =
             new EmbeddedChannel(new ConntrackSourceRestore(OFFSET, drops));
 
@@ -90,6 +92,6 @@ class ConntrackSourceRestoreTest {
         byte[] quoted = Arrays.copyOf(reply, 12);
         assertDropped(channel, new TestDatagram(Ipv4Header.PROTOCOL_ICMP, SERVER, CLIENT,
                 TestDatagram.icmpError(IcmpHeader.TYPE_TIME_EXCEEDED, 0, quoted)).build());
-        assertEquals(3, drops.count(NatDropReason.MALFORMED));
+        assertEquals(3, drops.count(DropReason.MALFORMED));
     }
 }

@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.DropRecorder;
+import espgw.drop.DropReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import espgw.wire.TestDatagram;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.util.EnumMap;
-import java.util.Map;
 
 /** Shared pieces of the translation handler tests. */
 final class NatTesting {
@@ -21,24 +21,6 @@ final class NatTesting {
             new AddressOffset(Ipv4Prefix.parse("10.0.0.0/24"), Ipv4Prefix.parse("10.0.1.0/24"));
 
     private NatTesting() {
-    }
-
-    /** Counts drops per reason. */
-    static final class RecordingDrops implements PacketDrops {
-        private final Map<NatDropReason, Integer> counts = new EnumMap<>(NatDropReason.class);
-
-        @Override
-        public void dropped(NatDropReason reason) {
-            counts.merge(reason, 1, Integer::sum);
-        }
-
-        int count(NatDropReason reason) {
-            return counts.getOrDefault(reason, 0);
-        }
-
-        int total() {
-            return counts.values().stream().mapToInt(Integer::intValue).sum();
-        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package espgw.nat;
 
+import espgw.drop.CountingDropRecorder;
+import espgw.drop.DropReason;
 import static espgw.nat.NatTesting.CLIENT;
 import static espgw.nat.NatTesting.SERVER;
 import static espgw.nat.NatTesting.assertDropped;
@@ -25,7 +27,7 @@ class PathMtuGuardTest {
     private static final int MTU = 1400;
     private static final int GATEWAY = 0x0A000101; // the TUN interface's address
 
-    private final NatTesting.RecordingDrops drops = new NatTesting.RecordingDrops();
+    private final CountingDropRecorder drops = new CountingDropRecorder();
     private final EmbeddedChannel channel =
             new EmbeddedChannel(new PathMtuGuard(MTU, GATEWAY, drops));
 
@@ -83,7 +85,7 @@ class PathMtuGuardTest {
         big.options = new byte[] {1, 1, 1, 0};
         byte[] original = big.build();
         assertDropped(channel, original);
-        assertEquals(1, drops.count(NatDropReason.MTU));
+        assertEquals(1, drops.count(DropReason.MTU));
 
         byte[] icmp = writtenBack();
         assertNotNull(icmp, "no ICMP message went back");
@@ -110,7 +112,7 @@ class PathMtuGuardTest {
         error.dontFragment = true;
         assertDropped(channel, error.build());
         assertNull(writtenBack());
-        assertEquals(1, drops.count(NatDropReason.MTU));
+        assertEquals(1, drops.count(DropReason.MTU));
     }
 
     @Test
@@ -131,7 +133,7 @@ class PathMtuGuardTest {
         multicast.source = 0xE0000001;
         assertDropped(channel, multicast.build());
         assertNull(writtenBack());
-        assertEquals(2, drops.count(NatDropReason.MTU));
+        assertEquals(2, drops.count(DropReason.MTU));
     }
 
     @Test
@@ -139,7 +141,7 @@ class PathMtuGuardTest {
         byte[] packet = tcp(100, true).build();
         assertDropped(channel, Arrays.copyOf(packet, 99));
         assertDropped(channel, Arrays.copyOf(packet, 12));
-        assertEquals(2, drops.count(NatDropReason.MALFORMED));
+        assertEquals(2, drops.count(DropReason.MALFORMED));
         assertNull(writtenBack());
     }
 

@@ -1,4 +1,4 @@
-package espgw.esp;
+package espgw.drop;
 
 /**
  * Why a packet was dropped; every drop is counted under exactly one reason. The metric label is
@@ -11,7 +11,10 @@ public enum DropReason {
     ICV("icv"),
     /** No SA: unknown SPI inbound (RFC 4303 §3.4.2), no SA towards the destination outbound. */
     NO_SA("no_sa"),
-    /** Too short to be ESP, bad padding (RFC 4303 §2.4) or an inner packet that is no IPv4. */
+    /**
+     * Too short to be ESP, bad padding (RFC 4303 §2.4), an inner packet that is no IPv4, or an
+     * IPv4 packet whose headers a rewrite needs are missing or truncated.
+     */
     MALFORMED("malformed"),
     /** Hard lifetime reached or sequence numbers exhausted (RFC 4303 §3.3.3). */
     SA_EXPIRED("sa_expired"),
@@ -21,7 +24,15 @@ public enum DropReason {
      * RFC 4303 §2.6: an authentic dummy packet (Next Header 59), discarded as the RFC requires.
      * Counted on its own so traffic-flow-confidentiality padding never looks like an error.
      */
-    DUMMY("dummy");
+    DUMMY("dummy"),
+    /** Larger than the tunnel MTU with DF set; an ICMP "fragmentation needed" went back (RFC 1191). */
+    MTU("mtu"),
+    /** No peer or client the packet could go to (e.g. a fake client address nobody holds any more). */
+    NO_ROUTE("no_route"),
+    /** No free fake address left in the server's client pool. */
+    POOL_EXHAUSTED("pool_exhausted"),
+    /** The channel the packet should go out on is not writable: dropped rather than queued without bound. */
+    BACKPRESSURE("backpressure");
 
     private final String label;
 

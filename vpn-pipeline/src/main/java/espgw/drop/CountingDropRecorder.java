@@ -1,4 +1,4 @@
-package espgw.esp;
+package espgw.drop;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 

@@ -1,4 +1,4 @@
-package espgw.esp;
+package espgw.drop;
 
 /** Where handlers count their drops; the Micrometer implementation lives with the metrics. */
 @FunctionalInterface
