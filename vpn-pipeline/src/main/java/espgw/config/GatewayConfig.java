@@ -150,7 +150,7 @@ public record GatewayConfig(
     private static void checkUnique(ConfigNode root, List<PeerConfig> peers) throws ConfigException {
         Set<String> names = new HashSet<>();
         Set<Integer> addresses = new HashSet<>();
-        Set<Long> inboundSpis = new HashSet<>();
+        Set<Integer> inboundSpis = new HashSet<>();
         for (int i = 0; i < peers.size(); i++) {
             PeerConfig peer = peers.get(i);
             String at = "peers[" + i + "]";
@@ -161,7 +161,7 @@ public record GatewayConfig(
                 throw root.error(at + ".address", Ipv4Prefix.format(peer.address()) + " is used by two peers");
             }
             if (!inboundSpis.add(peer.inbound().spi())) {
-                throw root.error(at + ".sa.inbound.spi", "0x" + Long.toHexString(peer.inbound().spi())
+                throw root.error(at + ".sa.inbound.spi", "0x" + Integer.toHexString(peer.inbound().spi())
                         + " is used by two peers: inbound SPIs must be unique on this gateway");
             }
         }

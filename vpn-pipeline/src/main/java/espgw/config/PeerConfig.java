@@ -1,6 +1,7 @@
 package espgw.config;
 
 import espgw.nat.Ipv4Prefix;
+import espgw.sa.ManualSa;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  *                   address is always protected and need not be listed
  */
 public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4Prefix> networks,
-                         SaConfig outbound, SaConfig inbound) {
+                         ManualSa outbound, ManualSa inbound) {
 
     static PeerConfig from(ConfigNode node, int localAddress, Ipv4Prefix local) throws ConfigException {
         String name = node.string("name");
@@ -28,8 +29,8 @@ public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4
             networks.add(GatewayConfig.prefix(node, "networks[" + i + "]", texts.get(i)));
         }
         ConfigNode sa = node.child("sa");
-        SaConfig outbound = SaConfig.from(sa.child("outbound"));
-        SaConfig inbound = SaConfig.from(sa.child("inbound"));
+        ManualSa outbound = SaConfig.from(sa.child("outbound"));
+        ManualSa inbound = SaConfig.from(sa.child("inbound"));
         sa.rejectUnknownFields();
         node.rejectUnknownFields();
         return new PeerConfig(name, address, local.contains(address), List.copyOf(networks), outbound, inbound);

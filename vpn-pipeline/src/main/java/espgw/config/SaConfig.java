@@ -1,29 +1,38 @@
 package espgw.config;
 
-/**
- * One manual SA as written in the config (like {@code ip xfrm state}: SPI, algorithm, key material
- * in hex including the 4-byte salt). The key text is kept only until the SA is built and is never
- * printed: {@link #toString()} leaves it out.
- */
-public record SaConfig(long spi, String algorithm, String keyHex, boolean esn, int replayWindow) {
-    public static final int DEFAULT_REPLAY_WINDOW = 4096;
+import espgw.sa.ManualSa;
+import espgw.sa.ReplayWindow;
 
-    static SaConfig from(ConfigNode node) throws ConfigException {
-        long spi = node.integer("spi", -1, 256, 0xffffffffL);
-        if (spi < 0) {
-            throw node.error("spi", "is required (e.g. 0x00001001; values below 256 are reserved, RFC 4303 section 2.1)");
-        }
+/**
+ * Reads one manual SA as written in the config (like {@code ip xfrm state}: SPI, algorithm, key
+ * material in hex including the 4-byte salt) into a validated {@link ManualSa}, reporting problems
+ * with the exact field path. Messages never repeat the key.
+ */
+final class SaConfig {
+    static final int DEFAULT_REPLAY_WINDOW = 4096;
+
+    private SaConfig() {
+    }
+
+    static ManualSa from(ConfigNode node) throws ConfigException {
+        String spi = node.string("spi");
         String algorithm = node.string("algorithm", "aes-gcm-128");
         String key = node.string("key");
         boolean esn = node.bool("esn", true);
-        int window = (int) node.integer("replay_window", DEFAULT_REPLAY_WINDOW, 0, 1 << 20);
+        int window = (int) node.integer("replay_window", DEFAULT_REPLAY_WINDOW, 0, ReplayWindow.MAX_SIZE);
         node.rejectUnknownFields();
-        return new SaConfig(spi, algorithm, key, esn, window);
-    }
-
-    @Override
-    public String toString() {
-        return "SaConfig[spi=0x" + Long.toHexString(spi) + ", algorithm=" + algorithm + ", esn=" + esn
-                + ", replayWindow=" + replayWindow + "]";
+        try {
+            return ManualSa.of(spi, algorithm, key, esn, window);
+        } catch (IllegalArgumentException e) {
+            // ManualSa words its messages as "field: problem"; map its field names to the config's.
+            String message = e.getMessage();
+            int colon = message.indexOf(": ");
+            String field = colon < 0 ? "" : message.substring(0, colon);
+            throw switch (field) {
+                case "spi", "key" -> node.error(field, message.substring(colon + 2));
+                case "replay window" -> node.error("replay_window", message.substring(colon + 2));
+                default -> node.error("algorithm", message);
+            };
+        }
     }
 }

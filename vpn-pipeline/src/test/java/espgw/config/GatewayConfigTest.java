@@ -42,6 +42,7 @@ class GatewayConfigTest {
         PeerConfig peer = config.peers().get(0);
         assertTrue(peer.sameSubnet());
         assertEquals(0x1001, peer.outbound().spi());
+        assertEquals("aes-gcm-128", peer.outbound().algorithm().configName());
         assertTrue(peer.outbound().esn());
         assertEquals(4096, peer.inbound().replayWindow());
     }
@@ -87,7 +88,15 @@ class GatewayConfigTest {
                         "offset_network: 10.0.0.0/16 must have the same prefix length"),
                 Arguments.of(MINIMAL + "role: router\n", "role: 'router' must be client or server"),
                 Arguments.of(MINIMAL + "colour: blue\n", "colour: unknown field"),
-                Arguments.of(MINIMAL.replace("spi: 0x1001", "spi: 12"), "peers[0].sa.outbound.spi: 12 is out of range"),
+                Arguments.of(MINIMAL.replace("spi: 0x1001", "spi: 0x12"), "peers[0].sa.outbound.spi: 0x12 is in the range 1-255"),
+                Arguments.of(MINIMAL.replace("key: 0x0123456789abcdef0123456789abcdef01234567", "key: 0x0123"),
+                        "peers[0].sa.outbound.key: aes-gcm-128 needs 40 hex digits"),
+                Arguments.of(MINIMAL.replace("algorithm: aes-gcm-128, key: 0x89", "algorithm: des, key: 0x89"),
+                        "peers[0].sa.inbound.algorithm: unknown algorithm 'des'"),
+                Arguments.of(MINIMAL.replace("spi: 0x2001", "spi: 0x1001") + "  - name: other\n    address: 10.0.0.9\n"
+                        + "    sa: {outbound: {spi: 0x3001, key: 0x0123456789abcdef0123456789abcdef01234567},"
+                        + " inbound: {spi: 0x1001, key: 0x0123456789abcdef0123456789abcdef01234567}}\n",
+                        "peers[1].sa.inbound.spi: 0x1001 is used by two peers"),
                 Arguments.of("peers: [\n", "not valid YAML at line"),
                 Arguments.of("", "is empty"),
                 Arguments.of("local: 10.0.0.161/24\n", "peers: at least one peer is required"));
