@@ -19,6 +19,9 @@ import java.util.Set;
  * @param localSubnet   the LAN subnet it is on
  * @param offsetNetwork where same-subnet peers get their fake addresses (seed scenario 2)
  * @param clientPool    server: the fake source addresses given to clients
+ * @param stateDir      journal and lock (tmpfs: host changes do not survive a reboot either)
+ * @param sequenceDir   outbound sequence-number reservations, on persistent storage, so that an
+ *                      IV is never reused under a manual key, not even after a reboot
  */
 public record GatewayConfig(
         String instance,
@@ -30,6 +33,7 @@ public record GatewayConfig(
         TunnelConfig tunnel,
         List<PeerConfig> peers,
         Path stateDir,
+        Path sequenceDir,
         int metricsPort) {
 
     public enum Role { CLIENT, SERVER }
@@ -42,6 +46,7 @@ public record GatewayConfig(
     public static final String DEFAULT_CLIENT_POOL = "100.64.0.0/16";
     public static final int DEFAULT_OUTER_MTU = 1500;
     public static final int DEFAULT_METRICS_PORT = 9587;
+    public static final String DEFAULT_SEQUENCE_DIR = "/var/lib/espgw";
     /** The mark on espgw's own ESP packets, and the routing table holding the tunnel routes. */
     public static final int DEFAULT_FWMARK = 0xe59;
     public static final int DEFAULT_ROUTE_TABLE = 0xe59;
@@ -80,6 +85,7 @@ public record GatewayConfig(
         }
         TunnelConfig tunnel = tunnel(root.optionalChild("tunnel"), instance);
         Path stateDir = Path.of(root.string("state_dir", HostNetwork.DEFAULT_STATE_DIR));
+        Path sequenceDir = Path.of(root.string("sequence_dir", DEFAULT_SEQUENCE_DIR));
         int metricsPort = (int) root.integer("metrics_port", DEFAULT_METRICS_PORT, 0, 65535);
         List<PeerConfig> peers = new ArrayList<>();
         for (ConfigNode peer : root.children("peers")) {
@@ -91,7 +97,7 @@ public record GatewayConfig(
         checkUnique(root, peers);
         root.rejectUnknownFields();
         return new GatewayConfig(instance, role, localAddress, local, offset, pool, tunnel, List.copyOf(peers),
-                stateDir, metricsPort);
+                stateDir, sequenceDir, metricsPort);
     }
 
     /** The block of the same size right after the local subnet: 10.0.0.0/24 gives 10.0.1.0/24. */

@@ -85,22 +85,21 @@ public final class HostSetup {
             nft.append("  chain steer {\n    type nat hook output priority -100; policy accept;\n")
                     .append("    meta l4proto != esp dnat ip to ip daddr map @peer_offset\n  }\n");
         }
-        // After the DNAT (priority -100) has rerouted the packet, so oifname and rt mtu are the tunnel's.
-        String clamp = "    oifname \"" + device + "\" tcp flags syn tcp option maxseg size set rt mtu\n";
-        nft.append("  chain output {\n    type filter hook output priority filter; policy accept;\n")
-                .append(clamp)
+        // Postrouting, not output: only there is oifname the device the packet really leaves by
+        // (the output hook keeps the device chosen before the DNAT rerouted the packet). Forwarded
+        // packets pass here too, so one MSS clamp serves both.
+        nft.append("  chain postrouting {\n    type filter hook postrouting priority filter; policy accept;\n")
+                .append("    oifname \"").append(device).append("\" tcp flags syn tcp option maxseg size set rt mtu\n")
                 .append("    meta mark ").append(hex(mark)).append(" accept\n")
                 .append("    oifname \"").append(device).append("\" accept\n")
                 .append("    ip daddr @protected drop\n  }\n");
-        nft.append("  chain forward {\n    type filter hook forward priority filter; policy accept;\n")
-                .append(clamp).append("  }\n");
         nft.append("  chain input {\n    type filter hook input priority filter; policy accept;\n")
                 .append("    iifname \"").append(device).append("\" accept\n")
                 .append("    ip saddr @protected meta l4proto != esp drop\n  }\n");
         return nft.toString();
     }
 
-    int offsetAddress(int real) {
+    public int offsetAddress(int real) {
         Ipv4Prefix offset = config.offsetNetwork();
         return offset.network() | (real & ~offset.mask());
     }

@@ -1,0 +1,88 @@
+package espgw.cli;
+
+import espgw.config.ConfigException;
+import espgw.config.GatewayConfig;
+import espgw.config.PeerConfig;
+import espgw.daemon.Gateway;
+import espgw.drop.CountingDropRecorder;
+import espgw.nat.Ipv4Prefix;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code espgw up -c FILE}: sets the host up as the config says, forwards until SIGTERM or SIGINT,
+ * then removes everything it added. A bad config stops it before the host is touched (exit 2).
+ */
+@Command(name = "up",
+        description = {
+            "Run the gateway: set the host up from the config, encrypt every packet to the peers,",
+            "and undo all host changes on SIGTERM or Ctrl-C. After a crash, 'espgw down' cleans up."})
+public final class UpCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true,
+            description = "Gateway configuration (YAML); see deploy/examples/README.md.")
+    Path configFile;
+
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "Write every SA's keys to FILE (mode 0600) in Wireshark's esp_sa format, for debugging.")
+    Path keyLog;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.load(configFile);
+        } catch (ConfigException e) {
+            throw OperatorException.badConfig(e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Gateway gateway = Gateway.start(config, keyLog, new CountingDropRecorder());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.close();
+                out.println("espgw up: instance " + config.instance() + " stopped; host changes undone");
+            } catch (IOException e) {
+                out.println("espgw up: stopping left host changes behind (" + e.getMessage()
+                        + "); run 'espgw down --instance " + config.instance() + "'");
+            } finally {
+                out.flush();
+                stopped.countDown();
+            }
+        }, "espgw-shutdown"));
+        printSummary(out, config, gateway);
+        stopped.await();
+        return 0;
+    }
+
+    private static void printSummary(PrintWriter out, GatewayConfig config, Gateway gateway) {
+        out.printf("espgw up: instance %s, role %s, local %s (%s)%n", config.instance(),
+                config.role().name().toLowerCase(Locale.ROOT), Ipv4Prefix.format(config.localAddress()),
+                config.localSubnet());
+        out.printf("  tunnel %s: mtu %d, routes %s via table 0x%x for packets without mark 0x%x%n",
+                config.tunnel().device(), gateway.mtu(), gateway.hostSetup().tunnelRoutes(),
+                config.tunnel().routeTable(), config.tunnel().fwmark());
+        for (PeerConfig peer : config.peers()) {
+            out.printf("  peer %s at %s%s: out SPI 0x%08x, in SPI 0x%08x, %s%s%n", peer.name(),
+                    Ipv4Prefix.format(peer.address()),
+                    peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT
+                            ? " (same subnet, via " + Ipv4Prefix.format(gateway.hostSetup().offsetAddress(peer.address())) + ")"
+                            : "",
+                    peer.outbound().spi(), peer.inbound().spi(), peer.outbound().algorithm().configName(),
+                    peer.outbound().esn() ? ", ESN" : "");
+        }
+        out.println("espgw up: ready (SIGTERM or Ctrl-C stops and undoes; after a crash run 'espgw down --instance "
+                + config.instance() + "')");
+        out.flush();
+    }
+}

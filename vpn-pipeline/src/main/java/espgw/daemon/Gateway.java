@@ -1,0 +1,250 @@
+package espgw.daemon;
+
+import espgw.config.GatewayConfig;
+import espgw.config.PeerConfig;
+import espgw.drop.DropRecorder;
+import espgw.esp.EspInbound;
+import espgw.esp.EspOutbound;
+import espgw.esp.InboundContext;
+import espgw.linux.host.HostNetwork;
+import espgw.linux.raw.EspSocketChannel;
+import espgw.linux.raw.EspSocketOptions;
+import espgw.linux.tun.TunChannel;
+import espgw.linux.tun.TunDevice;
+import espgw.nat.AddressDeOffset;
+import espgw.nat.AddressOffset;
+import espgw.nat.ClientAddressPool;
+import espgw.nat.ClientDestinationMapping;
+import espgw.nat.ClientSourceMapping;
+import espgw.nat.ConntrackSourceRestore;
+import espgw.nat.PathMtuGuard;
+import espgw.sa.Direction;
+import espgw.sa.FileSequenceStore;
+import espgw.sa.KeyLog;
+import espgw.sa.SaDatabase;
+import espgw.sa.SaEventListener;
+import espgw.sa.SecurityAssociation;
+import espgw.wire.EspHeader;
+import espgw.wire.Ipv4Header;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: the host changes (journaled), the SAs, a TUN device and a raw ESP socket on
+ * one epoll event loop, and the two pipelines between them (DESIGN.md, "Data path"):
+ *
+ * <pre>
+ *   TUN read → AddressDeOffset (client) / ClientDestinationMapping (server) → PathMtuGuard
+ *            → EspOutbound → OuterEncapsulation → ESP socket write
+ *   ESP read → OuterDecapsulation → EspInbound
+ *            → ConntrackSourceRestore (client) / ClientSourceMapping (server) → TUN write
+ * </pre>
+ *
+ * Both channels share one event loop, so a packet crosses from one pipeline to the other without a
+ * thread hop. {@link #close()} stops the channels and undoes every host change.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** Room in front of a TUN packet for the outer IPv4 header and the ESP header and IV. */
+    static final int HEADROOM = 64;
+    /** Room behind it for padding, pad length, next header and ICV. */
+    static final int TAILROOM = 32;
+
+    private final GatewayConfig config;
+    private final HostNetwork host;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final PeerDirectory peers;
+    private final SaDatabase database = new SaDatabase();
+    private final DropRecorder drops;
+    private final int mtu;
+    /** Server: the fake addresses of clients, shared by both pipelines. */
+    private final ClientAddressPool clientPool;
+    private EventLoopGroup loop;
+    private TunChannel tun;
+    private EspSocketChannel esp;
+
+    private Gateway(GatewayConfig config, HostNetwork host, PeerDirectory peers, DropRecorder drops) {
+        this.config = config;
+        this.host = host;
+        this.peers = peers;
+        this.drops = drops;
+        this.mtu = config.tunnel().mtu() > 0 ? config.tunnel().mtu() : innerMtu(config.tunnel().outerMtu());
+        this.clientPool = new ClientAddressPool(config.clientPool());
+    }
+
+    /**
+     * The largest inner packet whose ESP packet fits {@code outerMtu}: outer IPv4 header, ESP header
+     * and IV, payload padded so that it and the 2-byte trailer end on a 4-byte boundary (RFC 4303
+     * §2.4), and the ICV. 1446 for a 1500-byte path.
+     */
+    public static int innerMtu(int outerMtu) {
+        int espPayload = outerMtu - Ipv4Header.MIN_HEADER_LENGTH - EspHeader.PAYLOAD_OFFSET - EspHeader.ICV_LENGTH;
+        return (espPayload & -EspHeader.ALIGNMENT) - EspHeader.TRAILER_LENGTH;
+    }
+
+    /** Sets the host up and starts forwarding; on any failure, undoes what it did and throws. */
+    public static Gateway start(GatewayConfig config, Path keyLogFile, DropRecorder drops) throws IOException {
+        HostNetwork host = HostNetwork.open(config.instance(), config.stateDir());
+        Gateway gateway = null;
+        try {
+            PeerDirectory peers = new PeerDirectory(buildPeers(config, keyLogFile));
+            gateway = new Gateway(config, host, peers, drops);
+            gateway.open();
+            return gateway;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                if (gateway != null) {
+                    gateway.close();
+                } else {
+                    host.close();
+                }
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private static List<Peer> buildPeers(GatewayConfig config, Path keyLogFile) throws IOException {
+        FileSequenceStore sequences = new FileSequenceStore(config.sequenceDir().resolve(config.instance()));
+        Inet4Address local = inet(config.localAddress());
+        SaEventListener events = new SaLifetimeLog();
+        List<Peer> peers = new ArrayList<>();
+        try (KeyLog keyLog = keyLogFile == null ? null : KeyLog.open(keyLogFile)) {
+            for (PeerConfig peer : config.peers()) {
+                Inet4Address remote = inet(peer.address());
+                SecurityAssociation out = peer.outbound().toBuilder(Direction.OUTBOUND)
+                        .addresses(local, remote).sequenceStore(sequences).listener(events).build();
+                SecurityAssociation in = peer.inbound().toBuilder(Direction.INBOUND)
+                        .addresses(local, remote).listener(events).build();
+                if (keyLog != null) {
+                    keyLog.log(out, peer.outbound().keymat());
+                    keyLog.log(in, peer.inbound().keymat());
+                }
+                peers.add(new Peer(peer, out, in));
+            }
+        }
+        return peers;
+    }
+
+    private void open() throws IOException {
+        String device = config.tunnel().device();
+        TunDevice tunDevice = TunDevice.open(device, 1);
+        resources.add(tunDevice);
+        tunDevice.setMtu(mtu);
+        tunDevice.setUp();
+        esp = EspSocketChannel.open(EspSocketOptions.defaults().withMark(config.tunnel().fwmark()));
+        for (Peer peer : peers.all()) {
+            database.install(peer.outbound());
+            database.install(peer.inbound());
+        }
+
+        loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        tun = new TunChannel(tunDevice.queue(0));
+        tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
+        buildOutbound(tun.pipeline());
+        buildInbound(esp.pipeline());
+        await(loop.register(esp), "registering the ESP socket");
+        await(loop.register(tun), "registering the TUN device");
+
+        new HostSetup(config, device).apply(host);
+    }
+
+    private void buildOutbound(ChannelPipeline pipeline) {
+        TunnelRouter router = new TunnelRouter(peers);
+        if (config.role() == GatewayConfig.Role.CLIENT) {
+            pipeline.addLast("de-offset", new AddressDeOffset(addressOffset(), drops));
+        } else {
+            pipeline.addLast("client-destination", new ClientDestinationMapping(clientPool, router, drops));
+        }
+        pipeline.addLast("path-mtu", new PathMtuGuard(mtu, config.localAddress(), drops));
+        pipeline.addLast("esp", new EspOutbound(router, drops));
+        pipeline.addLast("outer-ipv4", new OuterEncapsulation(router, config.localAddress()));
+        pipeline.addLast("to-esp-socket", new ForwardTo(esp, drops));
+    }
+
+    private void buildInbound(ChannelPipeline pipeline) {
+        InboundContext context = new InboundContext();
+        pipeline.addLast("outer-ipv4", new OuterDecapsulation(drops));
+        pipeline.addLast("esp", new EspInbound(database, context, drops));
+        if (config.role() == GatewayConfig.Role.CLIENT) {
+            pipeline.addLast("conntrack-source", new ConntrackSourceRestore(addressOffset(), drops));
+        } else {
+            pipeline.addLast("client-source",
+                    new ClientSourceMapping(clientPool, ctx -> peers.ofInbound(context.currentSa()), drops));
+        }
+        pipeline.addLast("to-tun", new ForwardTo(tun, drops));
+    }
+
+    private AddressOffset addressOffset() {
+        return new AddressOffset(config.localSubnet(), config.offsetNetwork());
+    }
+
+
+    public int mtu() {
+        return mtu;
+    }
+
+    public PeerDirectory peers() {
+        return peers;
+    }
+
+    public HostSetup hostSetup() {
+        return new HostSetup(config, config.tunnel().device());
+    }
+
+    /** True while both channels are open: what {@code /health} reports. */
+    public boolean isUp() {
+        return tun != null && tun.isActive() && esp != null && esp.isActive();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (tun != null) {
+            tun.close().awaitUninterruptibly();
+        }
+        if (esp != null) {
+            esp.close().awaitUninterruptibly();
+        }
+        if (loop != null) {
+            loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", resource, e.getMessage());
+            }
+        }
+        host.close();
+    }
+
+    private static void await(ChannelFuture future, String what) throws IOException {
+        future.awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new IOException(what + ": " + future.cause().getMessage(), future.cause());
+        }
+    }
+
+    private static Inet4Address inet(int address) {
+        try {
+            return (Inet4Address) InetAddress.getByAddress(new byte[] {
+                (byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+}
