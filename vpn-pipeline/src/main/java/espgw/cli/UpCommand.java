@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /**
  * {@code espgw up -c FILE}: sets the host up as the config says, forwards until SIGTERM or SIGINT,
@@ -47,22 +48,32 @@ public final class UpCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Gateway gateway = Gateway.start(config, keyLog, new CountingDropRecorder());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                gateway.close();
-                out.println("espgw up: instance " + config.instance() + " stopped; host changes undone");
-            } catch (IOException e) {
-                out.println("espgw up: stopping left host changes behind (" + e.getMessage()
-                        + "); run 'espgw down --instance " + config.instance() + "'");
-            } finally {
-                out.flush();
-                stopped.countDown();
-            }
-        }, "espgw-shutdown"));
+        // SIGTERM and SIGINT end the wait below, so the gateway is closed on this thread and the
+        // process exits 0 (a JVM killed by a signal would exit 143 and look like a failure).
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), received -> stop.countDown());
+        }
+        Thread safetyNet = new Thread(() -> closeQuietly(gateway, config, out), "espgw-shutdown");
+        Runtime.getRuntime().addShutdownHook(safetyNet);
         printSummary(out, config, gateway);
-        stopped.await();
+        stop.await();
+        Runtime.getRuntime().removeShutdownHook(safetyNet);
+        gateway.close();
+        out.println("espgw up: instance " + config.instance() + " stopped; host changes undone");
+        out.flush();
         return 0;
+    }
+
+    /** For an exit that is not SIGTERM or SIGINT (e.g. SIGHUP): still undo the host changes. */
+    private static void closeQuietly(Gateway gateway, GatewayConfig config, PrintWriter out) {
+        try {
+            gateway.close();
+        } catch (IOException e) {
+            out.println("espgw up: stopping left host changes behind (" + e.getMessage()
+                    + "); run 'espgw down --instance " + config.instance() + "'");
+            out.flush();
+        }
     }
 
     private static void printSummary(PrintWriter out, GatewayConfig config, Gateway gateway) {

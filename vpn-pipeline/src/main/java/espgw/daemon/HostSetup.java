@@ -95,6 +95,9 @@ public final class HostSetup {
                 .append("    ip daddr @protected drop\n  }\n");
         nft.append("  chain input {\n    type filter hook input priority filter; policy accept;\n")
                 .append("    iifname \"").append(device).append("\" accept\n")
+                // The host's own errors about tunnelled flows (e.g. "fragmentation needed" for a
+                // packet too big for the tunnel) come back over loopback, un-NATed to the peer.
+                .append("    iifname \"lo\" accept\n")
                 .append("    ip saddr @protected meta l4proto != esp drop\n  }\n");
         return nft.toString();
     }

@@ -1,0 +1,154 @@
+package espgw.scenario;
+
+import static espgw.scenario.ScenarioSupport.MARKER;
+import static espgw.scenario.ScenarioSupport.assertOnlyEsp;
+import static espgw.scenario.ScenarioSupport.assertPing;
+import static espgw.scenario.ScenarioSupport.assertTcpAndUdp;
+import static espgw.scenario.ScenarioSupport.sa;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import espgw.lab.Lab;
+import espgw.lab.PcapSummary;
+import espgw.lab.WireCapture;
+import espgw.nat.Ipv4Prefix;
+import espgw.daemon.Gateway;
+import espgw.linux.netns.NetNamespace;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seed scenario 2 exactly: client 10.0.0.161 and server 10.0.0.160 on one /24. Everything between
+ * them crosses the wire as ESP; the host is as before once the gateways are down.
+ */
+class SameSubnetScenarioTest {
+    static final String CLIENT = "10.0.0.161";
+    static final String SERVER = "10.0.0.160";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void requirements() {
+        ScenarioSupport.requireLab();
+    }
+
+    static String clientConfig(String algorithm) {
+        return "instance: client\nrole: client\nlocal: " + CLIENT + "/24\npeers:\n"
+                + "  - name: server\n    address: " + SERVER + "\n" + sa(0x1001, 0x2001, algorithm);
+    }
+
+    static String serverConfig(String algorithm) {
+        return "instance: server\nrole: server\nlocal: " + SERVER + "/24\npeers:\n"
+                + "  - name: client\n    address: " + CLIENT + "\n" + sa(0x2001, 0x1001, algorithm);
+    }
+
+    @Test
+    void pingTcpAndUdpCrossOnlyAsEspAndTheHostsAreRestored() throws Exception {
+        try (Lab lab = new Lab("s2", dir)) {
+            String client = lab.host("c");
+            String server = lab.host("s");
+            lab.joinLan(client, "eth0", CLIENT + "/24");
+            lab.joinLan(server, "eth0", SERVER + "/24");
+            String clientBefore = lab.hostState(client);
+            String serverBefore = lab.hostState(server);
+
+            Path pcap = dir.resolve("wire.pcap");
+            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
+            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
+            try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
+                assertPing(lab, client, SERVER);
+                assertTcpAndUdp(client, server, SERVER, 5001);
+            }
+            assertOnlyEsp(pcap, CLIENT, SERVER);
+
+            assertEquals(0, clientGateway.stop(), clientGateway.output());
+            assertEquals(0, serverGateway.stop(), serverGateway.output());
+            assertEquals(clientBefore, lab.hostState(client), "client host state after down");
+            assertEquals(serverBefore, lab.hostState(server), "server host state after down");
+        }
+    }
+
+    @Test
+    void chacha20Poly1305TunnelWorksToo() throws Exception {
+        try (Lab lab = new Lab("s2c", dir)) {
+            String client = lab.host("c");
+            String server = lab.host("s");
+            lab.joinLan(client, "eth0", CLIENT + "/24");
+            lab.joinLan(server, "eth0", SERVER + "/24");
+            lab.startGateway(server, lab.config("server", serverConfig("chacha20-poly1305")));
+            lab.startGateway(client, lab.config("client", clientConfig("chacha20-poly1305")));
+            assertPing(lab, client, SERVER);
+        }
+    }
+
+    @Test
+    void aKilledGatewayLeaksNothingAndDownRestoresTheHost() throws Exception {
+        try (Lab lab = new Lab("s2k", dir)) {
+            String client = lab.host("c");
+            String server = lab.host("s");
+            lab.joinLan(client, "eth0", CLIENT + "/24");
+            lab.joinLan(server, "eth0", SERVER + "/24");
+            String clientBefore = lab.hostState(client);
+            lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
+            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
+            assertPing(lab, client, SERVER);
+
+            Path pcap = dir.resolve("killed.pcap");
+            try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap);
+                 DatagramChannel sender = NetNamespace.call(client, DatagramChannel::open)) {
+                sender.connect(new InetSocketAddress(SERVER, 5002));
+                ByteBuffer payload = ByteBuffer.wrap((MARKER + " during the crash").getBytes(StandardCharsets.US_ASCII));
+                clientGateway.kill();
+                assertFalse(clientGateway.isAlive());
+                for (int i = 0; i < 50; i++) {
+                    try {
+                        sender.write(payload.rewind());
+                    } catch (IOException e) {
+                        // EPERM from the guard's drop: refused is fine, leaking is not
+                    }
+                    Thread.sleep(10);
+                }
+                assertNotEquals(0, lab.tryExec(client, "ping", "-n", "-c", "2", "-W", "1", "-p",
+                        ScenarioSupport.PING_PATTERN, SERVER).exitCode(),
+                        "ping must not get through while the gateway is dead");
+            }
+            PcapSummary wire = PcapSummary.read(pcap, Ipv4Prefix.parseAddress(CLIENT), Ipv4Prefix.parseAddress(SERVER), MARKER);
+            assertEquals(0, wire.clearBetween(), "clear text while the client gateway was dead: " + wire);
+            assertEquals(0, wire.markerHits(), "marker on the wire while the client gateway was dead: " + wire);
+
+            String down = lab.down(client, "client");
+            assertTrue(down.contains("undid"), down);
+            assertEquals(clientBefore, lab.hostState(client), "client host state after espgw down");
+        }
+    }
+
+    @Test
+    void tooBigWithDontFragmentGetsFragmentationNeeded() throws Exception {
+        try (Lab lab = new Lab("s2m", dir)) {
+            String client = lab.host("c");
+            String server = lab.host("s");
+            lab.joinLan(client, "eth0", CLIENT + "/24");
+            lab.joinLan(server, "eth0", SERVER + "/24");
+            lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
+            lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
+            int mtu = Gateway.innerMtu(1500);
+            Lab.Result fits = lab.tryExec(client, "ping", "-n", "-c", "1", "-W", "3", "-M", "do", "-s",
+                    Integer.toString(mtu - 28), SERVER);
+            assertEquals(0, fits.exitCode(), "a packet of exactly the tunnel MTU passes: " + fits.output());
+            Lab.Result tooBig = lab.tryExec(client, "ping", "-n", "-c", "1", "-W", "3", "-M", "do", "-s",
+                    Integer.toString(mtu - 28 + 1), SERVER);
+            assertTrue(tooBig.output().contains("mtu=" + mtu) || tooBig.output().contains("Frag needed"),
+                    "expected fragmentation needed with mtu " + mtu + ": " + tooBig.output());
+        }
+    }
+}
