@@ -106,8 +106,9 @@ public final class Lab implements AutoCloseable {
 
     /** Starts {@code espgw up -c config} in {@code ns} and waits until it says it is ready. */
     public Gateway startGateway(String ns, Path config, String... extraArguments) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaBinary(),
-                "-cp", System.getProperty("java.class.path"), "espgw.cli.EspgwCommand", "up", "-c", config.toString()));
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        command.addAll(javaCommand());
+        command.addAll(List.of("up", "-c", config.toString()));
         command.addAll(List.of(extraArguments));
         Gateway gateway = new Gateway(ns, start(command));
         gateways.add(gateway);
@@ -117,12 +118,19 @@ public final class Lab implements AutoCloseable {
 
     /** {@code espgw down} for an instance, inside {@code ns}, with the lab's state directory. */
     public String down(String ns, String instance) {
-        return exec(ns, javaBinary(), "-cp", System.getProperty("java.class.path"), "espgw.cli.EspgwCommand",
-                "down", "--instance", instance, "--state-dir", workDir.resolve("run").toString());
+        List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of("down", "--instance", instance, "--state-dir", workDir.resolve("run").toString()));
+        return exec(ns, command.toArray(String[]::new));
     }
 
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse("java");
+    /** The espgw command line on this JVM's binary and class path (works from tests and from the jar). */
+    private static List<String> javaCommand() {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED"); // JNA and Netty load native code
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "espgw.cli.EspgwCommand"));
+        return command;
     }
 
     private static Process start(List<String> command) {
