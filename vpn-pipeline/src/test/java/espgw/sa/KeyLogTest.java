@@ -9,6 +9,7 @@ import espgw.crypto.KnownAnswerVectors;
 import espgw.crypto.KnownAnswerVectors.Vector;
 import espgw.esp.EspEncryptor;
 import espgw.wire.EspHeader;
+import espgw.testing.Privileges;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -24,7 +25,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,9 +80,7 @@ class KeyLogTest {
      */
     @Test
     void tsharkDecryptsWhatEspgwSentWithTheLoggedKey() throws Exception {
-        Assumptions.assumeTrue(tsharkAvailable(),
-                "SKIPPED LOUDLY: tshark not found on PATH; install it (apt-get install tshark) to check the key log"
-                        + " against Wireshark");
+        Privileges.requireCommand("tshark");
         byte[] inner = KnownAnswerVectors.all().stream().filter(v -> v.id().equals("rfc7634-A")).findFirst()
                 .map(Vector::payload).orElseThrow();
         for (AeadAlgorithm algorithm : new AeadAlgorithm[] {AeadAlgorithm.AES_GCM_128, AeadAlgorithm.AES_GCM_256}) {
@@ -125,14 +123,6 @@ class KeyLogTest {
         return output;
     }
 
-    private static boolean tsharkAvailable() {
-        for (String path : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!path.isEmpty() && Files.isExecutable(Path.of(path, "tshark"))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** RFC 791 header for protocol 50 (ESP), checksum computed. */
     private static byte[] outerIpv4(Inet4Address source, Inet4Address destination, byte[] esp) {
