@@ -118,9 +118,18 @@ public final class Lab implements AutoCloseable {
 
     /** {@code espgw down} for an instance, inside {@code ns}, with the lab's state directory. */
     public String down(String ns, String instance) {
+        Result result = espgw(ns, "down", "--instance", instance, "--state-dir", workDir.resolve("run").toString());
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("espgw down failed (exit " + result.exitCode() + "): " + result.output());
+        }
+        return result.output();
+    }
+
+    /** Runs an espgw command to completion inside {@code ns}. */
+    public Result espgw(String ns, String... arguments) {
         List<String> command = new ArrayList<>(javaCommand());
-        command.addAll(List.of("down", "--instance", instance, "--state-dir", workDir.resolve("run").toString()));
-        return exec(ns, command.toArray(String[]::new));
+        command.addAll(List.of(arguments));
+        return tryExec(ns, command.toArray(String[]::new));
     }
 
     /** The espgw command line on this JVM's binary and class path (works from tests and from the jar). */
