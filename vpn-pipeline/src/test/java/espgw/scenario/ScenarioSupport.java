@@ -69,8 +69,21 @@ final class ScenarioSupport {
     /** A TCP transfer of {@code bytes} (SHA-256 compared at both ends) and 20 UDP echoes. */
     static void assertTcpAndUdp(String clientNs, String serverNs, String address, int port, long bytes)
             throws IOException {
+        assertTcp(clientNs, serverNs, address, port, bytes);
+        assertUdp(clientNs, serverNs, address, port);
+    }
+
+    /** A TCP transfer of {@code bytes}, the SHA-256 of what was sent equal to that of what arrived. */
+    static void assertTcp(String clientNs, String serverNs, String address, int port, long bytes) throws IOException {
         LabTraffic.Transfer transfer = LabTraffic.tcp(clientNs, serverNs, address, port, bytes, MARKER, 120);
         assertTrue(transfer.intact(), "TCP transfer corrupted: " + transfer);
+    }
+
+    /**
+     * 20 UDP datagrams echoed, one at a time. Not to be run beside a bulk transfer through the same
+     * gateways: UDP has no retransmission, and a saturated tunnel may rightly drop a datagram.
+     */
+    static void assertUdp(String clientNs, String serverNs, String address, int port) throws IOException {
         assertEquals(20, LabTraffic.udpEcho(clientNs, serverNs, address, port, 20, MARKER), "UDP datagrams echoed");
     }
 
