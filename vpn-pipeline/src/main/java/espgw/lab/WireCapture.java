@@ -22,10 +22,14 @@ public final class WireCapture implements AutoCloseable {
         this.file = file;
     }
 
-    /** Starts capturing and returns once tcpdump says it is listening. */
+    /**
+     * Starts capturing and returns once tcpdump says it is listening. Immediate mode: otherwise
+     * libpcap (TPACKET_V3) hands packets over in blocks, and the frames of a capture shorter than the
+     * block timeout are still in an unfinished block when SIGTERM ends tcpdump, so they are lost.
+     */
     public static WireCapture start(String namespace, String device, Path file) throws IOException {
         Process p = new ProcessBuilder("ip", "netns", "exec", namespace,
-                "tcpdump", "-i", device, "-n", "-U", "-s", "0", "-w", file.toString())
+                "tcpdump", "-i", device, "-n", "-U", "--immediate-mode", "-s", "0", "-w", file.toString())
                 .redirectErrorStream(true).start();
         p.getOutputStream().close();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -1,0 +1,153 @@
+package espgw.scenario;
+
+import static espgw.scenario.ScenarioSupport.MARKER;
+import static espgw.scenario.ScenarioSupport.SMALL_TRANSFER_BYTES;
+import static espgw.scenario.ScenarioSupport.allAtOnce;
+import static espgw.scenario.ScenarioSupport.assertOnlyEsp;
+import static espgw.scenario.ScenarioSupport.assertPing;
+import static espgw.scenario.ScenarioSupport.assertTcp;
+import static espgw.scenario.ScenarioSupport.assertUdp;
+import static espgw.scenario.ScenarioSupport.sa;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import espgw.lab.Lab;
+import espgw.lab.WireCapture;
+import espgw.nat.Ipv4Prefix;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One server serving many clients at once: three client gateways, and one client gateway carrying
+ * a hundred inner source addresses, each of which the server sees as its own fake address from
+ * the client pool. Only ESP crosses the LAN; every host is restored.
+ */
+class ManyClientsScenarioTest {
+    static final String SERVER = "10.0.0.160";
+    static final List<String> CLIENTS = List.of("10.0.0.161", "10.0.0.162", "10.0.0.163");
+    static final int SOURCE_COUNT = 100;
+    static final Ipv4Prefix CLIENT_POOL = Ipv4Prefix.parse("100.64.0.0/16");
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void requirements() {
+        ScenarioSupport.requireLab();
+    }
+
+    private static String clientConfig(int i) {
+        return "instance: client" + i + "\nrole: client\nlocal: " + CLIENTS.get(i) + "/24\npeers:\n"
+                + "  - name: server\n    address: " + SERVER + "\n" + sa(0x1001 + i, 0x2001 + i, "aes-gcm-128");
+    }
+
+    private static String serverConfig(int clientCount) {
+        StringBuilder yaml = new StringBuilder("instance: server\nrole: server\nlocal: " + SERVER + "/24\npeers:\n");
+        for (int i = 0; i < clientCount; i++) {
+            yaml.append("  - name: client").append(i).append("\n    address: ").append(CLIENTS.get(i)).append('\n')
+                    .append(sa(0x2001 + i, 0x1001 + i, "aes-gcm-128"));
+        }
+        return yaml.toString();
+    }
+
+    @Test
+    void threeClientGatewaysAtOnce() throws Exception {
+        try (Lab lab = new Lab("sc", dir)) {
+            String server = lab.host("s");
+            lab.joinLan(server, "eth0", SERVER + "/24");
+            List<String> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS.size(); i++) {
+                String client = lab.host("c" + i);
+                lab.joinLan(client, "eth0", CLIENTS.get(i) + "/24");
+                clients.add(client);
+            }
+            String serverBefore = lab.hostState(server);
+            List<String> clientsBefore = clients.stream().map(lab::hostState).toList();
+
+            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(CLIENTS.size())));
+            List<Lab.Gateway> clientGateways = new ArrayList<>();
+            for (int i = 0; i < clients.size(); i++) {
+                clientGateways.add(lab.startGateway(clients.get(i), lab.config("client" + i, clientConfig(i))));
+            }
+
+            Path pcap = dir.resolve("lan.pcap");
+            try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
+                // The TCP transfers all at once, then ping and UDP all at once (see assertUdp).
+                List<Callable<Void>> bulk = new ArrayList<>();
+                List<Callable<Void>> light = new ArrayList<>();
+                for (int i = 0; i < clients.size(); i++) {
+                    String client = clients.get(i);
+                    int port = 5201 + i;
+                    bulk.add(() -> {
+                        assertTcp(client, server, SERVER, port, SMALL_TRANSFER_BYTES);
+                        return null;
+                    });
+                    light.add(() -> {
+                        assertPing(lab, client, SERVER);
+                        assertUdp(client, server, SERVER, port);
+                        return null;
+                    });
+                }
+                allAtOnce(bulk);
+                allAtOnce(light);
+            }
+            for (String client : CLIENTS) {
+                assertOnlyEsp(pcap, client, SERVER);
+            }
+
+            for (Lab.Gateway gateway : clientGateways) {
+                assertEquals(0, gateway.stop(), gateway.output());
+            }
+            assertEquals(0, serverGateway.stop(), serverGateway.output());
+            assertEquals(serverBefore, lab.hostState(server), "server host state after stop");
+            for (int i = 0; i < clients.size(); i++) {
+                assertEquals(clientsBefore.get(i), lab.hostState(clients.get(i)), "client " + CLIENTS.get(i) + " after stop");
+            }
+        }
+    }
+
+    @Test
+    void aHundredClientAddressesAtOnceEachGetTheirOwnFakeAddress() throws Exception {
+        try (Lab lab = new Lab("sh", dir)) {
+            String server = lab.host("s");
+            String client = lab.host("c");
+            lab.joinLan(server, "eth0", SERVER + "/24");
+            lab.joinLan(client, "eth0", CLIENTS.get(0) + "/24");
+            List<String> sources = new ArrayList<>();
+            for (int i = 0; i < SOURCE_COUNT; i++) {
+                String source = "10.0.0." + (10 + i); // .10 to .109: clear of the server .160 and the gateway .161
+                lab.exec(client, "ip", "addr", "add", source + "/24", "dev", "eth0");
+                sources.add(source);
+            }
+            String serverBefore = lab.hostState(server);
+            String clientBefore = lab.hostState(client);
+
+            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(1)));
+            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client0", clientConfig(0)));
+
+            Path pcap = dir.resolve("lan.pcap");
+            UdpFromManyAddresses.Outcome outcome;
+            try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
+                assertPing(lab, client, SERVER);
+                outcome = UdpFromManyAddresses.exchange(client, sources, server, SERVER, 5301, MARKER);
+            }
+            assertEquals(SOURCE_COUNT, outcome.echoed(), "sockets that got their own datagram back");
+            assertEquals(SOURCE_COUNT, outcome.sourcesSeenByServer().size(),
+                    "distinct sources seen by the server: " + outcome.sourcesSeenByServer());
+            for (String seen : outcome.sourcesSeenByServer()) {
+                assertTrue(CLIENT_POOL.contains(Ipv4Prefix.parseAddress(seen)), seen + " is a fake address from " + CLIENT_POOL);
+            }
+            assertOnlyEsp(pcap, CLIENTS.get(0), SERVER);
+
+            assertEquals(0, clientGateway.stop(), clientGateway.output());
+            assertEquals(0, serverGateway.stop(), serverGateway.output());
+            assertEquals(clientBefore, lab.hostState(client), "client host state after stop");
+            assertEquals(serverBefore, lab.hostState(server), "server host state after stop");
+        }
+    }
+}
