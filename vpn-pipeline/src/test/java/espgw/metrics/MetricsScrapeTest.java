@@ -1,13 +1,20 @@
 package espgw.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import espgw.crypto.AeadAlgorithm;
+import espgw.crypto.JceAead;
 import espgw.drop.DropReason;
+import espgw.sa.Direction;
 import espgw.sa.SecurityAssociation;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +88,23 @@ class MetricsScrapeTest {
         assertEquals(0.0, gone.value("espgw_sas"));
         assertNull(gone.value("espgw_sa_up" + labels));
         assertTrue(gone.names().stream().noneMatch(name -> name.startsWith("espgw_sa_")), gone.names()::toString);
+    }
+
+    @Test
+    void noKeyMaterialInTheScrapeOrTheStatus() throws Exception {
+        byte[] key = new byte[20];
+        Arrays.fill(key, (byte) 0x5a);
+        SecurityAssociation sa = SecurityAssociation.builder(0x1001, Direction.INBOUND,
+                new JceAead(AeadAlgorithm.AES_GCM_128, key)).build();
+        metrics.saInstalled("server-b", sa);
+        String keyHex = "5a5a5a5a"; // any 4 key bytes in a row, in hex
+        String status = new String(StatusJson.write(new StatusReport("espgw", 1,
+                List.of(metrics.peerStatus("server-b", "10.0.0.160", true, List.of(sa), 0)),
+                metrics.dropCounts())), StandardCharsets.UTF_8);
+
+        assertTrue(status.contains("0x00001001"), status);
+        assertFalse(status.toLowerCase().contains(keyHex), status);
+        assertFalse(ScrapedSeries.of(metrics).text().toLowerCase().contains(keyHex));
     }
 
     @Test
