@@ -73,11 +73,13 @@ class DeployKubernetesTest {
         assertEquals("/dev/net/tun", volumes.get("tun").getHostPath().getPath());
         assertEquals("CharDevice", volumes.get("tun").getHostPath().getType());
         assertEquals("/run/espgw", volumes.get("run").getHostPath().getPath());
+        assertEquals("/var/lib/espgw", volumes.get("state").getHostPath().getPath());
 
         Map<String, String> mounts = mounts(gateway);
         assertEquals("/etc/espgw", mounts.get("rendered-config"));
         assertEquals("/dev/net/tun", mounts.get("tun"));
         assertEquals("/run/espgw", mounts.get("run"));
+        assertEquals("/var/lib/espgw", mounts.get("state"));
         assertEquals("/run/espgw", mounts(container("espgw-down")).get("run"));
         assertTrue(gateway.getSecurityContext().getReadOnlyRootFilesystem());
         assertEquals("/tmp", mounts.get("tmp"), "the JVM needs a writable /tmp on a read-only root");

@@ -36,6 +36,7 @@ class DeploySystemdTest {
         assertEquals("AF_INET AF_NETLINK AF_UNIX", service.get("RestrictAddressFamilies"));
         assertEquals("espgw", service.get("RuntimeDirectory"));
         assertEquals("/run/espgw", service.get("ReadWritePaths"));
+        assertEquals("espgw", service.get("StateDirectory"));
         assertEquals("strict", service.get("ProtectSystem"));
         assertEquals("/dev/net/tun rw", service.get("DeviceAllow"));
         for (String on : List.of("NoNewPrivileges", "ProtectHome", "PrivateTmp", "ProtectKernelModules")) {
