@@ -118,7 +118,11 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Adds the gauges of an SA just installed for {@code peer}; {@link #saRemoved} takes them away. */
+    /**
+     * Adds the gauges of an SA just installed for {@code peer}; {@link #saRemoved} takes them away.
+     * Call it from a control thread, not per packet. Remove an SA before installing another with
+     * the same peer, direction and SPI: Micrometer would hand back the old SA's meters.
+     */
     public void saInstalled(String peer, SecurityAssociation sa) {
         Tags tags = Tags.of("peer", peer, "direction", directionLabel(sa.direction()),
                 "spi", StatusReport.Sa.spiHex(sa.spi()));
