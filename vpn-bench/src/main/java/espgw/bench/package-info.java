@@ -6,6 +6,8 @@
  * octets per second, so Gbit/s = payloadBytes × 8 / 10^9 (inner packet octets, one core).
  * {@code -prof gc} gives B/op; the {@code *FramingOnly} rows are espgw's own share.
  * {@link espgw.bench.JceBufferBenchmark} compares JCE on arrays and on direct buffers.
+ * {@link espgw.bench.PacketCountingBenchmark} prices the per-packet metrics (no-op recorder
+ * against the Micrometer counters).
  *
  * <pre>
  * mvn -q -B -pl vpn-bench -am package -DskipTests

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         description = {
             "Userspace IPsec (ESP, RFC 4303) gateway: every IPv4 packet between your hosts,",
             "also between hosts on the same LAN subnet, crosses the wire encrypted."},
-        subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
+            VersionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'espgw COMMAND --help' for the options of a command."})
 public final class EspgwCommand implements Runnable {
     @CommandLine.Spec

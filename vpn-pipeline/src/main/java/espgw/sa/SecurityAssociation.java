@@ -133,6 +133,31 @@ public final class SecurityAssociation {
         return expired;
     }
 
+    /** The lifetime limits this SA was built with. */
+    public SaLifetime lifetime() {
+        return lifetime;
+    }
+
+    /** Nanoseconds since the SA was created, on its clock; for monitoring. */
+    public long ageNanos() {
+        return clock.nanoTime() - createdNanos;
+    }
+
+    /**
+     * How much of the hard lifetime is used: the largest of packets, octets and time over their
+     * hard limits, 0 where a limit is {@link SaLifetime#UNLIMITED}. Reaches 1 when the SA expires
+     * by its limits; an operator alerts before that, when rekeying failed to replace it.
+     */
+    public double hardLifetimeUsedRatio() {
+        double ratio = usedRatio(packets, lifetime.hardPackets());
+        ratio = Math.max(ratio, usedRatio(bytes, lifetime.hardBytes()));
+        return Math.max(ratio, usedRatio(ageNanos(), lifetime.hardNanos()));
+    }
+
+    private static double usedRatio(long used, long hardLimit) {
+        return hardLimit == SaLifetime.UNLIMITED ? 0 : Math.min(1.0, (double) used / hardLimit);
+    }
+
     /**
      * The next outbound sequence number, or 0 (never a valid one, RFC 4303 §3.3.3) when the SA
      * has expired or its counter would cycle, in which case the SA expires (§3.3.3: the sender

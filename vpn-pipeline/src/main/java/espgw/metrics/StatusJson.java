@@ -1,0 +1,20 @@
+package espgw.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/** {@link StatusReport} to and from JSON: the daemon writes it, {@code espgw status} reads it. */
+public final class StatusJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private StatusJson() {
+    }
+
+    public static byte[] write(StatusReport report) throws IOException {
+        return MAPPER.writeValueAsBytes(report);
+    }
+
+    public static StatusReport read(String json) throws IOException {
+        return MAPPER.readValue(json, StatusReport.class);
+    }
+}

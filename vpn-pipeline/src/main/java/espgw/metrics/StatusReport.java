@@ -1,0 +1,53 @@
+package espgw.metrics;
+
+import espgw.sa.SecurityAssociation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code GET /status} answers and {@code espgw status} shows: the instance, its peers with
+ * their traffic and SAs, and the drops per reason. Serialised as JSON with the record component
+ * names as keys. Identities and counters only: no key material.
+ *
+ * @param uptimeSeconds seconds since the daemon started
+ * @param drops drop count per {@link espgw.drop.DropReason#label()}
+ */
+public record StatusReport(String instance, long uptimeSeconds, List<Peer> peers, Map<String, Long> drops) {
+    public StatusReport {
+        peers = List.copyOf(peers);
+        drops = Collections.unmodifiableMap(new LinkedHashMap<>(drops)); // keeps DropReason order
+    }
+
+    /**
+     * @param address the peer's real (outer) IPv4 address
+     * @param sameSubnet whether the peer is on the gateway's own LAN subnet
+     * @param lastTrafficSecondsAgo seconds since a packet went to or came from the peer; null if never
+     */
+    public record Peer(String name, String address, boolean sameSubnet, Long lastTrafficSecondsAgo,
+            long packetsIn, long bytesIn, long packetsOut, long bytesOut, List<Sa> sas) {
+        public Peer {
+            sas = List.copyOf(sas);
+        }
+    }
+
+    /**
+     * @param spi {@code 0x} and eight hex digits, as {@code ip xfrm} and Wireshark print it
+     * @param direction {@code in} or {@code out}
+     * @param algorithm the config name, e.g. {@code aes-gcm-128}
+     */
+    public record Sa(String spi, String direction, String algorithm, long ageSeconds, long packets,
+            long bytes, boolean esn) {
+        public static Sa of(SecurityAssociation sa) {
+            return new Sa(spiHex(sa.spi()), GatewayMetrics.directionLabel(sa.direction()),
+                    sa.algorithm().configName(), TimeUnit.NANOSECONDS.toSeconds(sa.ageNanos()),
+                    sa.packets(), sa.bytes(), sa.esn());
+        }
+
+        static String spiHex(int spi) {
+            return String.format("0x%08x", spi);
+        }
+    }
+}
