@@ -4,7 +4,6 @@ import espgw.config.ConfigException;
 import espgw.config.GatewayConfig;
 import espgw.config.PeerConfig;
 import espgw.daemon.Gateway;
-import espgw.drop.CountingDropRecorder;
 import espgw.nat.Ipv4Prefix;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,7 +46,7 @@ public final class UpCommand implements Callable<Integer> {
             throw OperatorException.badConfig(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        Gateway gateway = Gateway.start(config, keyLog, new CountingDropRecorder());
+        Gateway gateway = Gateway.start(config, keyLog);
         // SIGTERM and SIGINT end the wait below, so the gateway is closed on this thread and the
         // process exits 0 (a JVM killed by a signal would exit 143 and look like a failure).
         CountDownLatch stop = new CountDownLatch(1);

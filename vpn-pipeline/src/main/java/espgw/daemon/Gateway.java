@@ -7,6 +7,9 @@ import espgw.esp.EspInbound;
 import espgw.esp.EspOutbound;
 import espgw.esp.InboundContext;
 import espgw.linux.host.HostNetwork;
+import espgw.metrics.GatewayMetrics;
+import espgw.metrics.MetricsServer;
+import espgw.metrics.StatusReport;
 import espgw.linux.raw.EspSocketChannel;
 import espgw.linux.raw.EspSocketOptions;
 import espgw.linux.tun.TunChannel;
@@ -17,6 +20,7 @@ import espgw.nat.ClientAddressPool;
 import espgw.nat.ClientDestinationMapping;
 import espgw.nat.ClientSourceMapping;
 import espgw.nat.ConntrackSourceRestore;
+import espgw.nat.Ipv4Prefix;
 import espgw.nat.PathMtuGuard;
 import espgw.sa.Direction;
 import espgw.sa.FileSequenceStore;
@@ -68,19 +72,23 @@ public final class Gateway implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final PeerDirectory peers;
     private final SaDatabase database = new SaDatabase();
+    private final GatewayMetrics metrics;
     private final DropRecorder drops;
+    private final long startedNanos = System.nanoTime();
     private final int mtu;
     /** Server: the fake addresses of clients, shared by both pipelines. */
     private final ClientAddressPool clientPool;
     private EventLoopGroup loop;
     private TunChannel tun;
     private EspSocketChannel esp;
+    private MetricsServer metricsServer;
 
-    private Gateway(GatewayConfig config, HostNetwork host, PeerDirectory peers, DropRecorder drops) {
+    private Gateway(GatewayConfig config, HostNetwork host, PeerDirectory peers, GatewayMetrics metrics) {
         this.config = config;
         this.host = host;
         this.peers = peers;
-        this.drops = drops;
+        this.metrics = metrics;
+        this.drops = metrics.drops();
         this.mtu = config.tunnel().mtu() > 0 ? config.tunnel().mtu() : innerMtu(config.tunnel().outerMtu());
         this.clientPool = new ClientAddressPool(config.clientPool());
     }
@@ -96,13 +104,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Sets the host up and starts forwarding; on any failure, undoes what it did and throws. */
-    public static Gateway start(GatewayConfig config, Path keyLogFile, DropRecorder drops) throws IOException {
+    public static Gateway start(GatewayConfig config, Path keyLogFile) throws IOException {
         HostNetwork host = HostNetwork.open(config.instance(), config.stateDir());
+        Gateway[] started = new Gateway[1];
+        GatewayMetrics metrics = new GatewayMetrics(() -> started[0] != null && started[0].isUp());
         Gateway gateway = null;
         try {
-            PeerDirectory peers = new PeerDirectory(buildPeers(config, keyLogFile));
-            gateway = new Gateway(config, host, peers, drops);
+            PeerDirectory peers = new PeerDirectory(buildPeers(config, keyLogFile, metrics));
+            gateway = new Gateway(config, host, peers, metrics);
             gateway.open();
+            started[0] = gateway;
             return gateway;
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -118,7 +129,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static List<Peer> buildPeers(GatewayConfig config, Path keyLogFile) throws IOException {
+    private static List<Peer> buildPeers(GatewayConfig config, Path keyLogFile, GatewayMetrics metrics)
+            throws IOException {
         FileSequenceStore sequences = new FileSequenceStore(config.sequenceDir().resolve(config.instance()));
         Inet4Address local = inet(config.localAddress());
         SaEventListener events = new SaLifetimeLog();
@@ -134,7 +146,9 @@ public final class Gateway implements AutoCloseable {
                     keyLog.log(out, peer.outbound().keymat());
                     keyLog.log(in, peer.inbound().keymat());
                 }
-                peers.add(new Peer(peer, out, in));
+                metrics.saInstalled(peer.name(), out);
+                metrics.saInstalled(peer.name(), in);
+                peers.add(new Peer(peer, out, in, metrics.peer(peer.name())));
             }
         }
         return peers;
@@ -161,6 +175,21 @@ public final class Gateway implements AutoCloseable {
         await(loop.register(tun), "registering the TUN device");
 
         new HostSetup(config, device).apply(host);
+        if (config.metricsPort() != 0) {
+            metricsServer = MetricsServer.start(config.metricsPort(), metrics, this::isUp, this::status);
+        }
+    }
+
+    /** What {@code espgw status} shows. */
+    public StatusReport status() {
+        long now = System.nanoTime();
+        List<StatusReport.Peer> report = new ArrayList<>();
+        for (Peer peer : peers.all()) {
+            report.add(metrics.peerStatus(peer.name(), Ipv4Prefix.format(peer.address()), peer.sameSubnet(),
+                    List.of(peer.outbound(), peer.inbound()), now));
+        }
+        return new StatusReport(config.instance(), TimeUnit.NANOSECONDS.toSeconds(now - startedNanos), report,
+                metrics.dropCounts());
     }
 
     private void buildOutbound(ChannelPipeline pipeline) {
@@ -173,6 +202,7 @@ public final class Gateway implements AutoCloseable {
         pipeline.addLast("path-mtu", new PathMtuGuard(mtu, config.localAddress(), drops));
         pipeline.addLast("esp", new EspOutbound(router, drops));
         pipeline.addLast("outer-ipv4", new OuterEncapsulation(router, config.localAddress()));
+        pipeline.addLast("count", PeerTrafficCounter.outbound(router));
         pipeline.addLast("to-esp-socket", new ForwardTo(esp, drops));
     }
 
@@ -180,6 +210,7 @@ public final class Gateway implements AutoCloseable {
         InboundContext context = new InboundContext();
         pipeline.addLast("outer-ipv4", new OuterDecapsulation(drops));
         pipeline.addLast("esp", new EspInbound(database, context, drops));
+        pipeline.addLast("count", PeerTrafficCounter.inbound(context, peers));
         if (config.role() == GatewayConfig.Role.CLIENT) {
             pipeline.addLast("conntrack-source", new ConntrackSourceRestore(addressOffset(), drops));
         } else {
@@ -213,6 +244,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         if (tun != null) {
             tun.close().awaitUninterruptibly();
         }
@@ -229,6 +263,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("closing {}: {}", resource, e.getMessage());
             }
         }
+        metrics.close();
         host.close();
     }
 

@@ -1,6 +1,7 @@
 package espgw.daemon;
 
 import espgw.config.PeerConfig;
+import espgw.metrics.PeerTraffic;
 import espgw.nat.Ipv4Prefix;
 import espgw.sa.SecurityAssociation;
 
@@ -12,11 +13,17 @@ public final class Peer {
     private final PeerConfig config;
     private final SecurityAssociation outbound;
     private final SecurityAssociation inbound;
+    private final PeerTraffic traffic;
 
-    Peer(PeerConfig config, SecurityAssociation outbound, SecurityAssociation inbound) {
+    Peer(PeerConfig config, SecurityAssociation outbound, SecurityAssociation inbound, PeerTraffic traffic) {
         this.config = config;
         this.outbound = outbound;
         this.inbound = inbound;
+        this.traffic = traffic;
+    }
+
+    PeerTraffic traffic() {
+        return traffic;
     }
 
     public String name() {

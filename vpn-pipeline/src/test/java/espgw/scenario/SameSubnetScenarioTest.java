@@ -71,6 +71,11 @@ class SameSubnetScenarioTest {
             }
             assertOnlyEsp(pcap, CLIENT, SERVER);
 
+            String status = lab.espgw(client, "status").output();
+            assertTrue(status.contains("server") && status.contains("0x00001001") && status.contains("0x00002001"), status);
+            String json = lab.espgw(client, "status", "--json").output();
+            assertTrue(json.contains("\"instance\":\"client\"") || json.contains("\"instance\": \"client\""), json);
+
             assertEquals(0, clientGateway.stop(), clientGateway.output());
             assertEquals(0, serverGateway.stop(), serverGateway.output());
             assertEquals(clientBefore, lab.hostState(client), "client host state after down");
