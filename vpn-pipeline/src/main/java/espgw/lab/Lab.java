@@ -31,6 +31,7 @@ public final class Lab implements AutoCloseable {
     private final Path workDir;
     private final List<String> namespaces = new ArrayList<>();
     private final List<Gateway> gateways = new CopyOnWriteArrayList<>();
+    private final List<Process> processes = new CopyOnWriteArrayList<>();
     private String switchNamespace;
     private int links;
 
@@ -152,6 +153,15 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** Starts a long-running command (a server, a capture) inside {@code ns}; ended by {@link #close()}. */
+    public Process spawn(String ns, String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(command));
+        Process p = start(full);
+        processes.add(p);
+        return p;
+    }
+
     /** Runs a command inside {@code ns}; throws with its output on a non-zero exit. */
     public String exec(String ns, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
@@ -206,6 +216,14 @@ public final class Lab implements AutoCloseable {
     public void close() {
         for (Gateway gateway : gateways) {
             gateway.stop();
+        }
+        for (Process p : processes) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             execute("ip", "netns", "del", namespaces.get(i));
