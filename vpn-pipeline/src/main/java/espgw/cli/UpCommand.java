@@ -4,6 +4,7 @@ import espgw.config.ConfigException;
 import espgw.config.GatewayConfig;
 import espgw.config.PeerConfig;
 import espgw.daemon.Gateway;
+import espgw.logging.LogFormat;
 import espgw.nat.Ipv4Prefix;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +35,10 @@ public final class UpCommand implements Callable<Integer> {
             description = "Write every SA's keys to FILE (mode 0600) in Wireshark's esp_sa format, for debugging.")
     Path keyLog;
 
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (one concise line per event, default) or json (one JSON object per line).")
+    String logFormat;
+
     @Spec
     CommandSpec spec;
 
@@ -44,6 +49,11 @@ public final class UpCommand implements Callable<Integer> {
             config = GatewayConfig.load(configFile);
         } catch (ConfigException e) {
             throw OperatorException.badConfig(e.getMessage());
+        }
+        switch (logFormat) {
+            case "text" -> { }
+            case "json" -> LogFormat.useJsonLines();
+            default -> throw OperatorException.badConfig("--log-format: '" + logFormat + "' must be text or json");
         }
         PrintWriter out = spec.commandLine().getOut();
         Gateway gateway = Gateway.start(config, keyLog);

@@ -178,6 +178,10 @@ public final class Gateway implements AutoCloseable {
         if (config.metricsPort() != 0) {
             metricsServer = MetricsServer.start(config.metricsPort(), metrics, this::isUp, this::status);
         }
+        for (Peer peer : peers.all()) {
+            LOG.info("SA up: peer {}, {}", peer, peer.outbound());
+            LOG.info("SA up: peer {}, {}", peer, peer.inbound());
+        }
     }
 
     /** What {@code espgw status} shows. */
@@ -262,6 +266,10 @@ public final class Gateway implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("closing {}: {}", resource, e.getMessage());
             }
+        }
+        for (Peer peer : peers.all()) {
+            LOG.info("SA down: peer {}, {} after {} packets", peer, peer.outbound(), peer.outbound().packets());
+            LOG.info("SA down: peer {}, {} after {} packets", peer, peer.inbound(), peer.inbound().packets());
         }
         metrics.close();
         host.close();

@@ -240,11 +240,12 @@ public final class Lab implements AutoCloseable {
         private final Process process;
         private final StringBuffer output = new StringBuffer();
         private final CompletableFuture<Boolean> ready = new CompletableFuture<>();
+        private final Thread reader;
 
         Gateway(String namespace, Process process) {
             this.namespace = namespace;
             this.process = process;
-            Thread reader = new Thread(this::readOutput, "espgw-output-" + process.pid());
+            this.reader = new Thread(this::readOutput, "espgw-output-" + process.pid());
             reader.setDaemon(true);
             reader.start();
         }
@@ -288,13 +289,19 @@ public final class Lab implements AutoCloseable {
             return process.isAlive();
         }
 
-        /** SIGTERM, as systemd or Ctrl-C would: the gateway undoes its host changes and exits. */
+        /**
+         * SIGTERM, as systemd or Ctrl-C would: the gateway undoes its host changes and exits. Signals
+         * through the process handle, which, unlike {@link Process#destroy()}, leaves the output
+         * stream open so everything the gateway printed on its way out is kept.
+         */
         public int stop() {
-            process.destroy();
+            process.toHandle().destroy();
             try {
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    process.toHandle().destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
                 }
+                reader.join(TimeUnit.SECONDS.toMillis(5));
                 return process.exitValue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -305,7 +312,7 @@ public final class Lab implements AutoCloseable {
 
         /** SIGKILL: the gateway gets no chance to clean up; {@code espgw down} has to. */
         public void kill() {
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
             try {
                 process.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

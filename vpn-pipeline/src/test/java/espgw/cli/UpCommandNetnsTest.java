@@ -59,4 +59,23 @@ class UpCommandNetnsTest {
             assertTrue(first.isAlive(), "the running instance must not be disturbed");
         }
     }
+
+    @Test
+    void jsonLogsOnRequestOneObjectPerLineAndNeverAKey() throws Exception {
+        Privileges.requireNetnsLab();
+        Privileges.requireCommand("nft");
+        try (Lab lab = new Lab("uplog", dir)) {
+            String ns = lab.host("gw");
+            lab.joinLan(ns, "eth0", "10.0.0.161/24");
+            Lab.Gateway gateway = lab.startGateway(ns, lab.config("gw", CONFIG), "--log-format", "json");
+            assertEquals(0, gateway.stop(), gateway.output());
+            String output = gateway.output();
+            long saLines = output.lines().filter(l -> l.startsWith("{") && l.contains("SA up: peer server")).count();
+            assertEquals(2, saLines, output);
+            assertTrue(output.lines().filter(l -> l.startsWith("{")).allMatch(l -> l.endsWith("}")), output);
+            assertTrue(output.contains("SA down: peer server"), output);
+            assertTrue(!output.contains("0123456789abcdef") && !output.contains("89abcdef01234567"),
+                    "key material in the log: " + output);
+        }
+    }
 }
