@@ -7,6 +7,7 @@ import espgw.sa.ReplayWindow;
 import espgw.sa.SaDatabase;
 import espgw.sa.SecurityAssociation;
 import espgw.wire.EspHeader;
+import espgw.wire.Ipv4Header;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -16,11 +17,6 @@ import io.netty.buffer.ByteBuf;
  * after the ICV verified. No I/O; one instance per event loop.
  */
 public final class EspDecryptor {
-    /** RFC 791 §3.1: the Version field is the high nibble of the first octet. */
-    private static final int IPV4_VERSION = 4;
-    /** RFC 791 §3.1: the shortest IPv4 header. */
-    private static final int IPV4_MIN_HEADER_LENGTH = 20;
-
     private final SaDatabase database;
     private final byte[] aad = new byte[EspCodec.MAX_AAD_LENGTH];
     private SecurityAssociation lastSa;
@@ -72,8 +68,8 @@ public final class EspDecryptor {
         if (nextHeader != EspHeader.NEXT_HEADER_IPV4) {
             return DropReason.BAD_NEXT_HEADER;
         }
-        if (buf.readableBytes() < IPV4_MIN_HEADER_LENGTH
-                || buf.getUnsignedByte(buf.readerIndex()) >>> 4 != IPV4_VERSION) {
+        if (buf.readableBytes() < Ipv4Header.MIN_HEADER_LENGTH
+                || Ipv4Header.version(buf, buf.readerIndex()) != Ipv4Header.VERSION) {
             return DropReason.MALFORMED;
         }
         lastSa = sa;
