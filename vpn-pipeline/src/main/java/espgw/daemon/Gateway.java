@@ -167,6 +167,7 @@ public final class Gateway implements AutoCloseable {
         }
 
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        metrics.eventLoops(loop);
         tun = new TunChannel(tunDevice.queue(0));
         tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
         buildOutbound(tun.pipeline());

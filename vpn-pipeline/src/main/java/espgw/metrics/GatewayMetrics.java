@@ -4,6 +4,9 @@ import espgw.drop.DropReason;
 import espgw.drop.DropRecorder;
 import espgw.sa.Direction;
 import espgw.sa.SecurityAssociation;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -86,6 +89,20 @@ public final class GatewayMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
+    }
+
+    /** How far behind each event loop is: tasks waiting besides the packet I/O. */
+    public void eventLoops(EventLoopGroup group) {
+        int index = 0;
+        for (EventExecutor executor : group) {
+            if (executor instanceof SingleThreadEventExecutor loop) {
+                Gauge.builder("espgw.event.loop.pending.tasks", loop, SingleThreadEventExecutor::pendingTasks)
+                        .tag("loop", Integer.toString(index))
+                        .description("Tasks queued on the event loop")
+                        .register(registry);
+            }
+            index++;
+        }
     }
 
     /** Where handlers count drops: one pre-resolved counter per reason. */

@@ -75,7 +75,8 @@ class OperationsLabTest {
 
             String names = NamespacedHttp.get(client, PROMETHEUS_PORT, "/api/v1/label/__name__/values").body();
             for (String series : List.of("espgw_drops_total", "espgw_bytes_total", "espgw_sa_up",
-                    "espgw_sa_age_seconds", "espgw_tunnel_up", "espgw_direct_memory_used_bytes")) {
+                    "espgw_sa_age_seconds", "espgw_tunnel_up", "espgw_direct_memory_used_bytes",
+                    "espgw_event_loop_pending_tasks")) {
                 assertTrue(names.contains("\"" + series + "\""), series + " missing from Prometheus: " + names);
             }
 
