@@ -1,24 +1,13 @@
 package espgw.linux.raw;
 
+import espgw.linux.epoll.PacketFdChannel;
 import espgw.linux.libc.NativeCallException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelConfig;
-import io.netty.channel.ChannelMetadata;
-import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelConfig;
-import io.netty.channel.EventLoop;
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoEvent;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
@@ -28,7 +17,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A raw {@code IPPROTO_ESP} socket as a Netty channel on an epoll {@link IoEventLoop} (e.g.
- * {@code new MultiThreadIoEventLoopGroup(n, EpollIoHandler.newFactory())}).
+ * {@code new MultiThreadIoEventLoopGroup(n, EpollIoHandler.newFactory())}). Registration, the read
+ * and write loops and the counters are {@link PacketFdChannel}'s.
  *
  * <p><b>Inbound</b>: each datagram is one direct {@link ByteBuf} from the channel's allocator
  * holding the whole outer IPv4 packet (header + ESP), exactly as the kernel delivers it; see
@@ -36,7 +26,8 @@ import java.nio.ByteBuffer;
  * Up to {@link EspSocketOptions#maxDatagramsPerRead()} datagrams are read per wakeup, one
  * {@code channelRead} each and one {@code channelReadComplete} per batch. A datagram longer than
  * {@link EspSocketOptions#maxDatagramSize()} arrives truncated: it is released and counted in
- * {@link #truncatedDatagrams()}.
+ * {@link #truncatedDatagrams()}. A failed read is reported with {@code exceptionCaught}; the socket
+ * stays open.
  *
  * <p><b>Outbound</b>: each message is a direct {@link ByteBuf} holding a complete outer IPv4
  * packet; it goes out unchanged ({@code IP_HDRINCL}) to its header's destination address and is
@@ -46,8 +37,7 @@ import java.nio.ByteBuffer;
  *
  * <p>Per-packet I/O goes through Netty's JNI ({@link Socket}); JNA is used only in {@link #open}.
  */
-public final class EspSocketChannel extends AbstractChannel implements UnixChannel {
-    private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+public final class EspSocketChannel extends PacketFdChannel implements UnixChannel {
     /** sendto(2) port argument: raw IP sockets have no ports. */
     private static final int NO_PORT = 0;
 
@@ -56,19 +46,9 @@ public final class EspSocketChannel extends AbstractChannel implements UnixChann
     private final ChannelConfig config;
     private final Ipv4AddressCache destinations = new Ipv4AddressCache();
 
-    private IoRegistration registration;
-    /**
-     * Never NONE: Netty 4.2.18 turns a submitted NONE into EPOLL_CTL_DEL, after which the next
-     * submit fails with ENOENT. EPOLLERR is reported whether asked for or not, so it costs nothing.
-     */
-    private EpollIoOps interest = EpollIoOps.EPOLLERR;
-    private boolean readPending;
-    /** Written only on the event loop; volatile so that metrics and tests may read it anywhere. */
-    private volatile long truncatedDatagrams;
-
-    private EspSocketChannel(int fd, EspSocketOptions options) {
-        super(null);
-        this.socket = new Socket(fd);
+    private EspSocketChannel(Socket socket, EspSocketOptions options) {
+        super(socket);
+        this.socket = socket;
         this.options = options;
         this.config = new DefaultChannelConfig(this);
     }
@@ -83,17 +63,12 @@ public final class EspSocketChannel extends AbstractChannel implements UnixChann
     public static EspSocketChannel open(EspSocketOptions options) throws NativeCallException {
         // Loads Netty's JNI library, which the unix Socket below needs.
         Epoll.ensureAvailability();
-        return new EspSocketChannel(RawEspSocket.open(options), options);
+        return new EspSocketChannel(new Socket(RawEspSocket.open(options)), options);
     }
 
     /** Datagrams dropped because they were longer than {@link EspSocketOptions#maxDatagramSize()}. */
     public long truncatedDatagrams() {
-        return truncatedDatagrams;
-    }
-
-    @Override
-    public FileDescriptor fd() {
-        return socket;
+        return packetsTruncated();
     }
 
     @Override
@@ -102,67 +77,82 @@ public final class EspSocketChannel extends AbstractChannel implements UnixChann
     }
 
     @Override
-    public ChannelMetadata metadata() {
-        return METADATA;
+    protected int maxPacketsPerRead() {
+        return options.maxDatagramsPerRead();
     }
 
     @Override
-    public boolean isOpen() {
-        return socket.isOpen();
+    protected ByteBuf newReadBuffer(ByteBufAllocator allocator) {
+        return allocator.directBuffer(options.maxDatagramSize());
     }
 
-    /** Unbound and unconnected, a raw socket can send and receive as soon as it exists. */
+    /**
+     * The datagram from offset 0. A raw socket has no end of input, so an empty read is only
+     * nothing to deliver.
+     */
     @Override
-    public boolean isActive() {
-        return socket.isOpen();
-    }
-
-    @Override
-    protected boolean isCompatible(EventLoop loop) {
-        return loop instanceof IoEventLoop && ((IoEventLoop) loop).isCompatible(EspUnsafe.class);
-    }
-
-    @Override
-    protected void doRegister(ChannelPromise promise) {
-        ((IoEventLoop) eventLoop()).register((EspUnsafe) unsafe()).addListener(f -> {
-            if (f.isSuccess()) {
-                registration = (IoRegistration) f.getNow();
-                registration.submit(interest);
-                promise.setSuccess();
-            } else {
-                promise.setFailure(f.cause());
-            }
-        });
-    }
-
-    @Override
-    protected void doDeregister() {
-        if (registration != null) {
-            registration.cancel();
-            registration = null;
+    protected int readPacket(ByteBuf buffer) throws IOException {
+        int capacity = buffer.capacity();
+        int length;
+        if (buffer.hasMemoryAddress()) {
+            length = socket.recvAddress(buffer.memoryAddress(), 0, capacity);
+        } else {
+            ByteBuffer nio = buffer.internalNioBuffer(0, capacity);
+            length = socket.recv(nio, nio.position(), nio.limit());
         }
+        if (length <= 0) {
+            return 0;
+        }
+        buffer.writerIndex(length);
+        return length;
+    }
+
+    /** The kernel cuts a datagram to the buffer silently; its IPv4 header still has the real length. */
+    @Override
+    protected boolean isTruncated(ByteBuf datagram) {
+        return EspDatagrams.totalLength(datagram) > datagram.readableBytes();
     }
 
     @Override
-    protected void doBeginRead() {
-        readPending = true;
-        updateInterest(interest.with(EpollIoOps.EPOLLIN));
+    protected int writePacket(ByteBuf packet) throws IOException {
+        InetAddress destination = destinations.get(EspDatagrams.destinationAddress(packet));
+        int from = packet.readerIndex();
+        int to = packet.writerIndex();
+        if (packet.hasMemoryAddress()) {
+            return socket.sendToAddress(packet.memoryAddress(), from, to, destination, NO_PORT);
+        }
+        ByteBuffer nio = packet.internalNioBuffer(from, to - from);
+        return socket.sendTo(nio, nio.position(), nio.limit(), destination, NO_PORT);
     }
 
+    /**
+     * EPOLLERR: the kernel stored an error on the socket. Reading SO_ERROR clears it, so that
+     * level-triggered epoll does not wake us again for the same error. ICMP errors do not land
+     * here: the kernel reports them on raw sockets only when connected or with IP_RECVERR.
+     */
     @Override
-    protected void doClose() throws Exception {
+    protected boolean errorReady() {
         try {
-            // Leave epoll before the fd number can be reused by another open.
-            doDeregister();
-        } finally {
-            socket.close();
+            int errno = socket.getSoError();
+            if (errno != 0) {
+                pipeline().fireExceptionCaught(new NativeCallException("ESP socket error reported by the kernel", errno));
+            }
+        } catch (IOException e) {
+            pipeline().fireExceptionCaught(e);
         }
+        return false;
     }
 
-    /** The channel closes: connectionless channels have no disconnect of their own. */
+    /** One failed recv does not end a connectionless socket. */
     @Override
-    protected void doDisconnect() throws Exception {
-        doClose();
+    protected boolean closeOnReadFailure() {
+        return false;
+    }
+
+    /** Every packet names its own peer in its IPv4 header. */
+    @Override
+    protected String whyNoConnect() {
+        return "a raw ESP socket is not connected; the destination address is in each packet";
     }
 
     /**
@@ -174,17 +164,7 @@ public final class EspSocketChannel extends AbstractChannel implements UnixChann
         throw new UnsupportedOperationException("a raw ESP socket is not bound; the source address is in each packet");
     }
 
-    @Override
-    protected SocketAddress localAddress0() {
-        return null;
-    }
-
-    @Override
-    protected SocketAddress remoteAddress0() {
-        return null;
-    }
-
-    /** Only what {@link #doWrite} can send as is: one direct buffer with at least an IPv4 header. */
+    /** Only what {@link #writePacket} can send as is: one direct buffer with at least an IPv4 header. */
     @Override
     protected Object filterOutboundMessage(Object msg) {
         if (msg instanceof ByteBuf) {
@@ -196,161 +176,5 @@ public final class EspSocketChannel extends AbstractChannel implements UnixChann
         }
         throw new IllegalArgumentException("an ESP socket writes one direct ByteBuf holding a whole IPv4 packet, not "
                 + msg);
-    }
-
-    @Override
-    protected void doWrite(ChannelOutboundBuffer in) {
-        for (;;) {
-            ByteBuf packet = (ByteBuf) in.current();
-            if (packet == null) {
-                updateInterest(interest.without(EpollIoOps.EPOLLOUT));
-                return;
-            }
-            try {
-                if (send(packet) == 0) {
-                    // EAGAIN: the kernel's send buffer is full; resume when epoll says it drained.
-                    updateInterest(interest.with(EpollIoOps.EPOLLOUT));
-                    return;
-                }
-                in.remove();
-            } catch (IOException e) {
-                // This packet only (e.g. EMSGSIZE, ENETUNREACH): fail its promise, as a UDP channel does.
-                in.remove(e);
-            }
-        }
-    }
-
-    /** Bytes sent, or 0 when the socket would block. */
-    private int send(ByteBuf packet) throws IOException {
-        InetAddress destination = destinations.get(EspDatagrams.destinationAddress(packet));
-        int from = packet.readerIndex();
-        int to = packet.writerIndex();
-        if (packet.hasMemoryAddress()) {
-            return socket.sendToAddress(packet.memoryAddress(), from, to, destination, NO_PORT);
-        }
-        ByteBuffer nio = packet.internalNioBuffer(from, to - from);
-        return socket.sendTo(nio, nio.position(), nio.limit(), destination, NO_PORT);
-    }
-
-    /** Bytes received into {@code buffer}, 0 when nothing is waiting. */
-    private int receive(ByteBuf buffer) throws IOException {
-        int capacity = buffer.capacity();
-        if (buffer.hasMemoryAddress()) {
-            return socket.recvAddress(buffer.memoryAddress(), 0, capacity);
-        }
-        ByteBuffer nio = buffer.internalNioBuffer(0, capacity);
-        return socket.recv(nio, nio.position(), nio.limit());
-    }
-
-    private void readReady() {
-        ChannelPipeline pipeline = pipeline();
-        ByteBufAllocator allocator = config.getAllocator();
-        readPending = false;
-        try {
-            for (int i = 0; i < options.maxDatagramsPerRead(); i++) {
-                ByteBuf datagram = allocator.directBuffer(options.maxDatagramSize());
-                int length;
-                try {
-                    length = receive(datagram);
-                } catch (IOException | RuntimeException e) {
-                    datagram.release();
-                    throw e;
-                }
-                if (length <= 0) {
-                    datagram.release();
-                    break;
-                }
-                datagram.writerIndex(length);
-                if (EspDatagrams.totalLength(datagram) > length) {
-                    datagram.release();
-                    truncatedDatagrams++;
-                    continue;
-                }
-                pipeline.fireChannelRead(datagram);
-                if (!readPending && !config.isAutoRead()) {
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            pipeline.fireExceptionCaught(e);
-        }
-        pipeline.fireChannelReadComplete();
-        if (!readPending && !config.isAutoRead()) {
-            updateInterest(interest.without(EpollIoOps.EPOLLIN));
-        }
-    }
-
-    /**
-     * EPOLLERR: the kernel stored an error on the socket. Reading SO_ERROR clears it, so that
-     * level-triggered epoll does not wake us again for the same error. ICMP errors do not land
-     * here: the kernel reports them on raw sockets only when connected or with IP_RECVERR.
-     */
-    private void errorReady() {
-        try {
-            int errno = socket.getSoError();
-            if (errno != 0) {
-                pipeline().fireExceptionCaught(new NativeCallException("ESP socket error reported by the kernel", errno));
-            }
-        } catch (IOException e) {
-            pipeline().fireExceptionCaught(e);
-        }
-    }
-
-    private void updateInterest(EpollIoOps wanted) {
-        if (wanted.equals(interest)) {
-            return;
-        }
-        interest = wanted;
-        if (registration != null) {
-            registration.submit(wanted);
-        }
-    }
-
-    @Override
-    protected AbstractUnsafe newUnsafe() {
-        return new EspUnsafe();
-    }
-
-    /** The event loop's view of this channel: the fd to poll and what to do when it is ready. */
-    private final class EspUnsafe extends AbstractUnsafe implements EpollIoHandle {
-        @Override
-        public FileDescriptor fd() {
-            return socket;
-        }
-
-        @Override
-        public void handle(IoRegistration registration, IoEvent event) {
-            EpollIoOps ready = ((EpollIoEvent) event).ops();
-            if (ready.contains(EpollIoOps.EPOLLERR)) {
-                errorReady();
-            }
-            if (ready.contains(EpollIoOps.EPOLLOUT)) {
-                super.flush0();
-            }
-            if (ready.contains(EpollIoOps.EPOLLIN)) {
-                readReady();
-            }
-        }
-
-        /** While waiting for EPOLLOUT a flush would only hit EAGAIN again; the event flushes. */
-        @Override
-        protected void flush0() {
-            if (!interest.contains(EpollIoOps.EPOLLOUT)) {
-                super.flush0();
-            }
-        }
-
-        /** Not supported: every packet names its own peer in its IPv4 header. */
-        @Override
-        public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
-            safeSetFailure(promise, new UnsupportedOperationException(
-                    "a raw ESP socket is not connected; the destination address is in each packet"));
-        }
-
-        /** The event loop is shutting down. */
-        @Override
-        public void close() {
-            close(voidPromise());
-        }
     }
 }

@@ -1,0 +1,367 @@
+package espgw.linux.epoll;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.net.SocketAddress;
+
+/**
+ * A Netty channel over one non-blocking fd that carries whole packets, registered level-triggered
+ * on an epoll {@link IoEventLoop} (e.g. {@code new MultiThreadIoEventLoopGroup(n,
+ * EpollIoHandler.newFactory())}) through Netty's public {@link EpollIoHandle} API. Every read is
+ * one packet in its own direct buffer, every written {@link ByteBuf} is one packet. The channel
+ * owns the fd: closing the channel closes it. It has no addresses and no peer; it is active while
+ * the fd is open.
+ *
+ * <p>Reads: on EPOLLIN the fd is drained until it would block or {@link #maxPacketsPerRead()}
+ * packets were read. One {@code channelRead} per packet (the handler owns the buffer), one
+ * {@code channelReadComplete} per wakeup that read anything. A packet the subclass finds
+ * {@linkplain #isTruncated truncated} is released and counted instead. With auto-read off exactly
+ * the packets asked for with {@code read()} are delivered.
+ *
+ * <p>Writes: each flushed buffer goes to {@link #writePacket}. When the fd would block the loop
+ * stops and asks for EPOLLOUT, so unflushed bytes pile up in the outbound buffer and
+ * {@link #isWritable()} turns false at the config's high water mark. Nothing is dropped silently:
+ * a packet the kernel refuses fails its own promise and is counted; the rest are still written.
+ *
+ * <p>Threading: everything runs on the channel's event loop; the counters other than
+ * {@link #packetsTruncated()} are event-loop confined (read them there, e.g. through
+ * {@code eventLoop().submit}).
+ */
+public abstract class PacketFdChannel extends AbstractChannel {
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+    /**
+     * The interest set when neither reading nor writing. EPOLLERR is reported anyway; it is here
+     * because Netty 4.2's registration turns a submitted empty set into EPOLL_CTL_DEL and the next
+     * interest into EPOLL_CTL_MOD, which then fails with ENOENT. So the set is never empty.
+     */
+    private static final EpollIoOps IDLE = EpollIoOps.EPOLLERR;
+
+    private final FileDescriptor fd;
+    private IoRegistration registration;
+    private EpollIoOps ops = IDLE;
+    private boolean readPending;
+
+    private long packetsRead;
+    /** Rare, so volatile costs nothing: metrics and tests may read it from any thread. */
+    private volatile long packetsTruncated;
+    private long packetsWritten;
+    private long packetsRejected;
+    private long writeStalls;
+
+    /** Takes ownership of {@code fd}, which must be non-blocking. */
+    protected PacketFdChannel(FileDescriptor fd) {
+        super(null);
+        this.fd = fd;
+    }
+
+    public FileDescriptor fd() {
+        return fd;
+    }
+
+    /** Packets read from the fd, including truncated ones. */
+    public long packetsRead() {
+        return packetsRead;
+    }
+
+    /** Packets read truncated: released, not passed on. Readable from any thread. */
+    public long packetsTruncated() {
+        return packetsTruncated;
+    }
+
+    /** Packets the kernel accepted. */
+    public long packetsWritten() {
+        return packetsWritten;
+    }
+
+    /** Packets the kernel refused (or took only in part); their promises failed. */
+    public long packetsRejected() {
+        return packetsRejected;
+    }
+
+    /** Times a write would have blocked and the channel waited for EPOLLOUT. */
+    public long writeStalls() {
+        return writeStalls;
+    }
+
+    // ---- what differs between packet channels ----
+
+    /** Upper bound of packets read per EPOLLIN wakeup, so that other channels get their turn. */
+    protected abstract int maxPacketsPerRead();
+
+    /** A fresh direct buffer large enough for the largest packet plus whatever shows truncation. */
+    protected abstract ByteBuf newReadBuffer(ByteBufAllocator allocator);
+
+    /**
+     * Reads one packet into {@code buffer} and sets its reader and writer index around it.
+     *
+     * @return the packet's length, 0 when the fd would block, negative at end of input (the
+     *     channel closes)
+     */
+    protected abstract int readPacket(ByteBuf buffer) throws IOException;
+
+    /** Whether the kernel cut {@code packet} (as set by {@link #readPacket}) to the room offered. */
+    protected abstract boolean isTruncated(ByteBuf packet);
+
+    /**
+     * Writes the readable bytes of {@code packet}, a message {@link #filterOutboundMessage} let through.
+     *
+     * @return bytes written, 0 when the fd would block
+     * @throws IOException when the kernel refuses this packet; only its promise fails
+     */
+    protected abstract int writePacket(ByteBuf packet) throws IOException;
+
+    /**
+     * Epoll reported EPOLLERR. Either leave the error to the read, which then runs even with
+     * auto-read off, fails with the reason and is handled as {@link #closeOnReadFailure()} says
+     * (return true); or clear it here, since level-triggered epoll would otherwise report it
+     * forever (return false).
+     */
+    protected abstract boolean errorReady();
+
+    /** Whether a read that throws closes the channel, after {@code exceptionCaught}. */
+    protected abstract boolean closeOnReadFailure();
+
+    /** Why {@code connect} fails: these fds have no peer. */
+    protected abstract String whyNoConnect();
+
+    // ---- the common mechanics ----
+
+    @Override
+    public boolean isOpen() {
+        return fd.isOpen();
+    }
+
+    /** Packets flow from the moment the fd is open; there is nothing to connect. */
+    @Override
+    public boolean isActive() {
+        return fd.isOpen();
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() {
+        return new FdUnsafe();
+    }
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return loop instanceof IoEventLoop && ((IoEventLoop) loop).isCompatible(FdUnsafe.class);
+    }
+
+    @Override
+    protected void doRegister(ChannelPromise promise) {
+        ((IoEventLoop) eventLoop()).register((FdUnsafe) unsafe()).addListener((Future<IoRegistration> f) -> {
+            if (f.isSuccess()) {
+                registration = f.getNow();
+                registration.submit(ops);
+                promise.setSuccess();
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+    }
+
+    @Override
+    protected void doDeregister() {
+        IoRegistration current = registration;
+        if (current != null) {
+            registration = null;
+            ops = IDLE;
+            current.cancel();
+        }
+    }
+
+    @Override
+    protected void doBeginRead() {
+        readPending = true;
+        interest(ops.with(EpollIoOps.EPOLLIN));
+    }
+
+    @Override
+    protected void doClose() throws Exception {
+        try {
+            // Leave epoll before the fd number can be reused by another open.
+            doDeregister();
+        } finally {
+            fd.close();
+        }
+    }
+
+    /** There is no peer; disconnect is close (see {@link ChannelMetadata#hasDisconnect()}). */
+    @Override
+    protected void doDisconnect() throws Exception {
+        doClose();
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return null;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return null;
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) {
+        for (int budget = maxMessagesPerWrite(); budget > 0; budget--) {
+            ByteBuf packet = (ByteBuf) in.current();
+            if (packet == null) {
+                interest(ops.without(EpollIoOps.EPOLLOUT));
+                return;
+            }
+            int length = packet.readableBytes();
+            int written;
+            try {
+                written = writePacket(packet);
+            } catch (IOException refused) {
+                // This packet only (e.g. EINVAL, EMSGSIZE, ENETUNREACH), as a UDP channel does.
+                packetsRejected++;
+                in.remove(refused);
+                continue;
+            }
+            if (written == 0) {
+                // The kernel's buffer is full; resume when epoll says it drained.
+                writeStalls++;
+                interest(ops.with(EpollIoOps.EPOLLOUT));
+                return;
+            }
+            if (written == length) {
+                packetsWritten++;
+                in.remove();
+            } else {
+                packetsRejected++;
+                in.remove(new IOException("short write of " + written + " of " + length + " bytes"));
+            }
+        }
+        // Budget spent with packets left: EPOLLOUT brings us back after the other channels had a turn.
+        interest(ops.with(EpollIoOps.EPOLLOUT));
+    }
+
+    private void interest(EpollIoOps wanted) {
+        if (wanted.equals(ops)) {
+            return;
+        }
+        ops = wanted;
+        if (registration != null) {
+            registration.submit(wanted);
+        }
+    }
+
+    /** The event loop's view of this channel: the fd to poll and what to do when it is ready. */
+    private final class FdUnsafe extends AbstractUnsafe implements EpollIoHandle {
+        @Override
+        public FileDescriptor fd() {
+            return fd;
+        }
+
+        @Override
+        public void handle(IoRegistration ignored, IoEvent event) {
+            EpollIoOps ready = ((EpollIoEvent) event).ops();
+            boolean error = ready.contains(EpollIoOps.EPOLLERR) && errorReady();
+            if (ready.contains(EpollIoOps.EPOLLOUT) || error && ops.contains(EpollIoOps.EPOLLOUT)) {
+                super.flush0();
+            }
+            if (ready.contains(EpollIoOps.EPOLLIN) || error && isOpen()) {
+                readReady(error);
+            }
+        }
+
+        /** While waiting for EPOLLOUT, flushing again would only meet EAGAIN again; the event flushes. */
+        @Override
+        protected void flush0() {
+            if (!ops.contains(EpollIoOps.EPOLLOUT)) {
+                super.flush0();
+            }
+        }
+
+        @Override
+        public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+            safeSetFailure(promise, new UnsupportedOperationException(whyNoConnect()));
+        }
+
+        /** Called by the event loop when it shuts down with the channel still registered. */
+        @Override
+        public void close() {
+            close(voidPromise());
+        }
+
+        private void readReady(boolean error) {
+            ChannelConfig config = config();
+            if (!error && !readPending && !config.isAutoRead()) {
+                interest(ops.without(EpollIoOps.EPOLLIN));
+                return;
+            }
+            ChannelPipeline pipeline = pipeline();
+            ByteBufAllocator allocator = config.getAllocator();
+            boolean readAny = false;
+            IOException failure = null;
+            boolean endOfInput = false;
+            for (int budget = maxPacketsPerRead(); budget > 0; budget--) {
+                ByteBuf packet = newReadBuffer(allocator);
+                int length;
+                try {
+                    length = readPacket(packet);
+                } catch (IOException e) {
+                    packet.release();
+                    failure = e;
+                    break;
+                } catch (RuntimeException e) {
+                    packet.release();
+                    throw e;
+                }
+                if (length <= 0) {
+                    packet.release();
+                    endOfInput = length < 0;
+                    break;
+                }
+                packetsRead++;
+                readAny = true;
+                if (isTruncated(packet)) {
+                    packetsTruncated++;
+                    packet.release();
+                    continue;
+                }
+                readPending = false;
+                pipeline.fireChannelRead(packet);
+                if (!config.isAutoRead() && !readPending) {
+                    break;
+                }
+            }
+            if (readAny) {
+                pipeline.fireChannelReadComplete();
+            }
+            if (failure != null) {
+                pipeline.fireExceptionCaught(failure);
+            }
+            if (endOfInput || failure != null && closeOnReadFailure()) {
+                close(voidPromise());
+                return;
+            }
+            if (!readPending && !config.isAutoRead()) {
+                interest(ops.without(EpollIoOps.EPOLLIN));
+            }
+        }
+    }
+}
