@@ -1,0 +1,403 @@
+#!/usr/bin/env bash
+# End-to-end VPN benchmark: two network namespaces joined by one veth pair (10.0.0.161/24 client,
+# 10.0.0.160/24 server; nothing leaves them), measured one after the other: plain veth, espgw
+# (AES-GCM-128, ChaCha20-Poly1305), OpenVPN 2.6 userspace, wireguard-go, strongSwan with
+# kernel-libipsec, tinc. See vpn-bench/e2e/README.md. Run as root from anywhere:
+#     vpn-bench/e2e/run.sh [-t SECONDS] [-o OUTDIR] [-s "plain espgw-aes ..."] [--no-install]
+set -uo pipefail
+
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+duration=5
+outdir="$repo/vpn-bench/results"
+all_subjects="plain espgw-aes-gcm-128 espgw-chacha20-poly1305 openvpn wireguard-go strongswan-libipsec tinc"
+subjects="$all_subjects"
+install=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -t) duration=$2; shift 2 ;;
+    -o) outdir=$2; shift 2 ;;
+    -s) subjects=$2; shift 2 ;;
+    --no-install) install=0; shift ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" = 0 ] || { echo "run.sh: must run as root (network namespaces)" >&2; exit 1; }
+
+tag="vb$$"                       # unique per run: namespaces, devices, instance names
+ns_c="${tag}-cli"; ns_s="${tag}-srv"
+work=$(mktemp -d "/tmp/vpn-bench-e2e.XXXXXX")
+results="$work/results.jsonl"
+: > "$results"
+keep_work=${KEEP_WORK:-}
+pids=()                          # every long-running process this script started
+subject_pids=()                  # the VPN processes of the subject being measured
+namespaces=()
+hz=$(getconf CLK_TCK)
+py=/usr/bin/python3              # Debian's python (matplotlib comes from apt)
+[ -x "$py" ] || py=python3
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+stop_pid() { # TERM, wait up to 5 s, then KILL; only PIDs we started
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null
+  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+
+cleanup() {
+  local pid ns
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
+  for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  [ -n "${keep_work:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+in_c() { ip netns exec "$ns_c" "$@"; }
+in_s() { ip netns exec "$ns_s" "$@"; }
+
+# start NAME NS COMMAND...: background process in NS, output to $work/NAME.log; sets $started
+start() {
+  local name=$1 ns=$2; shift 2
+  ip netns exec "$ns" "$@" > "$work/$name.log" 2>&1 &
+  started=$!
+  pids+=("$started")
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.2 s until it succeeds or time runs out
+wait_for() {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+cpu_ticks() { # sum of utime+stime over subject_pids (and their threads), in ticks
+  local pid total=0 s
+  for pid in "${subject_pids[@]}"; do
+    s=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null) || s=0
+    total=$(( total + ${s:-0} ))
+  done
+  echo "$total"
+}
+
+# ---------------------------------------------------------------- install
+install_packages() {
+  local pkgs="iperf3 iproute2 iputils-ping openssl openvpn wireguard-go wireguard-tools strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins tinc python3-matplotlib" p missing=""
+  for p in $pkgs; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+      if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then missing="$missing $p"
+      else log "package $p has no install candidate; the subject needing it will fail"; fi
+    fi
+  done
+  if [ -n "$missing" ]; then
+    log "apt-get install$missing"
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y --no-install-recommends $missing >"$work/apt.log" 2>&1 \
+      || log "apt-get failed (see below); continuing with what is installed"; tail -3 "$work/apt.log" >&2
+  fi
+}
+
+# ---------------------------------------------------------------- topology
+make_namespaces() {
+  local ns
+  for ns in "$ns_c" "$ns_s"; do
+    ip netns add "$ns" || return 1
+    namespaces+=("$ns")
+    ip netns exec "$ns" ip link set lo up
+    ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  done
+  ip link add veth0 netns "$ns_c" type veth peer name veth0 netns "$ns_s" || return 1
+  in_c ip addr add 10.0.0.161/24 dev veth0; in_c ip link set veth0 up
+  in_s ip addr add 10.0.0.160/24 dev veth0; in_s ip link set veth0 up
+  wait_for 10 in_c ping -c1 -W1 10.0.0.160
+}
+
+# ---------------------------------------------------------------- measurements
+# measure SUBJECT TARGET [BIND]: iperf3 TCP x1, TCP x4, UDP 1400, UDP 64, ping; one JSON line
+measure() {
+  local subject=$1 target=$2 bind=${3:-} t0 t1 c0 c1 tcpc0 tcpc1 bindopt=()
+  [ -n "$bind" ] && bindopt=(-B "$bind")
+  local ito=$(( duration + 20 ))
+  log "$subject: warm-up 2 s"
+  timeout 30 ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t 2 >/dev/null 2>&1
+  c0=$(cpu_ticks); t0=$(date +%s.%N)
+  log "$subject: TCP 1 stream"
+  tcpc0=$(cpu_ticks)
+  timeout $ito ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$duration" -J > "$work/$subject.tcp1.json" 2>>"$work/$subject.iperf3-stderr.txt"
+  tcpc1=$(cpu_ticks)
+  log "$subject: TCP 4 streams"
+  timeout $ito ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$duration" -P 4 -J > "$work/$subject.tcp4.json" 2>>"$work/$subject.iperf3-stderr.txt"
+  log "$subject: UDP 1400 B"
+  timeout $ito ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$duration" -u -b 0 -l 1400 -J > "$work/$subject.udp1400.json" 2>>"$work/$subject.iperf3-stderr.txt"
+  log "$subject: UDP 64 B"
+  timeout $ito ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$duration" -u -b 0 -l 64 -J > "$work/$subject.udp64.json" 2>>"$work/$subject.iperf3-stderr.txt"
+  log "$subject: ping 200 x 0.01 s"
+  timeout 30 ip netns exec "$ns_c" ping -n -c 200 -i 0.01 -W 1 ${bind:+-I "$bind"} "$target" > "$work/$subject.ping.txt" 2>&1
+  c1=$(cpu_ticks); t1=$(date +%s.%N)
+  "$py" "$here/summarize.py" one "$subject" "$work" "$(( c1 - c0 ))" "$(( tcpc1 - tcpc0 ))" "$hz" \
+    "$t0" "$t1" "${#subject_pids[@]}" >> "$results"
+}
+
+fail() { # fail SUBJECT REASON: records the subject as failed
+  log "$1: FAILED: $2"
+  "$py" -c 'import json,sys; print(json.dumps({"subject": sys.argv[1], "error": sys.argv[2]}))' "$1" "$2" >> "$results"
+}
+
+stop_subject() {
+  local pid
+  for pid in "${subject_pids[@]}"; do stop_pid "$pid"; done
+  subject_pids=()
+}
+
+# ---------------------------------------------------------------- subjects
+run_plain() { subject_pids=(); measure plain 10.0.0.160; }
+
+run_espgw() { # run_espgw ALGORITHM
+  local alg=$1 subject="espgw-$1" k1 k2 side
+  if [ "$alg" = aes-gcm-128 ]; then
+    k1=0x0123456789abcdef0123456789abcdef01234567; k2=0x89abcdef0123456789abcdef0123456789abcdef
+  else
+    k1=0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234567
+    k2=0x89abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+  fi
+  mkdir -p "$work/espgw-$alg"
+  cat > "$work/espgw-$alg/client.yaml" <<EOF
+instance: ${tag}c
+role: client
+local: 10.0.0.161/24
+state_dir: $work/espgw-$alg/run-c
+sequence_dir: $work/espgw-$alg/seq-c
+peers:
+  - name: server
+    address: 10.0.0.160
+    sa:
+      outbound: {spi: 0x00001001, algorithm: $alg, key: $k1}
+      inbound:  {spi: 0x00002001, algorithm: $alg, key: $k2}
+EOF
+  cat > "$work/espgw-$alg/server.yaml" <<EOF
+instance: ${tag}s
+role: server
+local: 10.0.0.160/24
+state_dir: $work/espgw-$alg/run-s
+sequence_dir: $work/espgw-$alg/seq-s
+peers:
+  - name: client
+    address: 10.0.0.161
+    sa:
+      outbound: {spi: 0x00002001, algorithm: $alg, key: $k2}
+      inbound:  {spi: 0x00001001, algorithm: $alg, key: $k1}
+EOF
+  subject_pids=()
+  for side in s c; do
+    local ns=$ns_s; [ $side = c ] && ns=$ns_c
+    start "$subject-$side" "$ns" "$repo/espgw" up -c "$work/espgw-$alg/$( [ $side = c ] && echo client || echo server ).yaml"
+    subject_pids+=("$started")
+    if ! wait_for 90 grep -q '^espgw up: ready' "$work/$subject-$side.log"; then
+      fail "$subject" "failed to start: espgw up ($side) not ready in 90 s: $(tail -2 "$work/$subject-$side.log" | tr '\n' ' ')"
+      stop_subject; return
+    fi
+  done
+  if ! wait_for 15 in_c ping -c1 -W1 10.0.0.160; then
+    fail "$subject" "no ping through the tunnel"; stop_subject; return
+  fi
+  measure "$subject" 10.0.0.160
+  stop_subject
+}
+
+run_openvpn() {
+  local d="$work/openvpn" subject=openvpn
+  mkdir -p "$d"
+  ( cd "$d" && {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=bench-ca -keyout ca.key -out ca.crt
+    for n in server client; do
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$n" -keyout $n.key -out $n.csr
+      printf 'keyUsage=critical,digitalSignature,keyAgreement\nextendedKeyUsage=%s\n' "$( [ $n = server ] && echo serverAuth || echo clientAuth )" > $n.ext
+      openssl x509 -req -in $n.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile $n.ext -out $n.crt
+    done; } ) > "$d/pki.log" 2>&1 || { fail $subject "failed to start: PKI: $(tail -1 "$d/pki.log")"; return; }
+  local common=(openvpn --dev tun --dev-type tun --proto udp --disable-dco --data-ciphers AES-256-GCM --cipher AES-256-GCM
+                --ca "$d/ca.crt" --verb 3 --ping 10 --persist-key)
+  subject_pids=()
+  start openvpn-s "$ns_s" "${common[@]}" --dev "${tag}ovs" --tls-server --dh none --cert "$d/server.crt" --key "$d/server.key" \
+      --lport 1194 --ifconfig 10.8.0.1 10.8.0.2
+  subject_pids+=("$started")
+  start openvpn-c "$ns_c" "${common[@]}" --dev "${tag}ovc" --tls-client --remote-cert-tls server --cert "$d/client.crt" --key "$d/client.key" \
+      --remote 10.0.0.160 1194 --nobind --ifconfig 10.8.0.2 10.8.0.1
+  subject_pids+=("$started")
+  if ! wait_for 30 grep -q 'Initialization Sequence Completed' "$work/openvpn-c.log" || ! wait_for 15 in_c ping -c1 -W1 10.8.0.1; then
+    fail $subject "failed to start: $(tail -2 "$work/openvpn-c.log" | tr '\n' ' ')"; stop_subject; return
+  fi
+  grep -o 'Data Channel: cipher [^ ,]*' "$work/openvpn-c.log" | tail -1 >&2
+  measure $subject 10.8.0.1
+  stop_subject
+}
+
+run_wireguard() {
+  local d="$work/wg" subject=wireguard-go kc ks
+  mkdir -p "$d"; umask 077
+  wg genkey > "$d/c.key" && wg genkey > "$d/s.key" || { fail $subject "failed to start: wg genkey"; return; }
+  kc=$(wg pubkey < "$d/c.key"); ks=$(wg pubkey < "$d/s.key")
+  subject_pids=()
+  start wg-s "$ns_s" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "${tag}wgs"; subject_pids+=("$started")
+  start wg-c "$ns_c" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "${tag}wgc"; subject_pids+=("$started")
+  if ! wait_for 15 in_s ip link show "${tag}wgs" || ! wait_for 15 in_c ip link show "${tag}wgc"; then
+    fail $subject "failed to start: wireguard-go: $(tail -1 "$work/wg-s.log")"; stop_subject; return
+  fi
+  sleep 0.5
+  in_s wg set "${tag}wgs" private-key "$d/s.key" listen-port 51820 peer "$kc" allowed-ips 10.7.0.2/32 endpoint 10.0.0.161:51821
+  in_c wg set "${tag}wgc" private-key "$d/c.key" listen-port 51821 peer "$ks" allowed-ips 10.7.0.1/32 endpoint 10.0.0.160:51820
+  in_s ip addr add 10.7.0.1/24 dev "${tag}wgs"; in_s ip link set "${tag}wgs" up
+  in_c ip addr add 10.7.0.2/24 dev "${tag}wgc"; in_c ip link set "${tag}wgc" up
+  if ! wait_for 15 in_c ping -c1 -W1 10.7.0.1; then
+    fail $subject "failed to start: no ping through the tunnel"; stop_subject; return
+  fi
+  measure $subject 10.7.0.1
+  stop_subject
+}
+
+run_strongswan() {
+  # kernel-libipsec: ESP in userspace (charon), packets through a TUN device, ESP in UDP 4500.
+  # Inner addresses 10.5.0.1/10.5.0.2 on lo, so the tunnel route never captures IKE itself.
+  local d="$work/swan" subject=strongswan-libipsec side charon=/usr/lib/ipsec/charon
+  [ -x "$charon" ] || { fail $subject "failed to start: $charon missing"; return; }
+  mkdir -p "$d"
+  subject_pids=()
+  for side in s c; do
+    local ns=$ns_s me=10.0.0.160 peer=10.0.0.161 in_me=10.5.0.1 in_peer=10.5.0.2 id_me=server id_peer=client
+    [ $side = c ] && { ns=$ns_c me=10.0.0.161 peer=10.0.0.160 in_me=10.5.0.2 in_peer=10.5.0.1 id_me=client id_peer=server; }
+    ip netns exec "$ns" ip addr add "$in_me/32" dev lo
+    cat > "$d/strongswan-$side.conf" <<EOF
+charon {
+  load_modular = no
+  load = random nonce openssl aes sha1 sha2 hmac gcm chapoly kdf pem pkcs1 x509 pubkey curve25519 socket-default kernel-libipsec kernel-netlink vici
+  install_routes = yes
+  filelog { stderr { default = 1 ike = 1 } }
+  plugins {
+    vici { socket = unix://$d/charon-$side.vici }
+    kernel-libipsec { load = yes }
+  }
+}
+EOF
+    cat > "$d/swanctl-$side.conf" <<EOF
+connections {
+  bench {
+    version = 2
+    local_addrs = $me
+    remote_addrs = $peer
+    proposals = aes128gcm16-prfsha256-x25519
+    encap = yes
+    local { auth = psk
+            id = $id_me }
+    remote { auth = psk
+             id = $id_peer }
+    children {
+      bench {
+        local_ts = $in_me/32
+        remote_ts = $in_peer/32
+        esp_proposals = aes128gcm16
+        start_action = $( [ $side = c ] && echo start || echo none )
+      }
+    }
+  }
+}
+secrets {
+  ike-bench { id-1 = client
+              id-2 = server
+              secret = "bench-psk-not-secret-0123456789" }
+}
+EOF
+    # Both charons share the filesystem: own strongswan.conf (vici socket in $work); the
+    # compiled-in pid file /run/charon.pid is kept apart by a private /run in the netns' mount ns.
+    mkdir -p "$d/run-$side"
+    start "swan-$side" "$ns" env STRONGSWAN_CONF="$d/strongswan-$side.conf" \
+        sh -c "mount --bind '$d/run-$side' /run && exec $charon"
+    subject_pids+=("$started")
+    if ! wait_for 15 test -S "$d/charon-$side.vici"; then
+      fail $subject "failed to start: charon ($side): $(grep -iE 'error|fail|abort' "$work/swan-$side.log" | tail -2 | tr '\n' ' ')"
+      stop_subject; return
+    fi
+  done
+  for side in s c; do
+    local ns=$ns_s; [ $side = c ] && ns=$ns_c
+    timeout 20 ip netns exec "$ns" swanctl --load-all --noprompt --uri "unix://$d/charon-$side.vici" --file "$d/swanctl-$side.conf" >"$d/load-$side.log" 2>&1 \
+      || { fail $subject "failed to start: swanctl --load-all ($side): $(tail -1 "$d/load-$side.log")"; stop_subject; return; }
+  done
+  timeout 20 ip netns exec "$ns_c" swanctl --initiate --child bench --uri "unix://$d/charon-c.vici" >"$d/initiate.log" 2>&1
+  if ! wait_for 15 in_c ping -c1 -W1 -I 10.5.0.2 10.5.0.1; then
+    fail $subject "failed to start: $(grep -iE 'error|fail|abort|unable' "$work/swan-c.log" "$d/initiate.log" | tail -2 | tr '\n' ' ')"
+    stop_subject; return
+  fi
+  measure $subject 10.5.0.1 10.5.0.2
+  stop_subject
+}
+
+run_tinc() {
+  local d="$work/tinc" subject=tinc side
+  subject_pids=()
+  for side in s c; do
+    local name=bench_$side ip=10.6.0.1 other=bench_c dev="${tag}ts"
+    [ $side = c ] && { ip=10.6.0.2 other=bench_s dev="${tag}tc"; }
+    mkdir -p "$d/$side/hosts"
+    {
+      echo "Name = $name"; echo "Mode = router"; echo "AddressFamily = ipv4"; echo "Interface = $dev"
+      echo "Device = /dev/net/tun"
+      [ $side = c ] && echo "ConnectTo = bench_s"
+    } > "$d/$side/tinc.conf"
+    {
+      echo "Address = $( [ $side = s ] && echo 10.0.0.160 || echo 10.0.0.161 )"; echo "Subnet = $ip/32"
+      echo "Cipher = aes-256-cbc"; echo "Digest = sha256"
+    } > "$d/$side/hosts/$name"
+    printf '#!/bin/sh\nip addr add %s/24 dev "$INTERFACE"\nip link set "$INTERFACE" up\n' "$ip" > "$d/$side/tinc-up"
+    chmod +x "$d/$side/tinc-up"
+    timeout 60 tincd -c "$d/$side" -K 2048 < /dev/null > "$d/keygen-$side.log" 2>&1 \
+      || { fail $subject "failed to start: tincd -K: $(tail -1 "$d/keygen-$side.log")"; return; }
+  done
+  cp "$d/s/hosts/bench_s" "$d/c/hosts/"; cp "$d/c/hosts/bench_c" "$d/s/hosts/"
+  start tinc-s "$ns_s" tincd -c "$d/s" -D --pidfile="$d/s.pid" --logfile="$d/s.log"; subject_pids+=("$started")
+  start tinc-c "$ns_c" tincd -c "$d/c" -D --pidfile="$d/c.pid" --logfile="$d/c.log"; subject_pids+=("$started")
+  if ! wait_for 30 in_c ping -c1 -W1 10.6.0.1; then
+    fail $subject "failed to start: $(tail -2 "$d/c.log" "$work/tinc-c.log" 2>/dev/null | tr '\n' ' ')"; stop_subject; return
+  fi
+  measure $subject 10.6.0.1
+  stop_subject
+}
+
+# ---------------------------------------------------------------- main
+started_at=$(date +%s)
+load_at_start=$(cut -d" " -f1-3 /proc/loadavg)
+[ $install = 1 ] && install_packages
+command -v iperf3 >/dev/null || { echo "run.sh: iperf3 missing" >&2; exit 1; }
+make_namespaces || { echo "run.sh: could not build the namespaces" >&2; exit 1; }
+start iperf3-server "$ns_s" iperf3 -s
+wait_for 10 sh -c "ip netns exec $ns_s ss -ltn | grep -q ':5201 '" || { echo "run.sh: iperf3 -s did not start" >&2; exit 1; }
+log "namespaces $ns_c / $ns_s, $duration s per measurement, work dir $work"
+
+for s in $subjects; do
+  case "$s" in
+    plain) run_plain ;;
+    espgw-aes-gcm-128) run_espgw aes-gcm-128 ;;
+    espgw-chacha20-poly1305) run_espgw chacha20-poly1305 ;;
+    openvpn) command -v openvpn >/dev/null && run_openvpn || fail openvpn "failed to start: openvpn not installed" ;;
+    wireguard-go) command -v wireguard-go >/dev/null && run_wireguard || fail wireguard-go "failed to start: wireguard-go not installed" ;;
+    strongswan-libipsec) command -v swanctl >/dev/null && run_strongswan || fail strongswan-libipsec "failed to start: swanctl not installed" ;;
+    tinc) command -v tincd >/dev/null && run_tinc || fail tinc "failed to start: tincd not installed" ;;
+    *) fail "$s" "unknown subject" ;;
+  esac
+done
+
+# ---------------------------------------------------------------- report
+mkdir -p "$outdir"
+stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
+jdk=$(timeout 60 "$repo/espgw" version 2>/dev/null | tr '\n' ' ')
+machine=$(printf 'nproc=%s; cpu=%s; kernel=%s; loadavg at start %s, at end %s (other load on the machine is not excluded); espgw: %s; openvpn=%s; wireguard-go=%s; strongswan=%s; tinc=%s; iperf3=%s' \
+  "$(nproc)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" "$(uname -r)" "$load_at_start" "$(cut -d" " -f1-3 /proc/loadavg)" "$jdk" \
+  "$(dpkg-query -W -f='${Version}' openvpn 2>/dev/null)" "$(dpkg-query -W -f='${Version}' wireguard-go 2>/dev/null)" \
+  "$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)" "$(dpkg-query -W -f='${Version}' tinc 2>/dev/null)" \
+  "$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)")
+"$py" "$here/summarize.py" report "$results" "$outdir/e2e-$stamp" "$stamp" "$machine" "$duration" "$(( $(date +%s) - started_at ))"

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Helpers for run.sh.
+
+  summarize.py one SUBJECT WORKDIR CPU_TICKS TCP1_CPU_TICKS HZ T0 T1 NPROCS
+      reads WORKDIR/SUBJECT.{tcp1,tcp4,udp1400,udp64}.json and SUBJECT.ping.txt, prints one JSON line
+  summarize.py chart OUTPREFIX     (redraws OUTPREFIX.png from OUTPREFIX.json)
+  summarize.py report RESULTS.jsonl OUTPREFIX STAMP MACHINE DURATION ELAPSED
+      writes OUTPREFIX.md (table with ratios), OUTPREFIX.json and OUTPREFIX.png (chart)
+"""
+import json
+import re
+import sys
+
+# metric key, label, unit, higher is better
+METRICS = [
+    ("tcp1_gbps", "TCP 1 stream", "Gbit/s", True),
+    ("tcp4_gbps", "TCP 4 streams", "Gbit/s", True),
+    ("udp1400_kpps", "UDP 1400 B rx", "kpps", True),
+    ("udp64_kpps", "UDP 64 B rx", "kpps", True),
+    ("rtt_p50_ms", "ping p50", "ms", False),
+    ("rtt_p99_ms", "ping p99", "ms", False),
+    ("cpu_tcp1_s", "VPN CPU, TCP 1 stream", "CPU s", False),
+    ("cpu_all_s", "VPN CPU, all tests", "CPU s", False),
+]
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except Exception as e:  # iperf3 failed or timed out: the file holds no JSON
+        return {"error": "no result (%s)" % e.__class__.__name__}
+
+
+def tcp_gbps(doc):
+    if "error" in doc:
+        return None, doc["error"]
+    try:
+        return doc["end"]["sum_received"]["bits_per_second"] / 1e9, None
+    except KeyError:
+        return None, "no sum_received"
+
+
+def udp_kpps(doc):
+    """Datagrams the receiver got per second: (sent - lost) / seconds, as the server reported."""
+    if "error" in doc:
+        return None, doc["error"]
+    try:
+        s = doc["end"]["sum"]
+        return (s["packets"] - s["lost_packets"]) / s["seconds"] / 1e3, None
+    except (KeyError, ZeroDivisionError):
+        return None, "no udp summary"
+
+
+def percentile(values, p):
+    v = sorted(values)
+    if not v:
+        return None
+    k = (len(v) - 1) * p / 100.0
+    lo = int(k)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+def one(subject, work, cpu, cpu_tcp1, hz, t0, t1, nprocs):
+    hz = float(hz)
+    out = {"subject": subject, "errors": {}}
+    for key, fn, name in [("tcp1_gbps", tcp_gbps, "tcp1"), ("tcp4_gbps", tcp_gbps, "tcp4"),
+                          ("udp1400_kpps", udp_kpps, "udp1400"), ("udp64_kpps", udp_kpps, "udp64")]:
+        doc = load("%s/%s.%s.json" % (work, subject, name))
+        value, err = fn(doc)
+        out[key] = value
+        if err:
+            out["errors"][key] = err
+        if name.startswith("udp") and "error" not in doc:
+            try:
+                out[name + "_loss_percent"] = doc["end"]["sum"]["lost_percent"]
+            except KeyError:
+                pass
+    try:
+        text = open("%s/%s.ping.txt" % (work, subject)).read()
+    except OSError:
+        text = ""
+    rtts = [float(x) for x in re.findall(r"time=([0-9.]+) ms", text)]
+    out["ping_replies"] = len(rtts)
+    out["rtt_p50_ms"] = percentile(rtts, 50)
+    out["rtt_p99_ms"] = percentile(rtts, 99)
+    if int(nprocs) > 0:
+        out["cpu_all_s"] = int(cpu) / hz
+        out["cpu_tcp1_s"] = int(cpu_tcp1) / hz
+    else:
+        out["cpu_all_s"] = out["cpu_tcp1_s"] = None
+    out["wall_s"] = float(t1) - float(t0)
+    if not out["errors"]:
+        del out["errors"]
+    print(json.dumps(out))
+
+
+def fmt(v):
+    if v is None:
+        return "–"
+    if v >= 100:
+        return "%.0f" % v
+    if v >= 10:
+        return "%.1f" % v
+    return "%.2f" % v
+
+
+def ratio(v, base):
+    if v is None or base is None or base == 0:
+        return "–"
+    return "%.2f" % (v / base)
+
+
+def report(results, prefix, stamp, machine, duration, elapsed):
+    rows = [json.loads(line) for line in open(results) if line.strip()]
+    by = {r["subject"]: r for r in rows}
+    plain = by.get("plain", {})
+    wg = by.get("wireguard-go", {})
+    lines = ["# End-to-end VPN benchmark, %s" % stamp, "",
+             "Machine: %s" % machine, "",
+             "iperf3 %s s per measurement (after a 2 s TCP warm-up); ping 200 x 0.01 s; run took %s s. "
+             "Each cell: value, then (ratio to plain veth / ratio to wireguard-go). "
+             "Throughput and pps: higher is better; RTT and CPU: lower is better. "
+             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, elapsed),
+             ""]
+    header = "| subject | " + " | ".join("%s (%s)" % (m[1], m[2]) for m in METRICS) + " |"
+    lines += [header, "|" + "---|" * (len(METRICS) + 1)]
+    failures = []
+    for r in rows:
+        if "error" in r:
+            failures.append("- **%s**: %s" % (r["subject"], r["error"]))
+            lines.append("| %s | " % r["subject"] + " | ".join("failed" for _ in METRICS) + " |")
+            continue
+        cells = []
+        for key, _, _, _ in METRICS:
+            v = r.get(key)
+            cells.append("%s (%s / %s)" % (fmt(v), ratio(v, plain.get(key)), ratio(v, wg.get(key))))
+        lines.append("| %s | %s |" % (r["subject"], " | ".join(cells)))
+        if r.get("errors"):
+            failures.append("- %s: partial: %s" % (r["subject"], r["errors"]))
+    loss = []
+    for r in rows:
+        if "error" not in r:
+            loss.append("| %s | %s | %s | %s |" % (r["subject"], fmt(r.get("udp1400_loss_percent")),
+                                                  fmt(r.get("udp64_loss_percent")), r.get("ping_replies")))
+    lines += ["", "UDP loss at the receiver (iperf3 `-b 0`: the sender goes as fast as it can, so loss is expected) and ping replies out of 200:", "",
+              "| subject | UDP 1400 B loss % | UDP 64 B loss % | ping replies |", "|---|---|---|---|"] + loss
+    if failures:
+        lines += ["", "Failures:", ""] + failures
+    md = "\n".join(lines) + "\n"
+    open(prefix + ".md", "w").write(md)
+    json.dump({"stamp": stamp, "machine": machine, "duration_s": duration, "results": rows},
+              open(prefix + ".json", "w"), indent=1)
+    print(md)
+    try:
+        chart(rows, prefix + ".png", stamp, machine)
+        print("wrote %s.md, %s.json, %s.png" % (prefix, prefix, prefix))
+    except ImportError:
+        print("matplotlib missing: no chart (apt-get install python3-matplotlib)", file=sys.stderr)
+
+
+def chart(rows, path, stamp, machine):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    ok = [r for r in rows if "error" not in r]
+    names = [r["subject"] for r in ok]
+    fig, axes = plt.subplots(2, 4, figsize=(18, 9))
+    colors = ["#888888" if n == "plain" else "#d62728" if n.startswith("espgw") else "#1f77b4" for n in names]
+    for ax, (key, label, unit, higher) in zip(axes.flat, METRICS):
+        vals = [r.get(key) if r.get(key) is not None else 0 for r in ok]
+        bars = ax.barh(range(len(names)), vals, color=colors)
+        ax.set_yticks(range(len(names)))
+        ax.set_yticklabels(names, fontsize=9)
+        ax.invert_yaxis()
+        ax.set_title("%s (%s)\n%s is better" % (label, unit, "higher" if higher else "lower"), fontsize=10)
+        ax.tick_params(axis="x", labelsize=8)
+        # Scale to the VPNs, not to plain veth (often 50x faster): plain is clipped and labelled.
+        vpn_vals = [v for v, n in zip(vals, names) if n != "plain"] or vals
+        top = max(vpn_vals) if vpn_vals and max(vpn_vals) > 0 else 1
+        limit = top * 1.35
+        ax.set_xlim(0, limit)
+        for b, r in zip(bars, ok):
+            v = r.get(key)
+            if v is not None and v > limit:
+                ax.text(limit * 0.98, b.get_y() + b.get_height() / 2, "%s (off scale)" % fmt(v),
+                        va="center", ha="right", fontsize=8, color="white", fontweight="bold")
+            else:
+                ax.text(min(b.get_width(), limit) + top * 0.01, b.get_y() + b.get_height() / 2, fmt(v),
+                        va="center", fontsize=8)
+    failed = [r["subject"] for r in rows if "error" in r]
+    title = "espgw end-to-end benchmark %s" % stamp
+    if failed:
+        title += "  (failed to start: %s)" % ", ".join(failed)
+    fig.suptitle(title, fontsize=12)
+    import textwrap
+    fig.text(0.01, 0.005, "\n".join(textwrap.wrap(machine, 230)[:3]), fontsize=7)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.96))
+    fig.savefig(path, dpi=90)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "one":
+        one(*sys.argv[2:10])
+    elif sys.argv[1] == "chart":  # summarize.py chart OUTPREFIX: redraw OUTPREFIX.png from OUTPREFIX.json
+        doc = json.load(open(sys.argv[2] + ".json"))
+        chart(doc["results"], sys.argv[2] + ".png", doc["stamp"], doc["machine"])
+    elif sys.argv[1] == "report":
+        report(*sys.argv[2:8])
+    else:
+        sys.exit(__doc__)
