@@ -83,12 +83,12 @@ public final class Gateway implements AutoCloseable {
     private EspSocketChannel esp;
     private MetricsServer metricsServer;
 
-    private Gateway(GatewayConfig config, HostNetwork host, PeerDirectory peers, GatewayMetrics metrics) {
+    private Gateway(GatewayConfig config, HostNetwork host, Path keyLogFile) throws IOException {
         this.config = config;
         this.host = host;
-        this.peers = peers;
-        this.metrics = metrics;
+        this.metrics = new GatewayMetrics(this::isUp);
         this.drops = metrics.drops();
+        this.peers = new PeerDirectory(buildPeers(config, keyLogFile, metrics));
         this.mtu = config.tunnel().mtu() > 0 ? config.tunnel().mtu() : innerMtu(config.tunnel().outerMtu());
         this.clientPool = new ClientAddressPool(config.clientPool());
     }
@@ -106,14 +106,10 @@ public final class Gateway implements AutoCloseable {
     /** Sets the host up and starts forwarding; on any failure, undoes what it did and throws. */
     public static Gateway start(GatewayConfig config, Path keyLogFile) throws IOException {
         HostNetwork host = HostNetwork.open(config.instance(), config.stateDir());
-        Gateway[] started = new Gateway[1];
-        GatewayMetrics metrics = new GatewayMetrics(() -> started[0] != null && started[0].isUp());
         Gateway gateway = null;
         try {
-            PeerDirectory peers = new PeerDirectory(buildPeers(config, keyLogFile, metrics));
-            gateway = new Gateway(config, host, peers, metrics);
+            gateway = new Gateway(config, host, keyLogFile);
             gateway.open();
-            started[0] = gateway;
             return gateway;
         } catch (IOException | RuntimeException | Error e) {
             try {
