@@ -2,6 +2,8 @@ package espgw.config;
 
 import espgw.nat.Ipv4Prefix;
 import espgw.sa.ManualSa;
+import espgw.sa.SaLifetime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +17,7 @@ import java.util.List;
  *                   address is always protected and need not be listed
  */
 public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4Prefix> networks,
-                         ManualSa outbound, ManualSa inbound) {
+                         ManualSa outbound, ManualSa inbound, SaLifetime lifetime) {
 
     static PeerConfig from(ConfigNode node, int localAddress, Ipv4Prefix local) throws ConfigException {
         String name = node.string("name");
@@ -31,8 +33,31 @@ public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4
         ConfigNode sa = node.child("sa");
         ManualSa outbound = SaConfig.from(sa.child("outbound"));
         ManualSa inbound = SaConfig.from(sa.child("inbound"));
+        SaLifetime lifetime = lifetime(sa.optionalChild("lifetime"));
         sa.rejectUnknownFields();
         node.rejectUnknownFields();
-        return new PeerConfig(name, address, local.contains(address), List.copyOf(networks), outbound, inbound);
+        return new PeerConfig(name, address, local.contains(address), List.copyOf(networks), outbound, inbound,
+                lifetime);
+    }
+
+    /** Soft (warn) and hard (expire) limits for both SAs of the peer; absent fields are unlimited. */
+    private static SaLifetime lifetime(ConfigNode node) throws ConfigException {
+        // A soft limit left out defaults to its hard limit: no warning before the SA expires.
+        long max = SaLifetime.UNLIMITED;
+        long maxSeconds = Long.MAX_VALUE / 1_000_000_000L;
+        long hardPackets = node.integer("hard_packets", max, 1, max);
+        long softPackets = node.integer("soft_packets", hardPackets, 1, max);
+        long hardBytes = node.integer("hard_bytes", max, 1, max);
+        long softBytes = node.integer("soft_bytes", hardBytes, 1, max);
+        long hardSeconds = node.integer("hard_seconds", maxSeconds, 1, maxSeconds);
+        long softSeconds = node.integer("soft_seconds", hardSeconds, 1, maxSeconds);
+        node.rejectUnknownFields();
+        try {
+            return new SaLifetime(softPackets, hardPackets, softBytes, hardBytes,
+                    softSeconds == maxSeconds ? max : Duration.ofSeconds(softSeconds).toNanos(),
+                    hardSeconds == maxSeconds ? max : Duration.ofSeconds(hardSeconds).toNanos());
+        } catch (IllegalArgumentException e) {
+            throw node.error(null, e.getMessage());
+        }
     }
 }

@@ -135,9 +135,10 @@ public final class Gateway implements AutoCloseable {
             for (PeerConfig peer : config.peers()) {
                 Inet4Address remote = inet(peer.address());
                 SecurityAssociation out = peer.outbound().toBuilder(Direction.OUTBOUND)
-                        .addresses(local, remote).sequenceStore(sequences).listener(events).build();
+                        .addresses(local, remote).sequenceStore(sequences).listener(events)
+                        .lifetime(peer.lifetime()).build();
                 SecurityAssociation in = peer.inbound().toBuilder(Direction.INBOUND)
-                        .addresses(local, remote).listener(events).build();
+                        .addresses(local, remote).listener(events).lifetime(peer.lifetime()).build();
                 if (keyLog != null) {
                     keyLog.log(out, peer.outbound().keymat());
                     keyLog.log(in, peer.inbound().keymat());
@@ -170,6 +171,8 @@ public final class Gateway implements AutoCloseable {
         buildInbound(esp.pipeline());
         await(loop.register(esp), "registering the ESP socket");
         await(loop.register(tun), "registering the TUN device");
+        // Time lifetimes of idle SAs: checked on the event loop, the SAs' one writer.
+        loop.scheduleAtFixedRate(this::checkLifetimes, 1, 1, TimeUnit.SECONDS);
 
         new HostSetup(config, device).apply(host);
         if (config.metricsPort() != 0) {
@@ -178,6 +181,13 @@ public final class Gateway implements AutoCloseable {
         for (Peer peer : peers.all()) {
             LOG.info("SA up: peer {}, {}", peer, peer.outbound());
             LOG.info("SA up: peer {}, {}", peer, peer.inbound());
+        }
+    }
+
+    private void checkLifetimes() {
+        for (Peer peer : peers.all()) {
+            peer.outbound().checkLifetime();
+            peer.inbound().checkLifetime();
         }
     }
 

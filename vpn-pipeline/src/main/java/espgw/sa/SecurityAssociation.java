@@ -200,6 +200,20 @@ public final class SecurityAssociation {
     }
 
     /**
+     * Applies the time limits without a packet, so an idle SA still warns at its soft lifetime and
+     * expires at its hard one. Called periodically on the SA's event loop (its one writer).
+     */
+    public void checkLifetime() {
+        if (!isUsable()) {
+            return;
+        }
+        if (!softReached && clock.nanoTime() - createdNanos >= lifetime.softNanos()) {
+            softReached = true;
+            listener.softLimitReached(this);
+        }
+    }
+
+    /**
      * Counts one packet of {@code length} octets against the lifetime. Returns false (and expires
      * the SA) when the packet would cross a hard limit; raises the soft-limit event once.
      */

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import espgw.sa.SaLifetime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +65,17 @@ class GatewayConfigTest {
     }
 
     @Test
+    void lifetimesApplyToBothSasOfAPeerAndDefaultToUnlimited() throws Exception {
+        assertEquals(SaLifetime.NONE, load(MINIMAL).peers().get(0).lifetime());
+        SaLifetime lifetime = load(MINIMAL + "      lifetime: {soft_seconds: 3000, hard_seconds: 3600, hard_packets: 1000000}\n")
+                .peers().get(0).lifetime();
+        assertEquals(Duration.ofSeconds(3000).toNanos(), lifetime.softNanos());
+        assertEquals(Duration.ofSeconds(3600).toNanos(), lifetime.hardNanos());
+        assertEquals(1_000_000, lifetime.hardPackets());
+        assertEquals(SaLifetime.UNLIMITED, lifetime.softBytes());
+    }
+
+    @Test
     void offSubnetPeerIsRoutedNotOffset() throws Exception {
         GatewayConfig config = load(MINIMAL.replace("10.0.0.160", "10.1.2.5"));
         assertFalse(config.peers().get(0).sameSubnet());
@@ -97,6 +110,8 @@ class GatewayConfigTest {
                         + "    sa: {outbound: {spi: 0x3001, key: 0x0123456789abcdef0123456789abcdef01234567},"
                         + " inbound: {spi: 0x1001, key: 0x0123456789abcdef0123456789abcdef01234567}}\n",
                         "peers[1].sa.inbound.spi: 0x1001 is used by two peers"),
+                Arguments.of(MINIMAL + "      lifetime: {soft_seconds: 60, hard_seconds: 30}\n",
+                        "peers[0].sa.lifetime: soft lifetime time limit"),
                 Arguments.of("peers: [\n", "not valid YAML at line"),
                 Arguments.of("", "is empty"),
                 Arguments.of("local: 10.0.0.161/24\n", "peers: at least one peer is required"));

@@ -127,6 +127,23 @@ class SaLifetimeTest {
     }
 
     @Test
+    void anIdleSaWarnsAndExpiresOnTimeWithoutAnyPacket() {
+        SecurityAssociation sa = inbound(SaLifetime.of(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
+                Long.MAX_VALUE, Duration.ofSeconds(10), Duration.ofSeconds(20)));
+        now += Duration.ofSeconds(9).toNanos();
+        sa.checkLifetime();
+        assertEquals(List.of(), events);
+        now += Duration.ofSeconds(1).toNanos();
+        sa.checkLifetime();
+        sa.checkLifetime();
+        assertEquals(List.of("soft"), events, "soft once, with no traffic");
+        now += Duration.ofSeconds(10).toNanos();
+        sa.checkLifetime();
+        assertTrue(sa.isExpired());
+        assertEquals(List.of("soft", "hard"), events);
+    }
+
+    @Test
     void anOutboundSaNeedsASequenceStore() {
         assertThrows(IllegalStateException.class, () -> SecurityAssociation.builder(0x1234, Direction.OUTBOUND,
                 new JceAead(AeadAlgorithm.AES_GCM_128, new byte[20])).build());
