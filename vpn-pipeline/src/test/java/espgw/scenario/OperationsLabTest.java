@@ -125,6 +125,22 @@ class OperationsLabTest {
         }
     }
 
+    @Test
+    void anSaPastItsHardLifetimeDropsItsPacketsAsSaExpired() throws Exception {
+        try (Lab lab = scenario2("life")) {
+            String client = lab.host("c");
+            String server = lab.host("s");
+            lab.joinLan(client, "eth0", CLIENT + "/24");
+            lab.joinLan(server, "eth0", SERVER + "/24");
+            lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
+            lab.startGateway(client, lab.config("client",
+                    clientConfig("aes-gcm-128") + "      lifetime: {hard_packets: 5}\n"));
+            Lab.Result ping = lab.tryExec(client, "ping", "-n", "-c", "8", "-i", "0.2", "-W", "2", SERVER);
+            assertTrue(ping.output().contains("8 packets transmitted, 5 received"), ping.output());
+            assertEquals(3.0, drops(client).get("sa_expired"), "the three packets after the hard limit");
+        }
+    }
+
     private Lab scenario2(String name) {
         return new Lab(name, dir);
     }
