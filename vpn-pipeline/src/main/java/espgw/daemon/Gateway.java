@@ -34,6 +34,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -66,6 +67,14 @@ public final class Gateway implements AutoCloseable {
     static final int HEADROOM = 64;
     /** Room behind it for padding, pad length, next header and ICV. */
     static final int TAILROOM = 32;
+    /**
+     * A read batch (up to 64 packets) is written before its one flush, and unflushed bytes count
+     * against the water marks: Netty's default 64 KiB high mark would turn most of a full batch
+     * into back-pressure drops. These marks hold several batches.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    /** Kernel buffers of the raw ESP socket, so bursts wait in the kernel rather than drop. */
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private final GatewayConfig config;
     private final HostNetwork host;
@@ -157,7 +166,9 @@ public final class Gateway implements AutoCloseable {
         resources.add(tunDevice);
         tunDevice.setMtu(mtu);
         tunDevice.setUp();
-        esp = EspSocketChannel.open(EspSocketOptions.defaults().withMark(config.tunnel().fwmark()));
+        esp = EspSocketChannel.open(EspSocketOptions.defaults().withMark(config.tunnel().fwmark())
+                .withSendBufferBytes(SOCKET_BUFFER_BYTES).withReceiveBufferBytes(SOCKET_BUFFER_BYTES));
+        esp.config().setWriteBufferWaterMark(WATER_MARK);
         for (Peer peer : peers.all()) {
             database.install(peer.outbound());
             database.install(peer.inbound());
@@ -166,7 +177,8 @@ public final class Gateway implements AutoCloseable {
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         metrics.eventLoops(loop);
         tun = new TunChannel(tunDevice.queue(0));
-        tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
+        tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu)
+                .setWriteBufferWaterMark(WATER_MARK);
         buildOutbound(tun.pipeline());
         buildInbound(esp.pipeline());
         await(loop.register(esp), "registering the ESP socket");

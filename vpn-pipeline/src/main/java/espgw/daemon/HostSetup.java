@@ -5,6 +5,8 @@ import espgw.config.PeerConfig;
 import espgw.linux.host.HostNetwork;
 import espgw.nat.Ipv4Prefix;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -116,6 +118,11 @@ public final class HostSetup {
         host.addRule("not", "fwmark", hex(config.tunnel().fwmark()), "table", table,
                 "priority", Integer.toString(RULE_PRIORITY));
         host.loadNftTable(nftTable());
+        // The tunnel carries IPv4 only; without this the kernel sends IPv6 router solicitations into
+        // it, which the data path can only count as malformed drops.
+        if (Files.isDirectory(Path.of("/proc/sys/net/ipv6/conf", device))) {
+            host.setSysctl("net.ipv6.conf." + device + ".disable_ipv6", "1");
+        }
     }
 
     private static String join(List<Ipv4Prefix> cidrs) {

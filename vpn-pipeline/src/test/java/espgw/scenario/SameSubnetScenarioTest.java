@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.lab.Lab;
+import espgw.metrics.StatusJson;
+import espgw.metrics.StatusReport;
 import espgw.lab.PcapSummary;
 import espgw.lab.WireCapture;
 import espgw.nat.Ipv4Prefix;
@@ -74,7 +76,9 @@ class SameSubnetScenarioTest {
             String status = lab.espgw(client, "status").output();
             assertTrue(status.contains("server") && status.contains("0x00001001") && status.contains("0x00002001"), status);
             String json = lab.espgw(client, "status", "--json").output();
-            assertTrue(json.contains("\"instance\":\"client\"") || json.contains("\"instance\": \"client\""), json);
+            StatusReport report = StatusJson.read(json.substring(json.indexOf('{')));
+            assertEquals("client", report.instance(), json);
+            assertEquals(0L, report.drops().get("malformed"), "nothing but IPv4 enters the tunnel: " + json);
 
             assertEquals(0, clientGateway.stop(), clientGateway.output());
             assertEquals(0, serverGateway.stop(), serverGateway.output());
