@@ -17,7 +17,7 @@ import io.netty.channel.ChannelHandlerContext;
  * place. Drops ({@link DropReason#MALFORMED}) release the buffer here.
  */
 @Sharable
-public final class AddressDeOffset extends InPlacePacketHandler {
+public final class AddressDeOffset extends AddressRewriteHandler {
     private final AddressOffset offset;
 
     public AddressDeOffset(AddressOffset offset, DropRecorder drops) {
@@ -26,11 +26,7 @@ public final class AddressDeOffset extends InPlacePacketHandler {
     }
 
     @Override
-    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
-        int ip = packet.readerIndex();
-        if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
-            return DropReason.MALFORMED;
-        }
+    DropReason rewrite(ChannelHandlerContext ctx, ByteBuf packet, int ip) {
         int destination = Ipv4Header.destinationAddress(packet, ip);
         if (offset.isFake(destination)) {
             Ipv4AddressRewrite.rewriteDestination(packet, ip, offset.toReal(destination));

@@ -19,7 +19,7 @@ import io.netty.channel.ChannelHandlerContext;
  * {@link DropReason#MALFORMED}, and {@link DropReason#NO_ROUTE} for a fake address no
  * client holds.
  */
-public final class ClientDestinationMapping extends InPlacePacketHandler {
+public final class ClientDestinationMapping extends AddressRewriteHandler {
     private final ClientAddressPool pool;
     private final OutboundClientTag tag;
 
@@ -31,11 +31,7 @@ public final class ClientDestinationMapping extends InPlacePacketHandler {
     }
 
     @Override
-    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
-        int ip = packet.readerIndex();
-        if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
-            return DropReason.MALFORMED;
-        }
+    DropReason rewrite(ChannelHandlerContext ctx, ByteBuf packet, int ip) {
         int destination = Ipv4Header.destinationAddress(packet, ip);
         if (!pool.contains(destination)) {
             tag.tag(null);

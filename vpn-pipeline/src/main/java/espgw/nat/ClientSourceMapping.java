@@ -18,7 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
  * place. Drops release the buffer here: {@link DropReason#MALFORMED},
  * and {@link DropReason#POOL_EXHAUSTED}.
  */
-public final class ClientSourceMapping extends InPlacePacketHandler {
+public final class ClientSourceMapping extends AddressRewriteHandler {
     private final ClientAddressPool pool;
     private final ClientKeyResolver clients;
 
@@ -30,11 +30,7 @@ public final class ClientSourceMapping extends InPlacePacketHandler {
     }
 
     @Override
-    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
-        int ip = packet.readerIndex();
-        if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
-            return DropReason.MALFORMED;
-        }
+    DropReason rewrite(ChannelHandlerContext ctx, ByteBuf packet, int ip) {
         Object client = clients.clientOf(ctx);
         if (client == null) {
             throw new IllegalStateException("a packet reached " + getClass().getSimpleName()

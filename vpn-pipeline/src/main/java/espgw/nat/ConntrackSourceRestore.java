@@ -19,7 +19,7 @@ import io.netty.channel.ChannelHandlerContext;
  * place. Drops ({@link DropReason#MALFORMED}) release the buffer here.
  */
 @Sharable
-public final class ConntrackSourceRestore extends InPlacePacketHandler {
+public final class ConntrackSourceRestore extends AddressRewriteHandler {
     private final AddressOffset offset;
 
     public ConntrackSourceRestore(AddressOffset offset, DropRecorder drops) {
@@ -28,11 +28,7 @@ public final class ConntrackSourceRestore extends InPlacePacketHandler {
     }
 
     @Override
-    DropReason process(ChannelHandlerContext ctx, ByteBuf packet) {
-        int ip = packet.readerIndex();
-        if (!Ipv4AddressRewrite.isRewritable(packet, ip, packet.readableBytes())) {
-            return DropReason.MALFORMED;
-        }
+    DropReason rewrite(ChannelHandlerContext ctx, ByteBuf packet, int ip) {
         int source = Ipv4Header.sourceAddress(packet, ip);
         if (offset.isReal(source)) {
             Ipv4AddressRewrite.rewriteSource(packet, ip, offset.toFake(source));

@@ -55,8 +55,9 @@ class OperationsLabTest {
     @Test
     void prometheusScrapesTheGatewayAndItsCountersRiseWithTraffic() throws Exception {
         try (Lab lab = scenario2("ops")) {
-            String client = lab.host("c");
-            String server = lab.host("s");
+            SameSubnetScenarioTest.Hosts hosts = SameSubnetScenarioTest.Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
             start(lab, client, server);
             // The shipped scrape config, scraped every second instead of every 15 s.
             Files.writeString(dir.resolve("prometheus.yml"),
@@ -90,8 +91,9 @@ class OperationsLabTest {
     @Test
     void aReplayedAndATamperedPacketEachRaiseExactlyTheirDropSeries() throws Exception {
         try (Lab lab = scenario2("inj")) {
-            String client = lab.host("c");
-            String server = lab.host("s");
+            SameSubnetScenarioTest.Hosts hosts = SameSubnetScenarioTest.Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
             start(lab, client, server);
             Path pcap = dir.resolve("esp.pcap");
             try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
@@ -128,10 +130,9 @@ class OperationsLabTest {
     @Test
     void anSaPastItsHardLifetimeDropsItsPacketsAsSaExpired() throws Exception {
         try (Lab lab = scenario2("life")) {
-            String client = lab.host("c");
-            String server = lab.host("s");
-            lab.joinLan(client, "eth0", CLIENT + "/24");
-            lab.joinLan(server, "eth0", SERVER + "/24");
+            SameSubnetScenarioTest.Hosts hosts = SameSubnetScenarioTest.Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
             lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
             lab.startGateway(client, lab.config("client",
                     clientConfig("aes-gcm-128") + "      lifetime: {hard_packets: 5}\n"));
@@ -146,8 +147,6 @@ class OperationsLabTest {
     }
 
     private static void start(Lab lab, String client, String server) {
-        lab.joinLan(client, "eth0", CLIENT + "/24");
-        lab.joinLan(server, "eth0", SERVER + "/24");
         lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
         lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
     }

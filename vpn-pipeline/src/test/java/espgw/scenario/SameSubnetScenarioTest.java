@@ -44,6 +44,16 @@ class SameSubnetScenarioTest {
         ScenarioSupport.requireLab();
     }
 
+    /** The client and server namespaces of seed scenario 2, both plugged into the lab's LAN. */
+    record Hosts(String client, String server) {
+        static Hosts onOneLan(Lab lab) {
+            Hosts hosts = new Hosts(lab.host("c"), lab.host("s"));
+            lab.joinLan(hosts.client, "eth0", CLIENT + "/24");
+            lab.joinLan(hosts.server, "eth0", SERVER + "/24");
+            return hosts;
+        }
+    }
+
     static String clientConfig(String algorithm) {
         return "instance: client\nrole: client\nlocal: " + CLIENT + "/24\npeers:\n"
                 + "  - name: server\n    address: " + SERVER + "\n" + sa(0x1001, 0x2001, algorithm);
@@ -57,10 +67,9 @@ class SameSubnetScenarioTest {
     @Test
     void pingTcpAndUdpCrossOnlyAsEspAndTheHostsAreRestored() throws Exception {
         try (Lab lab = new Lab("s2", dir)) {
-            String client = lab.host("c");
-            String server = lab.host("s");
-            lab.joinLan(client, "eth0", CLIENT + "/24");
-            lab.joinLan(server, "eth0", SERVER + "/24");
+            Hosts hosts = Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
             String clientBefore = lab.hostState(client);
             String serverBefore = lab.hostState(server);
 
@@ -90,10 +99,9 @@ class SameSubnetScenarioTest {
     @Test
     void chacha20Poly1305TunnelWorksToo() throws Exception {
         try (Lab lab = new Lab("s2c", dir)) {
-            String client = lab.host("c");
-            String server = lab.host("s");
-            lab.joinLan(client, "eth0", CLIENT + "/24");
-            lab.joinLan(server, "eth0", SERVER + "/24");
+            Hosts hosts = Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
             lab.startGateway(server, lab.config("server", serverConfig("chacha20-poly1305")));
             lab.startGateway(client, lab.config("client", clientConfig("chacha20-poly1305")));
             assertPing(lab, client, SERVER);
@@ -103,10 +111,9 @@ class SameSubnetScenarioTest {
     @Test
     void aKilledGatewayLeaksNothingAndDownRestoresTheHost() throws Exception {
         try (Lab lab = new Lab("s2k", dir)) {
-            String client = lab.host("c");
-            String server = lab.host("s");
-            lab.joinLan(client, "eth0", CLIENT + "/24");
-            lab.joinLan(server, "eth0", SERVER + "/24");
+            Hosts hosts = Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
             String clientBefore = lab.hostState(client);
             lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
             Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
@@ -144,10 +151,9 @@ class SameSubnetScenarioTest {
     @Test
     void tooBigWithDontFragmentGetsFragmentationNeeded() throws Exception {
         try (Lab lab = new Lab("s2m", dir)) {
-            String client = lab.host("c");
-            String server = lab.host("s");
-            lab.joinLan(client, "eth0", CLIENT + "/24");
-            lab.joinLan(server, "eth0", SERVER + "/24");
+            Hosts hosts = Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
             lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
             lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
             int mtu = Gateway.innerMtu(1500);
