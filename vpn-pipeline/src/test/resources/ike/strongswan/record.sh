@@ -9,7 +9,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-all_cases="psk-aes128gcm16-prfsha256-x25519 psk-chacha20poly1305-prfsha256-ecp256 ed25519-cert-aes128gcm16-prfsha256-x25519"
+all_cases="psk-aes128gcm16-prfsha256-x25519 psk-chacha20poly1305-prfsha256-ecp256 ed25519-cert-aes128gcm16-prfsha256-x25519 psk-initiator-default-proposals"
 cases=${*:-$all_cases}
 charon=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || { echo "record.sh: must run as root (network namespaces)" >&2; exit 1; }
@@ -271,18 +271,23 @@ EOF
 }
 
 record_case() {
-  local name=$1 auth=psk proposal esp out="$here/$1" sas
+  local name=$1 auth=psk proposal esp initiator_proposal initiator_esp out="$here/$1" sas
   case $name in
-    psk-aes128gcm16-prfsha256-x25519) proposal=aes128gcm16-prfsha256-x25519; esp=aes128gcm16 ;;
+    psk-aes128gcm16-prfsha256-x25519|psk-initiator-default-proposals)
+      proposal=aes128gcm16-prfsha256-x25519; esp=aes128gcm16 ;;
     psk-chacha20poly1305-prfsha256-ecp256) proposal=chacha20poly1305-prfsha256-ecp256; esp=chacha20poly1305 ;;
     ed25519-cert-aes128gcm16-prfsha256-x25519) auth=pubkey; proposal=aes128gcm16-prfsha256-x25519; esp=aes128gcm16 ;;
     *) echo "record.sh: unknown case $name (known: $all_cases)" >&2; return 2 ;;
   esac
+  initiator_proposal=$proposal initiator_esp=$esp
+  # What espgw meets as responder when charon initiates with its defaults: the responder accepts
+  # only the AEAD suite above.
+  [ "$name" = psk-initiator-default-proposals ] && initiator_proposal=default initiator_esp=default
   echo "record.sh: $name" >&2
   rm -rf "$out" "$work/initiator" "$work/responder"; mkdir -p "$out"
   make_namespaces
   [ "$auth" = pubkey ] && make_certificates "$out"
-  write_configs initiator "$auth" "$proposal" "$esp" "$out"
+  write_configs initiator "$auth" "$initiator_proposal" "$initiator_esp" "$out"
   write_configs responder "$auth" "$proposal" "$esp" "$out"
   start_charon initiator "$ns_i"
   start_charon responder "$ns_r"
