@@ -9,7 +9,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-all_cases="psk-aes128gcm16-prfsha256-x25519 psk-chacha20poly1305-prfsha256-ecp256 ed25519-cert-aes128gcm16-prfsha256-x25519 psk-initiator-default-proposals"
+all_cases="psk-aes128gcm16-prfsha256-x25519 psk-chacha20poly1305-prfsha256-ecp256 ed25519-cert-aes128gcm16-prfsha256-x25519 psk-initiator-default-proposals psk-aes128gcm16-prfsha256-x25519-rekey"
 cases=${*:-$all_cases}
 charon=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || { echo "record.sh: must run as root (network namespaces)" >&2; exit 1; }
@@ -267,14 +267,46 @@ child_integ_r_to_i 1 integrity responder key
 EOF
     echo "child_spi_i_to_r=$(sed -n 's/.*spi-in=[^ ]* spi-out=\([^ ]*\).*/\1/p' <<<"$sas" | head -1)"
     echo "child_spi_r_to_i=$(sed -n 's/.*spi-in=\([^ ]*\) spi-out=.*/\1/p' <<<"$sas" | head -1)"
+    [ -z "$rekeyed_child_sas" ] || write_rekey_keys "$li" "$lr"
   } > "$out/keys.properties"
+}
+
+# write_rekey_keys INITIATOR_LOG RESPONDER_LOG: the CREATE_CHILD_SA exchanges of the rekey case
+# (child rekey with PFS, then IKE rekey), from the second dumps of the same labels. charon logs
+# no separate DH secret for the CHILD SA: its g^ir opens its KEYMAT seed.
+write_rekey_keys() {
+  local li=$1 lr=$2 name nth label value other
+  while read -r name nth label; do
+    value=$(nth_dump "$li" "$label" "$nth")
+    other=$(nth_dump "$lr" "$label" "$nth")
+    [ -n "$value" ] && [ "$value" = "$other" ] || { echo "record.sh: no agreed $name" >&2; return 1; }
+    echo "$name=$value"
+  done <<'EOF'
+rekey_child_keymat_seed 2 seed
+rekey_child_encr_i_to_r 2 encryption initiator key
+rekey_child_encr_r_to_i 2 encryption responder key
+rekey_ike_g_ir 2 shared Diffie Hellman secret
+rekey_ike_skeyseed 2 SKEYSEED
+rekey_ike_sk_d 2 Sk_d secret
+rekey_ike_sk_ei 2 Sk_ei secret
+rekey_ike_sk_er 2 Sk_er secret
+rekey_ike_sk_pi 2 Sk_pi secret
+rekey_ike_sk_pr 2 Sk_pr secret
+EOF
+  echo "rekey_child_spi_i_to_r=$(sed -n 's/.*state=INSTALLED .*spi-in=[^ ]* spi-out=\([^ ]*\).*/\1/p' <<<"$rekeyed_child_sas" | head -1)"
+  echo "rekey_child_spi_r_to_i=$(sed -n 's/.*state=INSTALLED .*spi-in=\([^ ]*\) spi-out=.*/\1/p' <<<"$rekeyed_child_sas" | head -1)"
+  echo "rekey_ike_spi_i=$(sed -n 's/.* initiator-spi=\([^ ]*\).*/\1/p' <<<"$rekeyed_ike_sas" | head -1)"
+  echo "rekey_ike_spi_r=$(sed -n 's/.* responder-spi=\([^ ]*\).*/\1/p' <<<"$rekeyed_ike_sas" | head -1)"
 }
 
 record_case() {
   local name=$1 auth=psk proposal esp initiator_proposal initiator_esp out="$here/$1" sas
+  rekeyed_child_sas="" rekeyed_ike_sas=""
   case $name in
     psk-aes128gcm16-prfsha256-x25519|psk-initiator-default-proposals)
       proposal=aes128gcm16-prfsha256-x25519; esp=aes128gcm16 ;;
+    psk-aes128gcm16-prfsha256-x25519-rekey) # PFS for the rekeyed CHILD SA (the first one never has it)
+      proposal=aes128gcm16-prfsha256-x25519; esp=aes128gcm16-x25519 ;;
     psk-chacha20poly1305-prfsha256-ecp256) proposal=chacha20poly1305-prfsha256-ecp256; esp=chacha20poly1305 ;;
     ed25519-cert-aes128gcm16-prfsha256-x25519) auth=pubkey; proposal=aes128gcm16-prfsha256-x25519; esp=aes128gcm16 ;;
     *) echo "record.sh: unknown case $name (known: $all_cases)" >&2; return 2 ;;
@@ -301,6 +333,15 @@ record_case() {
   wait_for 15 ip netns exec "$ns_i" ping -c1 -W1 -I "$initiator_inner" "$responder_inner" \
     || { echo "record.sh: no ping through the tunnel" >&2; return 1; }
   sas=$(swan initiator "$ns_i" --list-sas --raw)
+  if [ "$name" = psk-aes128gcm16-prfsha256-x25519-rekey ]; then
+    swan initiator "$ns_i" --rekey --child fixture > "$work/rekey-child.log" 2>&1
+    sleep 1
+    ip netns exec "$ns_i" ping -c1 -W2 -I "$initiator_inner" "$responder_inner" > /dev/null
+    rekeyed_child_sas=$(swan initiator "$ns_i" --list-sas --raw)
+    swan initiator "$ns_i" --rekey --ike fixture > "$work/rekey-ike.log" 2>&1
+    sleep 1
+    rekeyed_ike_sas=$(swan initiator "$ns_i" --list-sas --raw)
+  fi
   swan initiator "$ns_i" --terminate --ike fixture > "$work/terminate.log" 2>&1
   sleep 1
   teardown

@@ -7,14 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -41,13 +47,18 @@ class RecordedFixturesTest {
     private static final int PAYLOAD_IDI = 35;
     private static final int PAYLOAD_IDR = 36;
     private static final int PAYLOAD_AUTH = 39;
+    private static final int PAYLOAD_NONCE = 40;
+    /** RFC 7296 §3.1: the header's Flags octet, and its bit set by the original initiator of the IKE SA. */
+    private static final int FLAGS = 19;
+    private static final int FLAG_INITIATOR = 0x08;
     private static final int AUTH_SHARED_KEY_MIC = 2;
     private static final int AUTH_DIGITAL_SIGNATURE = 14;
     private static final byte[] KEY_PAD = "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII);
 
     @ParameterizedTest
     @ValueSource(strings = {"psk-aes128gcm16-prfsha256-x25519", "psk-chacha20poly1305-prfsha256-ecp256",
-            "ed25519-cert-aes128gcm16-prfsha256-x25519", "psk-initiator-default-proposals"})
+            "ed25519-cert-aes128gcm16-prfsha256-x25519", "psk-initiator-default-proposals",
+            "psk-aes128gcm16-prfsha256-x25519-rekey"})
     void everyKeyFollowsFromTheExchangeAndOpensWhatWasSent(String name) throws Exception {
         Fixture f = new Fixture(name);
         boolean chacha = f.value("ike_proposal").contains("CHACHA20_POLY1305");
@@ -72,8 +83,17 @@ class RecordedFixturesTest {
 
         byte[] authRequest = open(f.file("3-ike_auth-request.bin"), f.hex("sk_ei"), chacha);
         byte[] authResponse = open(f.file("4-ike_auth-response.bin"), f.hex("sk_er"), chacha);
-        open(f.file("5-informational-request.bin"), f.hex("sk_ei"), chacha);
-        open(f.file("6-informational-response.bin"), f.hex("sk_er"), chacha);
+        for (String message : f.messagesAfterIkeAuth()) {
+            byte[] bytes = f.file(message);
+            boolean rekeyedSa = f.has("rekey_ike_spi_i")
+                    && Arrays.equals(Arrays.copyOf(bytes, 8), f.hex("rekey_ike_spi_i"));
+            boolean fromOriginalInitiator = (bytes[FLAGS] & FLAG_INITIATOR) != 0;
+            String key = (rekeyedSa ? "rekey_ike_" : "") + (fromOriginalInitiator ? "sk_ei" : "sk_er");
+            open(bytes, f.hex(key), chacha);
+        }
+        if (f.has("rekey_ike_skeyseed")) {
+            assertRekeys(f, encrKey, chacha);
+        }
 
         // RFC 7296 §2.15: message ‖ peer's nonce ‖ prf(SK_p, ID body)
         byte[] idi = payload(authRequest, PAYLOAD_IDI);
@@ -99,6 +119,32 @@ class RecordedFixturesTest {
 
         assertEsp(f, "esp-initiator-to-responder.bin", "child_spi_i_to_r", "child_encr_i_to_r", chacha);
         assertEsp(f, "esp-responder-to-initiator.bin", "child_spi_r_to_i", "child_encr_r_to_i", chacha);
+    }
+
+    /**
+     * The rekey case: CREATE_CHILD_SA for the CHILD SA with PFS (KEYMAT = prf+(SK_d, g^ir (new) ‖ Ni ‖ Nr),
+     * RFC 7296 §2.17), then for the IKE SA (SKEYSEED = prf(SK_d (old), g^ir (new) ‖ Ni ‖ Nr), §2.18),
+     * the nonces read from the exchange itself (messages 5/6 and 9/10, under the old IKE SA).
+     */
+    private static void assertRekeys(Fixture f, int encrKey, boolean chacha) throws Exception {
+        byte[] childNonces = concat(payload(open(f.file("5-create_child_sa-request.bin"), f.hex("sk_ei"), chacha),
+                PAYLOAD_NONCE), payload(open(f.file("6-create_child_sa-response.bin"), f.hex("sk_er"), chacha),
+                PAYLOAD_NONCE));
+        byte[] seed = f.hex("rekey_child_keymat_seed");
+        assertArrayEquals(childNonces, Arrays.copyOfRange(seed, seed.length - childNonces.length, seed.length));
+        byte[] keymat = prfPlus(f.hex("sk_d"), seed, 2 * encrKey);
+        assertArrayEquals(f.hex("rekey_child_encr_i_to_r"), Arrays.copyOf(keymat, encrKey));
+        assertArrayEquals(f.hex("rekey_child_encr_r_to_i"), Arrays.copyOfRange(keymat, encrKey, 2 * encrKey));
+
+        byte[] ni = payload(open(f.file("9-create_child_sa-request.bin"), f.hex("sk_ei"), chacha), PAYLOAD_NONCE);
+        byte[] nr = payload(open(f.file("10-create_child_sa-response.bin"), f.hex("sk_er"), chacha), PAYLOAD_NONCE);
+        byte[] skeyseed = prf(f.hex("sk_d"), concat(f.hex("rekey_ike_g_ir"), ni, nr));
+        assertArrayEquals(f.hex("rekey_ike_skeyseed"), skeyseed);
+        byte[] keys = prfPlus(skeyseed, concat(ni, nr, f.hex("rekey_ike_spi_i"), f.hex("rekey_ike_spi_r")),
+                32 + 2 * encrKey);
+        assertArrayEquals(f.hex("rekey_ike_sk_d"), Arrays.copyOf(keys, 32));
+        assertArrayEquals(f.hex("rekey_ike_sk_ei"), Arrays.copyOfRange(keys, 32, 32 + encrKey));
+        assertArrayEquals(f.hex("rekey_ike_sk_er"), Arrays.copyOfRange(keys, 32 + encrKey, 32 + 2 * encrKey));
     }
 
     /** ESP (RFC 4303 §2) with an AEAD: AAD = SPI ‖ sequence number; the tunnelled packet is IPv4. */
@@ -224,6 +270,16 @@ class RecordedFixturesTest {
         byte[] file(String file) throws IOException {
             try (InputStream in = stream(file)) {
                 return in.readAllBytes();
+            }
+        }
+
+        /** Message files numbered 3 and on (everything after IKE_SA_INIT), in order. */
+        List<String> messagesAfterIkeAuth() throws IOException, URISyntaxException {
+            try (Stream<Path> files = Files.list(Path.of(RecordedFixturesTest.class.getResource(DIR + name).toURI()))) {
+                return files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.matches("\\d+-.*\\.bin") && Integer.parseInt(n.split("-")[0]) >= 3)
+                        .sorted(Comparator.comparingInt(n -> Integer.parseInt(n.split("-")[0])))
+                        .toList();
             }
         }
 
