@@ -32,6 +32,10 @@ public final class Privileges {
         require(found || Files.isExecutable(Path.of("/usr/sbin", command)), "the command '" + command + "'");
     }
 
+    public static void requireExecutable(Path file) {
+        require(Files.isExecutable(file), file.toString());
+    }
+
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
