@@ -11,12 +11,14 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.EllipticCurve;
+import java.util.Arrays;
 import javax.crypto.KeyAgreement;
 
 /**
@@ -75,8 +77,8 @@ final class Ecp256KeyExchange implements KeyExchange {
     @Override
     public byte[] sharedSecret(byte[] peerKeyExchangeData) throws IkeProtocolException {
         KeyExchangeGroup.ECP_256.checkLength(peerKeyExchangeData);
-        BigInteger x = new BigInteger(1, java.util.Arrays.copyOfRange(peerKeyExchangeData, 0, COORDINATE_LENGTH));
-        BigInteger y = new BigInteger(1, java.util.Arrays.copyOfRange(peerKeyExchangeData, COORDINATE_LENGTH,
+        BigInteger x = new BigInteger(1, Arrays.copyOfRange(peerKeyExchangeData, 0, COORDINATE_LENGTH));
+        BigInteger y = new BigInteger(1, Arrays.copyOfRange(peerKeyExchangeData, COORDINATE_LENGTH,
                 2 * COORDINATE_LENGTH));
         if (!onCurve(x, y)) {
             throw new IkeProtocolException(NotifyType.INVALID_SYNTAX, "ECP-256 KE data is not a point of the curve");
@@ -96,7 +98,7 @@ final class Ecp256KeyExchange implements KeyExchange {
     /** y^2 = x^3 + ax + b (mod p), with both coordinates in [0, p). */
     private static boolean onCurve(BigInteger x, BigInteger y) {
         EllipticCurve curve = P256.getCurve();
-        BigInteger p = ((java.security.spec.ECFieldFp) curve.getField()).getP();
+        BigInteger p = ((ECFieldFp) curve.getField()).getP();
         if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
             return false;
         }

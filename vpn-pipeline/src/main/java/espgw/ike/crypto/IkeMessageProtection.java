@@ -12,6 +12,7 @@ import espgw.ike.message.PayloadType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -112,7 +113,7 @@ public final class IkeMessageProtection {
                         + " octets of plaintext");
             }
             List<IkePayload> inner = PayloadChain.decode(sk.firstInnerPayload(), buf, ciphertextStart, payloadsLength);
-            List<IkePayload> opened = new java.util.ArrayList<>(payloads.subList(0, payloads.size() - 1));
+            List<IkePayload> opened = new ArrayList<>(payloads.subList(0, payloads.size() - 1));
             opened.addAll(inner);
             return Optional.of(new IkeMessage(message.header(), opened));
         } finally {

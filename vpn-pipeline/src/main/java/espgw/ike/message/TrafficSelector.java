@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * One Traffic Selector (RFC 7296 §3.13.1): an address range, a port range and an IP protocol
@@ -110,13 +111,13 @@ public record TrafficSelector(int tsType, int ipProtocol, int startPort, int end
     public boolean equals(Object o) {
         return o instanceof TrafficSelector t && tsType == t.tsType && ipProtocol == t.ipProtocol
                 && startPort == t.startPort && endPort == t.endPort
-                && java.util.Arrays.equals(startAddress, t.startAddress)
-                && java.util.Arrays.equals(endAddress, t.endAddress);
+                && Arrays.equals(startAddress, t.startAddress)
+                && Arrays.equals(endAddress, t.endAddress);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(startAddress) * 31 + java.util.Arrays.hashCode(endAddress);
+        return Arrays.hashCode(startAddress) * 31 + Arrays.hashCode(endAddress);
     }
 
     @Override

@@ -15,6 +15,7 @@ import espgw.ike.message.NotifyType;
 import espgw.ike.message.TrafficSelector;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -66,13 +67,13 @@ final class Exchanges {
         if (destination.isEmpty()) {
             return NatStatus.UNKNOWN;
         }
-        boolean localBehindNat = !java.util.Arrays.equals(destination.get().data(),
+        boolean localBehindNat = !Arrays.equals(destination.get().data(),
                 NatDetection.hash(spiI, spiR, local));
         byte[] remoteHash = NatDetection.hash(spiI, spiR, remote);
         boolean peerBehindNat = true;
         for (NotifyPayload source : received.notifies()) {
             if (source.notifyType() == NotifyType.NAT_DETECTION_SOURCE_IP
-                    && java.util.Arrays.equals(source.data(), remoteHash)) {
+                    && Arrays.equals(source.data(), remoteHash)) {
                 peerBehindNat = false;
             }
         }

@@ -24,6 +24,7 @@ import espgw.sa.Clock;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -143,7 +144,7 @@ public final class IkeInitiator {
         nr = Exchanges.required(response, NoncePayload.class).nonce();
         byte[] sharedSecret = keyExchange.sharedSecret(ke.keyExchangeData());
         keys = IkeSaKeys.derive(suite.prf(), suite.encryption(), ni, nr, sharedSecret, spiI, spiR);
-        java.util.Arrays.fill(sharedSecret, (byte) 0);
+        Arrays.fill(sharedSecret, (byte) 0);
         protection = new IkeMessageProtection(keys, true);
         natStatus = Exchanges.natStatus(response, spiI, spiR, config.localAddress(), config.remoteAddress());
         initResponse = datagram;

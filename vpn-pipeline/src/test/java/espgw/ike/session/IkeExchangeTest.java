@@ -278,6 +278,48 @@ class IkeExchangeTest {
                 PayloadType.NOTIFY, PayloadType.NOTIFY), init.payloads().stream().map(p -> p.type()).toList());
     }
 
+    @Test
+    void aCookieIsSentBackFirstWithTheSameNonce() throws Exception {
+        IkePeers peers = new IkePeers();
+        IkeMessage first = IkeMessage.decode(peers.initiator.start().get(0));
+        byte[] cookie = {1, 2, 3, 4, 5, 6, 7, 8};
+        byte[] cookieResponse = new IkeMessage(espgw.ike.message.IkeHeader.of(first.header().initiatorSpi(), 0,
+                ExchangeType.IKE_SA_INIT, espgw.ike.message.IkeHeader.FLAG_RESPONSE, 0),
+                List.of(espgw.ike.message.NotifyPayload.of(NotifyType.COOKIE, cookie))).encode();
+        IkeMessage retry = IkeMessage.decode(peers.initiator.receive(cookieResponse).get(0));
+        espgw.ike.message.NotifyPayload sentBack = (espgw.ike.message.NotifyPayload) retry.payloads().get(0);
+        assertEquals(NotifyType.COOKIE, sentBack.notifyType());
+        assertArrayEquals(cookie, sentBack.data());
+        assertArrayEquals(first.first(espgw.ike.message.NoncePayload.class).orElseThrow().nonce(),
+                retry.first(espgw.ike.message.NoncePayload.class).orElseThrow().nonce());
+        // A responder that wants no cookie ignores it and the exchange completes.
+        peers.deliver(List.of(retry.encode()), d -> d);
+        assertEquals(IkeState.ESTABLISHED, peers.initiator.state());
+    }
+
+    @Test
+    void aStreamOfMangledMessagesLeavesEstablishedSasUntouchedAndThrowsNothing() {
+        IkePeers peers = new IkePeers();
+        peers.run();
+        NegotiatedChildSa before = peers.initiator.childSa().orElseThrow();
+        java.util.Random random = new java.util.Random(5);
+        for (int round = 0; round < 4_000; round++) {
+            byte[] mangled = peers.wire.get(random.nextInt(peers.wire.size())).clone();
+            switch (round % 4) {
+                case 0 -> mangled[random.nextInt(mangled.length)] ^= (byte) (1 + random.nextInt(255));
+                case 1 -> mangled = java.util.Arrays.copyOf(mangled, random.nextInt(mangled.length));
+                case 2 -> mangled = java.util.Arrays.copyOf(mangled, mangled.length + 1 + random.nextInt(64));
+                default -> { } // a plain replay
+            }
+            peers.initiator.receive(mangled);
+            peers.responder.receive(mangled);
+        }
+        assertEquals(IkeState.ESTABLISHED, peers.initiator.state());
+        assertEquals(IkeState.ESTABLISHED, peers.responder.state());
+        assertEquals(before, peers.initiator.childSa().orElseThrow(), "the same CHILD SA object");
+        assertTrue(peers.initiator.failure().isEmpty() && peers.responder.failure().isEmpty());
+    }
+
     private static void assertSealsAndOpens(SecurityAssociation sender, SecurityAssociation receiver) {
         Aead seal = sender.aead();
         Aead open = receiver.aead();
