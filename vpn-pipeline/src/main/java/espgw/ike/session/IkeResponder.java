@@ -1,0 +1,237 @@
+package espgw.ike.session;
+
+import espgw.ike.crypto.ChildSaKeys;
+import espgw.ike.crypto.IkeMessageProtection;
+import espgw.ike.crypto.IkeSaKeys;
+import espgw.ike.crypto.KeyExchange;
+import espgw.ike.message.AuthPayload;
+import espgw.ike.message.ExchangeType;
+import espgw.ike.message.IdPayload;
+import espgw.ike.message.IkeHeader;
+import espgw.ike.message.IkeMessage;
+import espgw.ike.message.IkePayload;
+import espgw.ike.message.IkeProtocolException;
+import espgw.ike.message.KePayload;
+import espgw.ike.message.NoncePayload;
+import espgw.ike.message.NotifyPayload;
+import espgw.ike.message.NotifyType;
+import espgw.ike.message.PayloadType;
+import espgw.ike.message.SaPayload;
+import espgw.ike.message.TrafficSelector;
+import espgw.ike.message.TrafficSelectorPayload;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The responder of an IKE SA and its first CHILD SA (RFC 7296 §1.2), for one peer: answers
+ * IKE_SA_INIT (or refuses it with NO_PROPOSAL_CHOSEN / INVALID_KE_PAYLOAD, keeping no state),
+ * then IKE_AUTH with a pre-shared key, narrowing the traffic selectors to its own (§2.9). A
+ * retransmitted request gets the same response again (§2.1). No I/O: {@link #receive(byte[])}
+ * returns the datagrams to send. Confined to one thread.
+ */
+public final class IkeResponder {
+    private final IkeSessionConfig config;
+    private final SecureRandom random;
+
+    private IkeState state = IkeState.WAITING_FOR_IKE_SA_INIT;
+    private long spiI;
+    private long spiR;
+    private byte[] ni;
+    private byte[] nr;
+    private byte[] initRequest;
+    private byte[] initResponse;
+    private byte[] lastRequest;
+    private byte[] lastResponse;
+    private IkeSaKeys keys;
+    private IkeMessageProtection protection;
+    private NatStatus natStatus = NatStatus.UNKNOWN;
+    private NegotiatedChildSa childSa;
+    private IkeFailure failure;
+
+    public IkeResponder(IkeSessionConfig config, SecureRandom random) {
+        this.config = config;
+        this.random = random;
+    }
+
+    /** One received datagram (without the non-ESP marker); returns the response, if any. */
+    public List<byte[]> receive(byte[] datagram) {
+        if (lastRequest != null && Arrays.equals(datagram, lastRequest)) {
+            return List.of(lastResponse);
+        }
+        IkeMessage message;
+        try {
+            message = IkeMessage.decode(datagram);
+        } catch (IkeProtocolException e) {
+            // Unauthenticated garbage gets no answer (§2.21.1 allows one, a flood must not earn replies).
+            return List.of();
+        }
+        IkeHeader header = message.header();
+        if (header.isResponse() || !header.isInitiator()) {
+            return List.of();
+        }
+        if (state == IkeState.WAITING_FOR_IKE_SA_INIT && header.exchangeType() == ExchangeType.IKE_SA_INIT
+                && header.messageId() == 0 && header.responderSpi() == 0) {
+            return onInitRequest(message, datagram);
+        }
+        if (state == IkeState.WAITING_FOR_IKE_AUTH && header.exchangeType() == ExchangeType.IKE_AUTH
+                && header.messageId() == 1 && header.initiatorSpi() == spiI && header.responderSpi() == spiR) {
+            return onAuthRequest(message, datagram);
+        }
+        return List.of();
+    }
+
+    private List<byte[]> onInitRequest(IkeMessage request, byte[] datagram) {
+        IkeHeader header = request.header();
+        try {
+            Optional<ProposalSelection.IkeSuite> chosen = ProposalSelection.chooseIke(config.ike(),
+                    Exchanges.required(request, SaPayload.class));
+            if (chosen.isEmpty()) {
+                fail(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable IKE proposal");
+                return List.of(initError(header, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN)));
+            }
+            ProposalSelection.IkeSuite suite = chosen.get();
+            KePayload ke = Exchanges.required(request, KePayload.class);
+            if (ke.group() != suite.group().groupNumber()) {
+                // §1.2: name the group we want; the initiator retries with it. We keep no state.
+                byte[] group = ByteBuffer.allocate(2).putShort((short) suite.group().groupNumber()).array();
+                return List.of(initError(header, NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, group)));
+            }
+            KeyExchange keyExchange = suite.group().newKeyExchange(random);
+            byte[] sharedSecret = keyExchange.sharedSecret(ke.keyExchangeData());
+            spiI = header.initiatorSpi();
+            spiR = Exchanges.ikeSpi(random);
+            ni = Exchanges.required(request, NoncePayload.class).nonce();
+            nr = Exchanges.nonce(random);
+            keys = IkeSaKeys.derive(suite.prf(), suite.encryption(), ni, nr, sharedSecret, spiI, spiR);
+            Arrays.fill(sharedSecret, (byte) 0);
+            protection = new IkeMessageProtection(keys, false);
+            natStatus = Exchanges.natStatus(request, spiI, 0, config.localAddress(), config.remoteAddress());
+            List<IkePayload> payloads = new ArrayList<>();
+            payloads.add(new SaPayload(List.of(suite.toProposal())));
+            payloads.add(new KePayload(suite.group().groupNumber(), keyExchange.publicValue()));
+            payloads.add(new NoncePayload(nr));
+            payloads.addAll(Exchanges.natDetection(spiI, spiR, config.localAddress(), config.remoteAddress()));
+            initRequest = datagram;
+            initResponse = new IkeMessage(IkeHeader.of(spiI, spiR, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_RESPONSE, 0),
+                    payloads).encode();
+            state = IkeState.WAITING_FOR_IKE_AUTH;
+            return answered(datagram, initResponse);
+        } catch (IkeProtocolException e) {
+            return List.of(initError(header, e.toNotify()));
+        }
+    }
+
+    /** An unencrypted IKE_SA_INIT error response; the responder SPI stays zero (we keep no state). */
+    private static byte[] initError(IkeHeader request, NotifyPayload notify) {
+        return new IkeMessage(IkeHeader.of(request.initiatorSpi(), 0, ExchangeType.IKE_SA_INIT,
+                IkeHeader.FLAG_RESPONSE, 0), List.of(notify)).encode();
+    }
+
+    private List<byte[]> onAuthRequest(IkeMessage outer, byte[] datagram) {
+        IkeMessage request;
+        try {
+            Optional<IkeMessage> opened = protection.open(outer, datagram);
+            if (opened.isEmpty()) {
+                return List.of();
+            }
+            request = opened.get();
+        } catch (IkeProtocolException e) {
+            fail(e.notifyType(), "malformed IKE_AUTH: " + e.getMessage());
+            return answered(datagram, authResponse(List.of(e.toNotify())));
+        }
+        try {
+            return answered(datagram, authResponse(authenticate(request)));
+        } catch (IkeProtocolException e) {
+            fail(e.notifyType(), e.getMessage());
+            return answered(datagram, authResponse(List.of(e.toNotify())));
+        }
+    }
+
+    /** Checks the initiator's identity and AUTH; returns our IDr, AUTH and the CHILD SA part. */
+    private List<IkePayload> authenticate(IkeMessage request) throws IkeProtocolException {
+        IdPayload idi = (IdPayload) request.firstOfType(PayloadType.IDENTIFICATION_INITIATOR)
+                .orElseThrow(() -> IkeProtocolException.invalidSyntax("IKE_AUTH without IDi"));
+        AuthPayload auth = Exchanges.required(request, AuthPayload.class);
+        if (!idi.sameIdentity(config.remoteId())) {
+            throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "the initiator is " + idi.display()
+                    + ", not " + config.remoteId().display());
+        }
+        if (!Exchanges.verifyPskAuth(config, keys, true, auth, initRequest, nr, idi)) {
+            throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "the initiator's AUTH does not verify");
+        }
+        IdPayload idr = config.localId().as(false);
+        List<IkePayload> response = new ArrayList<>(List.of(idr,
+                Exchanges.pskAuth(config, keys, false, initResponse, ni, idr)));
+        state = IkeState.ESTABLISHED;
+        response.addAll(childSa(request));
+        return response;
+    }
+
+    /** §1.2 and §2.21.2: a CHILD SA that cannot be made leaves the IKE SA up and says why. */
+    private List<IkePayload> childSa(IkeMessage request) throws IkeProtocolException {
+        Optional<ProposalSelection.EspSuite> suite = ProposalSelection.chooseEsp(config.esp(),
+                Exchanges.required(request, SaPayload.class));
+        if (suite.isEmpty()) {
+            failure = new IkeFailure(NotifyType.NO_PROPOSAL_CHOSEN, "IKE SA up, no acceptable ESP proposal");
+            return List.of(NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN));
+        }
+        List<TrafficSelector> tsi = Exchanges.selectors(request, PayloadType.TRAFFIC_SELECTOR_INITIATOR);
+        List<TrafficSelector> tsr = Exchanges.selectors(request, PayloadType.TRAFFIC_SELECTOR_RESPONDER);
+        // The initiator's side is our remote side; we narrow both to what we are configured for.
+        if (!Exchanges.covers(tsi, config.remoteTrafficSelectors())
+                || !Exchanges.covers(tsr, config.localTrafficSelectors())) {
+            failure = new IkeFailure(NotifyType.TS_UNACCEPTABLE, "IKE SA up, traffic selectors " + tsi + " <-> " + tsr
+                    + " do not cover ours");
+            return List.of(NotifyPayload.of(NotifyType.TS_UNACCEPTABLE));
+        }
+        int ourSpi = Exchanges.espSpi(random);
+        ChildSaKeys childKeys = ChildSaKeys.derive(keys.prf(), keys.skD(), suite.get().encryption(), ni, nr);
+        childSa = new NegotiatedChildSa(ourSpi, suite.get().senderSpi(), suite.get().encryption(), suite.get().esn(),
+                childKeys.initiatorToResponder(), childKeys.responderToInitiator(), config.localTrafficSelectors(),
+                config.remoteTrafficSelectors());
+        return List.of(new SaPayload(List.of(suite.get().toProposal(ourSpi))),
+                new TrafficSelectorPayload(true, config.remoteTrafficSelectors()),
+                new TrafficSelectorPayload(false, config.localTrafficSelectors()));
+    }
+
+    private byte[] authResponse(List<? extends IkePayload> inner) {
+        return protection.seal(IkeHeader.of(spiI, spiR, ExchangeType.IKE_AUTH, IkeHeader.FLAG_RESPONSE, 1), inner);
+    }
+
+    /** Remembers the exchange so a retransmitted request gets the very same octets back (§2.1). */
+    private List<byte[]> answered(byte[] request, byte[] response) {
+        lastRequest = request;
+        lastResponse = response;
+        return List.of(response);
+    }
+
+    private void fail(int notifyType, String reason) {
+        state = IkeState.FAILED;
+        failure = new IkeFailure(notifyType, reason);
+    }
+
+    public IkeState state() {
+        return state;
+    }
+
+    public Optional<NegotiatedChildSa> childSa() {
+        return Optional.ofNullable(childSa);
+    }
+
+    public Optional<IkeFailure> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    public NatStatus natStatus() {
+        return natStatus;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("IkeResponder[%016x/%016x %s %s]", spiI, spiR, state, config.remoteId().display());
+    }
+}

@@ -1,0 +1,64 @@
+package espgw.ike.session;
+
+import espgw.ike.message.IdPayload;
+import espgw.ike.message.TrafficSelector;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One peer as an IKE session sees it: both identities, the pre-shared key, the algorithms, the
+ * traffic selectors (this end's networks and the peer's) and the UDP addresses, which only the NAT
+ * detection hashes use. {@link #toString()} never prints the key.
+ *
+ * @param localId this end's identity (the role flag of the payload does not matter)
+ * @param remoteId the identity the peer must prove
+ */
+public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, byte[] preSharedKey, IkeAlgorithms ike,
+        EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
+        InetSocketAddress localAddress, InetSocketAddress remoteAddress) {
+    public IkeSessionConfig {
+        Objects.requireNonNull(localId, "localId");
+        Objects.requireNonNull(remoteId, "remoteId");
+        Objects.requireNonNull(ike, "ike");
+        Objects.requireNonNull(esp, "esp");
+        Objects.requireNonNull(localAddress, "localAddress");
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+        if (preSharedKey.length == 0) {
+            throw new IllegalArgumentException("preSharedKey: empty");
+        }
+        preSharedKey = preSharedKey.clone();
+        localTrafficSelectors = List.copyOf(localTrafficSelectors);
+        remoteTrafficSelectors = List.copyOf(remoteTrafficSelectors);
+        if (localTrafficSelectors.isEmpty() || remoteTrafficSelectors.isEmpty()) {
+            throw new IllegalArgumentException("traffic selectors: at least one on each side");
+        }
+    }
+
+    @Override
+    public byte[] preSharedKey() {
+        return preSharedKey.clone();
+    }
+
+    /** The same peer with other algorithms (tests and per-peer overrides). */
+    public IkeSessionConfig withAlgorithms(IkeAlgorithms newIke, EspAlgorithms newEsp) {
+        return new IkeSessionConfig(localId, remoteId, preSharedKey, newIke, newEsp, localTrafficSelectors,
+                remoteTrafficSelectors, localAddress, remoteAddress);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+        return "IkeSessionConfig[" + localId.display() + " <-> " + remoteId.display() + " psk=<redacted> "
+                + localTrafficSelectors + " <-> " + remoteTrafficSelectors + "]";
+    }
+}
