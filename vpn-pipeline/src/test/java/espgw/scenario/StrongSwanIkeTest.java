@@ -1,0 +1,118 @@
+package espgw.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import espgw.ike.testing.StrongSwan;
+import espgw.ike.testing.SwanctlConnection;
+import espgw.ike.testing.SwanctlSas.ChildSa;
+import espgw.ike.testing.SwanctlSas.IkeSa;
+import espgw.lab.Lab;
+import espgw.testing.NetnsLab;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * espgw against strongSwan 5.9.8's charon (kernel-libipsec, which always forces UDP encapsulation
+ * with a faked NAT_DETECTION_SOURCE_IP), PSK, in namespaces {@code iks...} on one /24: espgw as
+ * initiator and as responder, with AES-GCM-128 and ChaCha20-Poly1305. The tunnel comes up, charon
+ * lists the CHILD SA as INSTALLED with the algorithm and UDP encapsulation, ping passes both ways
+ * between the inner addresses (198.51.100.1 behind espgw, .2 behind charon), and espgw's host is as
+ * before once it stops.
+ */
+class StrongSwanIkeTest {
+    private static final String ESPGW_OUTER = "192.0.2.1";
+    private static final String SWAN_OUTER = "192.0.2.2";
+    private static final String ESPGW_INNER = "198.51.100.1";
+    private static final String SWAN_INNER = "198.51.100.2";
+    private static final String ESPGW_ID = "espgw.espgw.test";
+    private static final String SWAN_ID = "swan.espgw.test";
+    private static final String PSK = "interop-psk-not-secret";
+    private static final String CONNECTION = "espgw";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void requirements() {
+        ScenarioSupport.requireLab();
+        StrongSwan.requireInstalled();
+    }
+
+    @ParameterizedTest(name = "espgw initiates: {0}, {1}")
+    @CsvSource({
+        "true,  aes128gcm16-prfsha256-x25519,      aes128gcm16,      AES_GCM_16/128/PRF_HMAC_SHA2_256/CURVE_25519, AES_GCM_16/128",
+        "false, aes128gcm16-prfsha256-x25519,      aes128gcm16,      AES_GCM_16/128/PRF_HMAC_SHA2_256/CURVE_25519, AES_GCM_16/128",
+        "true,  chacha20poly1305-prfsha256-ecp256, chacha20poly1305, CHACHA20_POLY1305/PRF_HMAC_SHA2_256/ECP_256,  CHACHA20_POLY1305",
+        "false, chacha20poly1305-prfsha256-ecp256, chacha20poly1305, CHACHA20_POLY1305/PRF_HMAC_SHA2_256/ECP_256,  CHACHA20_POLY1305"
+    })
+    void tunnelWithStrongSwanCarriesPingBothWays(boolean espgwInitiates, String ike, String esp,
+            String ikeAlgorithms, String childAlgorithms) throws Exception {
+        try (Lab lab = new Lab("iks", dir); NetnsLab swanLab = new NetnsLab("iks")) {
+            String espgw = lab.host("e");
+            String swanNs = swanLab.namespace("s");
+            swanLab.veth(espgw, "eth0", ESPGW_OUTER + "/24", swanNs, "eth0", SWAN_OUTER + "/24");
+            lab.exec(espgw, "ip", "addr", "add", ESPGW_INNER + "/32", "dev", "lo");
+            swanLab.exec(swanNs, "ip", "addr", "add", SWAN_INNER + "/32", "dev", "lo");
+            String before = lab.hostState(espgw);
+
+            try (StrongSwan swan = StrongSwan.start(swanLab, swanNs, dir.resolve("swan"), Map.of())) {
+                swan.load(SwanctlConnection.builder(CONNECTION)
+                        .local(SWAN_OUTER, SWAN_ID).remote(ESPGW_OUTER, ESPGW_ID)
+                        .trafficSelectors(SWAN_INNER + "/32", ESPGW_INNER + "/32")
+                        .authentication(new SwanctlConnection.Psk(PSK)).proposals(ike, esp).build());
+                Lab.Gateway gateway = lab.startGateway(espgw, lab.config("espgw", config(espgwInitiates, ike, esp)));
+                if (!espgwInitiates) {
+                    swan.initiate(CONNECTION);
+                }
+                IkeScenarioTest.awaitOutput(gateway, "IKE SA up: peer swan");
+                assertTrue(gateway.output().contains("as " + (espgwInitiates ? "initiator" : "responder")
+                        + ", ESP in UDP"), gateway.output());
+
+                assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
+                assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
+
+                IkeSa sa = only(swan.listSas());
+                assertEquals("ESTABLISHED", sa.state(), sa.toString());
+                assertEquals(espgwInitiates ? "no" : "yes", sa.get("initiator"), sa.toString());
+                assertEquals(ikeAlgorithms, sa.algorithms());
+                assertEquals(4500, sa.remotePort(), "floated to the NAT-T port");
+                ChildSa child = only(sa.children());
+                assertEquals("INSTALLED", child.state(), child.toString());
+                assertEquals(childAlgorithms, child.algorithms());
+                assertTrue(child.encap(), "ESP in UDP");
+                assertEquals(List.of(SWAN_INNER + "/32"), child.localTs());
+                assertEquals(List.of(ESPGW_INNER + "/32"), child.remoteTs());
+                assertTrue(child.packetsIn() >= 10 && child.packetsOut() >= 10, child.toString());
+
+                assertEquals(0, gateway.stop(), gateway.output());
+                assertFalse(gateway.output().contains(PSK), "the PSK in the log");
+            }
+            assertEquals(before, lab.hostState(espgw), "espgw host state after stop");
+        }
+    }
+
+    private static String config(boolean initiate, String ike, String esp) {
+        return "instance: espgw\nrole: client\nlocal: " + ESPGW_OUTER + "/24\npeers:\n"
+                + "  - name: swan\n    address: " + SWAN_OUTER + "\n    networks: [" + SWAN_INNER + "/32]\n"
+                + "    ike:\n      psk: " + PSK + "\n      local_id: " + ESPGW_ID + "\n      remote_id: " + SWAN_ID + "\n"
+                + "      initiate: " + initiate + "\n      proposals: [" + ike + "]\n      esp_proposals: [" + esp + "]\n"
+                + "      local_ts: [" + ESPGW_INNER + "/32]\n      remote_ts: [" + SWAN_INNER + "/32]\n";
+    }
+
+    private static void assertPing(Lab lab, String ns, String from, String to) {
+        String out = lab.exec(ns, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "3", "-I", from, to);
+        assertTrue(out.contains(" 0% packet loss"), out);
+    }
+
+    private static <T> T only(List<T> items) {
+        assertEquals(1, items.size(), items.toString());
+        return items.get(0);
+    }
+}
