@@ -10,10 +10,15 @@ import java.io.IOException;
 
 /**
  * The UDP socket of ESP in UDP (RFC 3948) as a Netty epoll datagram channel, set up for bulk
- * traffic: the channel sends a flush's datagrams with one sendmmsg, and reads up to
- * {@link #SLOTS_PER_READ} datagrams per recvmmsg. With UDP_GRO (Linux 5.0+) the kernel hands over
- * runs of coalesced datagrams, which the channel splits back into one {@code DatagramPacket} each
- * (slices of one buffer), so the pipeline never sees a coalesced buffer.
+ * traffic: the channel sends a flush's datagrams with one sendmmsg. On receive, with UDP_GRO
+ * (Linux 5.0+) one recvmsg takes a whole run of datagrams the kernel coalesced (up to 64 KiB), and
+ * the channel splits it back into one {@code DatagramPacket} per datagram (slices of one buffer), so
+ * the pipeline never sees a coalesced buffer. Without GRO one recvmmsg takes up to
+ * {@link #SLOTS_PER_READ} datagrams.
+ *
+ * <p>GRO and recvmmsg do not mix in Netty 4.2: its recvmmsg does not read the segment size the
+ * kernel reports, so a coalesced run would reach the pipeline as one datagram (EspUdpSocketTest
+ * shows it). GRO therefore reads with recvmsg (max datagram payload size 0).
  *
  * <p>SO_MARK carries the tunnel's fwmark, as on the raw ESP socket: the policy rule then routes the
  * encapsulated packets by the main table, and the nftables guard lets them out.
@@ -25,9 +30,8 @@ final class EspUdpSocket {
     static final int DATAGRAM_SLOT = 2048;
     /** One run of datagrams the kernel coalesced (GRO): at most 64 KiB. */
     static final int GRO_SLOT = 65536;
-    /** Receive slots per recvmmsg: 64 single datagrams, or 8 GRO runs of up to 64 KiB. */
+    /** Receive slots per recvmmsg without GRO. */
     static final int SLOTS_PER_READ = 64;
-    static final int GRO_SLOTS_PER_READ = 8;
     /** Datagrams per epoll wakeup before other channels get a turn (GRO runs count per datagram). */
     static final int MAX_DATAGRAMS_PER_READ = 256;
 
@@ -50,11 +54,9 @@ final class EspUdpSocket {
             Socket.setIntOption(fd, Socket.SOL_SOCKET, Socket.SO_SNDBUFFORCE, bufferBytes,
                     "SO_SNDBUFFORCE (needs CAP_NET_ADMIN)");
             boolean gro = enableGro(channel);
-            int slot = gro ? GRO_SLOT : DATAGRAM_SLOT;
-            int slots = gro ? GRO_SLOTS_PER_READ : SLOTS_PER_READ;
             channel.config().setWriteBufferWaterMark(waterMark)
-                    .setMaxDatagramPayloadSize(slot)
-                    .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(slot * slots)
+                    .setMaxDatagramPayloadSize(gro ? 0 : DATAGRAM_SLOT)
+                    .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(gro ? GRO_SLOT : DATAGRAM_SLOT * SLOTS_PER_READ)
                             .maxMessagesPerRead(MAX_DATAGRAMS_PER_READ));
             return channel;
         } catch (IOException | RuntimeException e) {

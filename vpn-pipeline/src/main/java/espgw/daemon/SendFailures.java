@@ -10,7 +10,8 @@ import java.io.IOException;
 /**
  * Last on the UDP socket's pipeline: a datagram the kernel refused (written with the void promise,
  * whose failure arrives here) is counted as {@code send_failed}, like any other lost packet, instead
- * of reaching Netty's tail as an unhandled exception. Anything but an I/O error passes on.
+ * of reaching Netty's tail as an unhandled exception. An unconnected UDP socket reports no errors
+ * on receive, so an I/O error here is a refused send; anything else passes on.
  */
 @ChannelHandler.Sharable
 final class SendFailures extends ChannelInboundHandlerAdapter {
