@@ -187,8 +187,13 @@ final class IkeSession {
 
     private void failed(String what, Optional<IkeFailure> failure) {
         int notify = failure.map(IkeFailure::notifyType).orElse(IkeFailure.NO_NOTIFY);
-        LOG.warn("{}: peer {}: {}", what, peer, failure.map(IkeFailure::toString).orElse("no reason given"));
-        metrics.ikeFailed(peer.name(), notify == IkeFailure.NO_NOTIFY ? "none" : NotifyType.name(notify));
+        String name = notify == IkeFailure.NO_NOTIFY ? "none" : NotifyType.name(notify);
+        String reason = failure.map(IkeFailure::reason).orElse("no reason given");
+        // A reason taken from a protocol exception may already start with the notify's name.
+        String prefix = name + ": ";
+        LOG.warn("{}: peer {}: {}{}", what, peer, notify == IkeFailure.NO_NOTIFY ? "" : prefix,
+                reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
+        metrics.ikeFailed(peer.name(), name);
     }
 
     private InetSocketAddress initiatorEndpoint() {
