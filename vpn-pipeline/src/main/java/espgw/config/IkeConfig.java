@@ -28,6 +28,8 @@ import java.util.List;
  */
 public record IkeConfig(byte[] preSharedKey, IdPayload localId, IdPayload remoteId, boolean initiate,
                         IkeAlgorithms ike, EspAlgorithms esp, List<Ipv4Prefix> localTs, List<Ipv4Prefix> remoteTs) {
+    /** Short keys fall to offline guessing from one captured IKE_AUTH (RFC 7296 §2.15). */
+    static final int MIN_PSK_LENGTH = 16;
 
     public IkeConfig {
         preSharedKey = preSharedKey.clone();
@@ -99,9 +101,6 @@ public record IkeConfig(byte[] preSharedKey, IdPayload localId, IdPayload remote
         }
         return key.getBytes(StandardCharsets.UTF_8);
     }
-
-    /** Short keys fall to offline guessing from one captured IKE_AUTH (RFC 7296 §2.15). */
-    static final int MIN_PSK_LENGTH = 16;
 
     /** An IPv4 address is ID_IPV4_ADDR, a name with '@' ID_RFC822_ADDR, any other name ID_FQDN (§3.5). */
     static IdPayload identity(ConfigNode node, String field, String text) throws ConfigException {

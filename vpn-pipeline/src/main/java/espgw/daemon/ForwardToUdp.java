@@ -49,7 +49,8 @@ final class ForwardToUdp extends ChannelInboundHandlerAdapter {
 
     /**
      * @param udpPeers     the peers that may use UDP; each packet goes by whether its peer uses it now
-     * @param segmentation whether the UDP channel takes GSO buffers ({@link EspUdpSocket#gsoSupported()}) */
+     * @param segmentation whether the UDP channel takes GSO buffers ({@link EspUdpSocket#gsoSupported()})
+     */
     ForwardToUdp(TunnelRouter router, List<Peer> udpPeers, Channel udp, boolean segmentation, DropRecorder drops) {
         this.router = router;
         this.udp = udp;

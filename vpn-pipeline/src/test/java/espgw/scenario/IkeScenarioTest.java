@@ -145,6 +145,59 @@ class IkeScenarioTest {
         }
     }
 
+    /**
+     * The client (10.0.0.161) behind a masquerading router (10.0.0.1 / 10.1.2.1) initiates to the server
+     * (10.1.2.5), neither configured for UDP: NAT detection moves IKE to port 4500 (RFC 7296 §2.23) and
+     * ESP into UDP, through the NAT, and the server knows the client by the router's address.
+     */
+    @Test
+    void behindANatIkeDetectsItAndMovesEspIntoUdp() throws Exception {
+        String server = "10.1.2.5";
+        String nat = "10.1.2.1";
+        try (Lab lab = new Lab("ikn", dir)) {
+            String clientNs = lab.host("c");
+            String routerNs = lab.host("r");
+            String serverNs = lab.host("s");
+            lab.link(clientNs, "eth0", CLIENT + "/24", routerNs, "r0", "10.0.0.1/24");
+            lab.link(routerNs, "r1", nat + "/24", serverNs, "eth0", server + "/24");
+            lab.exec(routerNs, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            lab.exec(routerNs, "nft", "add table ip nat; add chain ip nat post { type nat hook postrouting priority 100; };"
+                    + " add rule ip nat post oifname r1 masquerade");
+            lab.exec(clientNs, "ip", "route", "add", "default", "via", "10.0.0.1");
+            String clientBefore = lab.hostState(clientNs);
+            String serverBefore = lab.hostState(serverNs);
+
+            Lab.Gateway serverGateway = lab.startGateway(serverNs, lab.config("server",
+                    "instance: server\nrole: server\nlocal: " + server + "/24\npeers:\n"
+                            + "  - name: client\n    address: " + nat + "\n"
+                            + "    ike: {psk: " + PSK + ", local_id: server.espgw.test, remote_id: client.espgw.test,"
+                            + " remote_ts: [" + CLIENT + "/32]}\n"));
+            Lab.Gateway clientGateway = lab.startGateway(clientNs, lab.config("client",
+                    "instance: client\nrole: client\nlocal: " + CLIENT + "/24\npeers:\n"
+                            + "  - name: server\n    address: " + server + "\n"
+                            + "    ike: {psk: " + PSK + ", local_id: client.espgw.test, remote_id: server.espgw.test,"
+                            + " initiate: true}\n"));
+            awaitOutput(clientGateway, "IKE SA up: peer server");
+            awaitOutput(serverGateway, "IKE SA up: peer client");
+            assertTrue(clientGateway.output().contains("as initiator, ESP in UDP, NAT detected"), clientGateway.output());
+            assertTrue(serverGateway.output().contains("as responder, ESP in UDP, NAT detected"), serverGateway.output());
+
+            Path pcap = dir.resolve("nat.pcap");
+            try (WireCapture capture = WireCapture.start(routerNs, "r1", pcap)) {
+                assertPing(lab, clientNs, server);
+                assertTcpAndUdp(clientNs, serverNs, server, 5001, SMALL_TRANSFER_BYTES);
+            }
+            PcapSummary wire = PcapSummary.read(pcap, Ipv4Prefix.parseAddress(nat), Ipv4Prefix.parseAddress(server),
+                    ScenarioSupport.MARKER);
+            assertTrue(wire.onlyEspInUdp(), "behind the NAT only ESP in UDP: " + wire);
+
+            assertEquals(0, clientGateway.stop(), clientGateway.output());
+            assertEquals(0, serverGateway.stop(), serverGateway.output());
+            assertEquals(clientBefore, lab.hostState(clientNs), "client host state after stop");
+            assertEquals(serverBefore, lab.hostState(serverNs), "server host state after stop");
+        }
+    }
+
     /** Waits until the gateway has printed {@code text}. */
     static void awaitOutput(Lab.Gateway gateway, String text) throws InterruptedException {
         long deadline = System.currentTimeMillis() + IKE_TIMEOUT_MILLIS;
