@@ -15,6 +15,7 @@ import espgw.sa.SaDatabase;
 import espgw.sa.SaEventListener;
 import espgw.sa.SecurityAssociation;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -25,7 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,8 @@ class IkeSessionsTest {
     @TempDir
     Path dir;
     private long now;
+    /** Every IKE message delivered, without the marker, in order. */
+    private final List<byte[]> wire = new ArrayList<>();
     private final SecureRandom random = new SecureRandom();
     private final GatewayMetrics metrics = new GatewayMetrics(() -> true);
 
@@ -95,12 +100,14 @@ class IkeSessionsTest {
         boolean moved = false;
         for (DatagramPacket datagram; (datagram = from.ikePort.readOutbound()) != null; moved = true) {
             ports.append("500 ");
+            wire.add(ByteBufUtil.getBytes(datagram.content()));
             to.sessions.receive(datagram.content(), new InetSocketAddress(from.address, 500), false);
         }
         for (DatagramPacket datagram; (datagram = from.natTraversalPort.readOutbound()) != null; moved = true) {
             ByteBuf content = datagram.content();
             assertEquals(0, content.readInt(), "the Non-ESP Marker in front of IKE on the NAT-T port");
             ports.append("4500 ");
+            wire.add(ByteBufUtil.getBytes(content));
             to.sessions.receive(content, new InetSocketAddress(from.address, 4500), true);
         }
         return moved;
@@ -190,6 +197,49 @@ class IkeSessionsTest {
         assertEquals(0, garbage.refCnt());
         assertEquals(1, server.drops.count(DropReason.IKE_MALFORMED));
         assertNull(server.ikePort.readOutbound(), "no answer to garbage");
+    }
+
+    @Test
+    void mangledAndReplayedMessagesLeaveEstablishedSasUntouched() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+        List<SecurityAssociation> before = List.of(client.peer.outbound(), client.peer.inbound(),
+                server.peer.outbound(), server.peer.inbound());
+        List<byte[]> recorded = List.copyOf(wire);
+        Random random = new Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            byte[] message = recorded.get(random.nextInt(recorded.size())).clone();
+            byte[] mangled = switch (i % 4) {
+                case 0 -> message; // a replay
+                case 1 -> Arrays.copyOf(message, random.nextInt(message.length)); // truncated
+                case 2 -> { // flipped bits, in the header or the body
+                    message[random.nextInt(message.length)] ^= (byte) (1 << random.nextInt(8));
+                    yield message;
+                }
+                default -> { // a wrong length field or trailing garbage
+                    byte[] longer = Arrays.copyOf(message, message.length + 1 + random.nextInt(64));
+                    random.nextBytes(longer);
+                    System.arraycopy(message, 0, longer, 0, Math.min(message.length, 24));
+                    yield longer;
+                }
+            };
+            Side to = i % 2 == 0 ? server : client;
+            Side from = to == server ? client : server;
+            to.sessions.receive(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(mangled),
+                    new InetSocketAddress(from.address, 500), random.nextBoolean());
+            releaseAll(to.ikePort);
+            releaseAll(to.natTraversalPort);
+        }
+        assertEquals(before, List.of(client.peer.outbound(), client.peer.inbound(), server.peer.outbound(),
+                server.peer.inbound()), "the SAs in force are still the same objects");
+    }
+
+    private static void releaseAll(EmbeddedChannel channel) {
+        for (DatagramPacket datagram; (datagram = channel.readOutbound()) != null; ) {
+            datagram.release();
+        }
     }
 
     private String scrape() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.lab.Lab;
+import espgw.lab.LabTraffic;
 import espgw.lab.PcapSummary;
 import espgw.lab.WireCapture;
 import espgw.nat.Ipv4Prefix;
@@ -89,6 +90,9 @@ class IkeScenarioTest {
                 // Seed scenario 2's roles: the client reaches the server's services, requests and replies both ways.
                 assertPing(lab, client, SERVER);
                 assertTcpAndUdp(client, server, SERVER, 5001, SMALL_TRANSFER_BYTES);
+                LabTraffic.Transfer download = LabTraffic.tcpFromServer(client, server, SERVER, 5002,
+                        SMALL_TRANSFER_BYTES, ScenarioSupport.MARKER, 120);
+                assertTrue(download.intact(), "bulk from the server's side: " + download);
             }
             wire = PcapSummary.read(pcap, Ipv4Prefix.parseAddress(CLIENT), Ipv4Prefix.parseAddress(SERVER),
                     ScenarioSupport.MARKER);
