@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * espgw against strongSwan 5.9.8's charon (kernel-libipsec, which always forces UDP encapsulation
  * with a faked NAT_DETECTION_SOURCE_IP), PSK, in namespaces {@code iks...} on one /24: espgw as
  * initiator and as responder, with AES-GCM-128 and ChaCha20-Poly1305. The tunnel comes up, charon
- * lists the CHILD SA as INSTALLED with the algorithm and UDP encapsulation, ping passes both ways
- * between the inner addresses (198.51.100.1 behind espgw, .2 behind charon), and espgw's host is as
+ * lists the CHILD SA as INSTALLED with the algorithm and UDP encapsulation, ping, TCP and UDP pass
+ * both ways between the inner addresses (198.51.100.1 behind espgw, .2 behind charon), and espgw's host is as
  * before once it stops.
  */
 class StrongSwanIkeTest {
@@ -77,6 +77,9 @@ class StrongSwanIkeTest {
 
                 assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
                 assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
+                // The TUN has no address, so Linux takes the source from the first device with a global one: lo.
+                ScenarioSupport.assertTcpAndUdp(espgw, swanNs, SWAN_INNER, 5001, ScenarioSupport.SMALL_TRANSFER_BYTES);
+                ScenarioSupport.assertTcpAndUdp(swanNs, espgw, ESPGW_INNER, 5002, ScenarioSupport.SMALL_TRANSFER_BYTES);
 
                 IkeSa sa = only(swan.listSas());
                 assertEquals("ESTABLISHED", sa.state(), sa.toString());
