@@ -134,6 +134,17 @@ class IkeSessionsTest {
     }
 
     @Test
+    void whenBothEndsInitiateEachOutboundSaStillHasAnInboundSaAtThePeer() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, true, "none");
+        client.sessions.start();
+        server.sessions.start();
+        exchange(client, server);
+        assertNotNull(server.database.inbound(client.peer.outbound().spi()), "client → server decrypts");
+        assertNotNull(client.database.inbound(server.peer.outbound().spi()), "server → client decrypts");
+    }
+
+    @Test
     void forcedUdpEncapsulationMovesIkeAuthToTheNatTraversalPort() {
         Side client = new Side(CLIENT, SERVER, PSK, true, "udp");
         Side server = new Side(SERVER, CLIENT, PSK, false, "udp");
