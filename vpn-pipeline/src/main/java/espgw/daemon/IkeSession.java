@@ -160,8 +160,8 @@ final class IkeSession {
         if (responder.state() == IkeState.ESTABLISHED) {
             if (established("responder", responder.childSa(), responder.failure(), responder.natStatus(),
                     responderOnNatTraversalPort)) {
-                // The peer set the tunnel up: our own attempt or its retry is not needed any more.
-                initiator = null;
+                // The peer set the tunnel up: a retry of ours is not needed any more. An exchange of ours
+                // in flight goes on: the peer installs its CHILD SA too, and both stay usable.
                 retryPending = false;
                 retryDelayNanos = FIRST_RETRY_NANOS;
             }
