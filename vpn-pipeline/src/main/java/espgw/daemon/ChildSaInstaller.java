@@ -76,6 +76,23 @@ final class ChildSaInstaller {
         }
     }
 
+    /** Takes the peer's SAs out of service, the previous inbound one too: the peer deleted them. */
+    void remove(Peer peer) {
+        SecurityAssociation out = peer.outbound();
+        SecurityAssociation in = peer.inbound();
+        peer.uninstall();
+        for (SecurityAssociation sa : new SecurityAssociation[] {out, in, previousInbound.remove(peer)}) {
+            if (sa != null) {
+                database.remove(sa);
+                if (sa.direction() == Direction.INBOUND) {
+                    peers.inboundRemoved(sa);
+                }
+                metrics.saRemoved(sa);
+                LOG.info("SA down: peer {}, {} after {} packets (deleted by the peer)", peer, sa, sa.packets());
+            }
+        }
+    }
+
     private void retire(Peer peer, SecurityAssociation sa) {
         metrics.saRemoved(sa);
         LOG.info("SA down: peer {}, {} after {} packets (replaced)", peer, sa, sa.packets());

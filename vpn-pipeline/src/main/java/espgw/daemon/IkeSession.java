@@ -4,6 +4,7 @@ import espgw.config.IkeConfig;
 import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeHeader;
 import espgw.ike.message.NotifyType;
+import espgw.ike.session.EstablishedIkeSa;
 import espgw.ike.session.IkeFailure;
 import espgw.ike.session.IkeInitiator;
 import espgw.ike.session.IkeResponder;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * for IKE_AUTH when NAT detection found a NAT or the peer is configured with
  * {@code encapsulation: udp}; the responder answers where each request came from. ESP then travels
  * in UDP if the IKE SA moved, a NAT was detected, or the config says so.
+ *
+ * <p>Once established, the IKE SA answers the peer's INFORMATIONAL requests (liveness checks and
+ * Deletes, RFC 7296 §1.4). When the peer deletes the IKE SA whose CHILD SA is in force, the SAs go,
+ * and with {@code initiate: true} this end sets up a new one after the retry wait.
  */
 final class IkeSession {
     private static final Logger LOG = LoggerFactory.getLogger(IkeSession.class);
@@ -56,6 +61,9 @@ final class IkeSession {
     private boolean retryPending;
     private IkeResponder responder;
     private boolean responderOnNatTraversalPort;
+    /** The IKE SA whose CHILD SA is in force, and the one before it (both ends may have set one up). */
+    private EstablishedIkeSa current;
+    private EstablishedIkeSa previous;
 
     IkeSession(Peer peer, IkeSessionConfig sessionConfig, IkeTransport transport, ChildSaInstaller installer,
             GatewayMetrics metrics, SecureRandom random, Clock clock) {
@@ -98,6 +106,10 @@ final class IkeSession {
             }
             return;
         }
+        if (header.exchangeType() == ExchangeType.INFORMATIONAL) {
+            onInformational(message, header, sender, natTraversalPort);
+            return;
+        }
         if (header.exchangeType() == ExchangeType.IKE_SA_INIT && header.messageId() == 0
                 && (responder == null || responder.initiatorSpi() != header.initiatorSpi())) {
             // A new IKE SA from the peer (also after its restart); a retransmission reaches the old responder.
@@ -111,6 +123,32 @@ final class IkeSession {
         if (responder.state() != before) {
             responderOnNatTraversalPort = natTraversalPort;
             afterResponderStep();
+        }
+    }
+
+    /** §1.4: a request on an established IKE SA; a Delete of the one in force takes its CHILD SA away. */
+    private void onInformational(byte[] message, IkeHeader header, InetSocketAddress sender, boolean natTraversalPort) {
+        EstablishedIkeSa sa = current != null && current.owns(header) ? current
+                : previous != null && previous.owns(header) ? previous : null;
+        if (sa == null) {
+            return;
+        }
+        send(sa.receive(message), sender, natTraversalPort);
+        if (!sa.deleted()) {
+            return;
+        }
+        if (sa == previous) {
+            previous = null;
+            return;
+        }
+        LOG.info("IKE SA deleted by peer {}", peer);
+        current = previous;
+        previous = null;
+        if (current == null) {
+            installer.remove(peer);
+            if (ike.initiate() && initiator == null) {
+                scheduleRetry();
+            }
         }
     }
 
@@ -141,7 +179,7 @@ final class IkeSession {
         }
         boolean up = state == IkeState.ESTABLISHED
                 && established("initiator", initiator.childSa(), initiator.failure(), initiator.natStatus(),
-                        initiatorOnNatTraversalPort);
+                        initiatorOnNatTraversalPort, initiator.establishedSa());
         if (!up && state == IkeState.FAILED) {
             failed("IKE SA failed", initiator.failure());
         }
@@ -149,17 +187,21 @@ final class IkeSession {
         if (up) {
             retryDelayNanos = FIRST_RETRY_NANOS;
         } else {
-            retryPending = true;
-            retryAtNanos = clock.nanoTime() + retryDelayNanos;
-            LOG.info("IKE: peer {}: initiating again in {} s", peer, TimeUnit.NANOSECONDS.toSeconds(retryDelayNanos));
-            retryDelayNanos = Math.min(retryDelayNanos * 2, MAX_RETRY_NANOS);
+            scheduleRetry();
         }
+    }
+
+    private void scheduleRetry() {
+        retryPending = true;
+        retryAtNanos = clock.nanoTime() + retryDelayNanos;
+        LOG.info("IKE: peer {}: initiating again in {} s", peer, TimeUnit.NANOSECONDS.toSeconds(retryDelayNanos));
+        retryDelayNanos = Math.min(retryDelayNanos * 2, MAX_RETRY_NANOS);
     }
 
     private void afterResponderStep() {
         if (responder.state() == IkeState.ESTABLISHED) {
             if (established("responder", responder.childSa(), responder.failure(), responder.natStatus(),
-                    responderOnNatTraversalPort)) {
+                    responderOnNatTraversalPort, responder.establishedSa())) {
                 // The peer set the tunnel up: a retry of ours is not needed any more. An exchange of ours
                 // in flight goes on: the peer installs its CHILD SA too, and both stay usable.
                 retryPending = false;
@@ -172,7 +214,7 @@ final class IkeSession {
 
     /** Installs the CHILD SA of an established IKE SA; false (and logged) when there is none. */
     private boolean established(String role, Optional<NegotiatedChildSa> child, Optional<IkeFailure> failure,
-            NatStatus nat, boolean onNatTraversalPort) {
+            NatStatus nat, boolean onNatTraversalPort, EstablishedIkeSa sa) {
         if (child.isEmpty()) {
             failed("IKE SA up, CHILD SA failed", failure);
             return false;
@@ -182,6 +224,8 @@ final class IkeSession {
                 udp ? "ESP in UDP" : "bare ESP", nat.natDetected() ? ", NAT detected" : "");
         metrics.ikeEstablished(peer.name());
         installer.install(peer, child.get(), udp);
+        previous = current;
+        current = sa;
         return true;
     }
 

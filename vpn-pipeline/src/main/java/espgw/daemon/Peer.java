@@ -12,7 +12,8 @@ import java.util.List;
  * server's address pool, so it keeps identity equality.
  *
  * <p>A peer with manual keys has its SAs from the start; an IKE peer has none (its packets count as
- * {@code no_sa}) until IKE installs the negotiated CHILD SA with {@link #install}. The SAs and the
+ * {@code no_sa}) until IKE installs the negotiated CHILD SA with {@link #install}, and again after the
+ * peer deleted it ({@link #uninstall}). The SAs and the
  * encapsulation change only on the event loop; they are volatile so that status reports from other
  * threads see the current ones.
  */
@@ -50,6 +51,12 @@ public final class Peer {
         inbound = newInbound;
         outbound = newOutbound;
         return replaced;
+    }
+
+    /** Takes the SA pair out of service (event loop only): the peer's packets drop as {@code no_sa} again. */
+    void uninstall() {
+        outbound = null;
+        inbound = null;
     }
 
     PeerConfig config() {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,62 @@ class StrongSwanIkeTest {
     })
     void tunnelWithStrongSwanCarriesPingBothWays(boolean espgwInitiates, String ike, String esp,
             String ikeAlgorithms, String childAlgorithms) throws Exception {
+        withTunnel(espgwInitiates, ike, esp, (lab, espgw, swanNs, swan, gateway) -> {
+            assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
+            assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
+            // The TUN has no address, so Linux takes the source from the first device with a global one: lo.
+            ScenarioSupport.assertTcpAndUdp(espgw, swanNs, SWAN_INNER, 5001, ScenarioSupport.SMALL_TRANSFER_BYTES);
+            ScenarioSupport.assertTcpAndUdp(swanNs, espgw, ESPGW_INNER, 5002, ScenarioSupport.SMALL_TRANSFER_BYTES);
+
+            IkeSa sa = only(swan.listSas());
+            assertEquals("ESTABLISHED", sa.state(), sa.toString());
+            assertEquals(espgwInitiates ? null : "yes", sa.get("initiator"), "charon names only its own initiator role");
+            assertEquals(ikeAlgorithms, sa.algorithms());
+            assertEquals(4500, sa.remotePort(), "floated to the NAT-T port");
+            ChildSa child = only(sa.children());
+            assertEquals("INSTALLED", child.state(), child.toString());
+            assertEquals(childAlgorithms, child.algorithms());
+            assertTrue(child.encap(), "ESP in UDP");
+            assertEquals(List.of(SWAN_INNER + "/32"), child.localTs());
+            assertEquals(List.of(ESPGW_INNER + "/32"), child.remoteTs());
+            assertTrue(child.packetsIn() >= 10 && child.packetsOut() >= 10, child.toString());
+        });
+    }
+
+    /**
+     * charon deletes the IKE SA (an INFORMATIONAL exchange that swanctl waits for): espgw answers,
+     * takes the SAs away and, as the initiator, sets up a new IKE SA after its retry wait.
+     */
+    @Test
+    void whenStrongSwanDeletesTheIkeSaEspgwAnswersDropsTheSasAndSetsUpANewOne() throws Exception {
+        withTunnel(true, "aes128gcm16-prfsha256-x25519", "aes128gcm16", (lab, espgw, swanNs, swan, gateway) -> {
+            assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
+            swan.terminateIke(CONNECTION);
+            IkeScenarioTest.awaitOutput(gateway, "IKE SA deleted by peer swan");
+            assertTrue(gateway.output().contains("(deleted by the peer)"), gateway.output());
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (gateway.output().split("IKE SA up: peer swan", -1).length < 3) {
+                assertTrue(System.currentTimeMillis() < deadline, "no second IKE SA:\n" + gateway.output());
+                Thread.sleep(100);
+            }
+            assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
+            assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
+            assertEquals("ESTABLISHED", only(swan.listSas()).state());
+        });
+    }
+
+    /** What a test does once the tunnel is up. */
+    @FunctionalInterface
+    private interface TunnelCheck {
+        void run(Lab lab, String espgwNs, String swanNs, StrongSwan swan, Lab.Gateway gateway) throws Exception;
+    }
+
+    /**
+     * espgw and charon on one /24, each with its inner address on lo; the tunnel brought up by
+     * {@code espgwInitiates}' side; {@code check} run; then espgw stopped, its log free of the PSK,
+     * and its host as before.
+     */
+    private void withTunnel(boolean espgwInitiates, String ike, String esp, TunnelCheck check) throws Exception {
         try (Lab lab = new Lab("iks", dir); NetnsLab swanLab = new NetnsLab("iks")) {
             String espgw = lab.host("e");
             String swanNs = swanLab.namespace("s");
@@ -75,24 +132,7 @@ class StrongSwanIkeTest {
                 assertTrue(gateway.output().contains("as " + (espgwInitiates ? "initiator" : "responder")
                         + ", ESP in UDP"), gateway.output());
 
-                assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
-                assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
-                // The TUN has no address, so Linux takes the source from the first device with a global one: lo.
-                ScenarioSupport.assertTcpAndUdp(espgw, swanNs, SWAN_INNER, 5001, ScenarioSupport.SMALL_TRANSFER_BYTES);
-                ScenarioSupport.assertTcpAndUdp(swanNs, espgw, ESPGW_INNER, 5002, ScenarioSupport.SMALL_TRANSFER_BYTES);
-
-                IkeSa sa = only(swan.listSas());
-                assertEquals("ESTABLISHED", sa.state(), sa.toString());
-                assertEquals(espgwInitiates ? null : "yes", sa.get("initiator"), "charon names only its own initiator role");
-                assertEquals(ikeAlgorithms, sa.algorithms());
-                assertEquals(4500, sa.remotePort(), "floated to the NAT-T port");
-                ChildSa child = only(sa.children());
-                assertEquals("INSTALLED", child.state(), child.toString());
-                assertEquals(childAlgorithms, child.algorithms());
-                assertTrue(child.encap(), "ESP in UDP");
-                assertEquals(List.of(SWAN_INNER + "/32"), child.localTs());
-                assertEquals(List.of(ESPGW_INNER + "/32"), child.remoteTs());
-                assertTrue(child.packetsIn() >= 10 && child.packetsOut() >= 10, child.toString());
+                check.run(lab, espgw, swanNs, swan, gateway);
 
                 assertEquals(0, gateway.stop(), gateway.output());
                 assertFalse(gateway.output().contains(PSK), "the PSK in the log");
