@@ -141,14 +141,13 @@ final class IkeSession {
             previous = null;
             return;
         }
+        // The SAs in force go; an older IKE SA's CHILD SA is not brought back: a new setup replaces both.
         LOG.info("IKE SA deleted by peer {}", peer);
-        current = previous;
+        current = null;
         previous = null;
-        if (current == null) {
-            installer.remove(peer);
-            if (ike.initiate() && initiator == null) {
-                scheduleRetry();
-            }
+        installer.remove(peer);
+        if (ike.initiate() && initiator == null) {
+            scheduleRetry();
         }
     }
 
