@@ -9,8 +9,14 @@ import espgw.ike.testing.SwanctlConnection;
 import espgw.ike.testing.SwanctlSas.ChildSa;
 import espgw.ike.testing.SwanctlSas.IkeSa;
 import espgw.lab.Lab;
+import espgw.lab.PcapFile;
+import espgw.lab.WireCapture;
+import espgw.nat.Ipv4Prefix;
 import espgw.testing.NetnsLab;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +61,7 @@ class StrongSwanIkeTest {
     })
     void tunnelWithStrongSwanCarriesPingBothWays(boolean espgwInitiates, String ike, String esp,
             String ikeAlgorithms, String childAlgorithms) throws Exception {
-        withTunnel(espgwInitiates, ike, esp, (lab, espgw, swanNs, swan, gateway) -> {
+        withTunnel(espgwInitiates, ike, esp, null, (lab, espgw, swanNs, swan, gateway) -> {
             assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
             assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
             // The TUN has no address, so Linux takes the source from the first device with a global one: lo.
@@ -78,12 +84,21 @@ class StrongSwanIkeTest {
     }
 
     /**
+     * charon checks liveness every second (DPD, RFC 7296 §2.4) and espgw answers each check; then
      * charon deletes the IKE SA (an INFORMATIONAL exchange that swanctl waits for): espgw answers,
      * takes the SAs away and, as the initiator, sets up a new IKE SA after its retry wait.
      */
     @Test
-    void whenStrongSwanDeletesTheIkeSaEspgwAnswersDropsTheSasAndSetsUpANewOne() throws Exception {
-        withTunnel(true, "aes128gcm16-prfsha256-x25519", "aes128gcm16", (lab, espgw, swanNs, swan, gateway) -> {
+    void espgwAnswersStrongSwansLivenessChecksAndDeleteAndThenSetsUpANewIkeSa() throws Exception {
+        withTunnel(true, "aes128gcm16-prfsha256-x25519", "aes128gcm16", Duration.ofSeconds(1),
+                (lab, espgw, swanNs, swan, gateway) -> {
+            Path pcap = dir.resolve("dpd.pcap");
+            try (WireCapture capture = WireCapture.start(espgw, "eth0", pcap)) {
+                Thread.sleep(4_000); // idle: charon checks once a second without traffic from espgw
+            }
+            long checks = ikeMessages(pcap, SWAN_OUTER);
+            assertTrue(checks >= 2, "charon checked liveness " + checks + " times");
+            assertEquals(checks, ikeMessages(pcap, ESPGW_OUTER), "espgw answered every check");
             assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
             swan.terminateIke(CONNECTION);
             IkeScenarioTest.awaitOutput(gateway, "IKE SA deleted by peer swan");
@@ -106,11 +121,12 @@ class StrongSwanIkeTest {
     }
 
     /**
-     * espgw and charon on one /24, each with its inner address on lo; the tunnel brought up by
-     * {@code espgwInitiates}' side; {@code check} run; then espgw stopped, its log free of the PSK,
+     * espgw and charon on one /24, each with its inner address on lo; charon with {@code dpdDelay}
+     * (null: no liveness checks); the tunnel brought up by {@code espgwInitiates}' side; {@code check} run; then espgw stopped, its log free of the PSK,
      * and its host as before.
      */
-    private void withTunnel(boolean espgwInitiates, String ike, String esp, TunnelCheck check) throws Exception {
+    private void withTunnel(boolean espgwInitiates, String ike, String esp, Duration dpdDelay, TunnelCheck check)
+            throws Exception {
         try (Lab lab = new Lab("iks", dir); NetnsLab swanLab = new NetnsLab("iks")) {
             String espgw = lab.host("e");
             String swanNs = swanLab.namespace("s");
@@ -123,7 +139,7 @@ class StrongSwanIkeTest {
                 swan.load(SwanctlConnection.builder(CONNECTION)
                         .local(SWAN_OUTER, SWAN_ID).remote(ESPGW_OUTER, ESPGW_ID)
                         .trafficSelectors(SWAN_INNER + "/32", ESPGW_INNER + "/32")
-                        .authentication(new SwanctlConnection.Psk(PSK)).proposals(ike, esp).build());
+                        .authentication(new SwanctlConnection.Psk(PSK)).proposals(ike, esp).dpdDelay(dpdDelay).build());
                 Lab.Gateway gateway = lab.startGateway(espgw, lab.config("espgw", config(espgwInitiates, ike, esp)));
                 if (!espgwInitiates) {
                     swan.initiate(CONNECTION);
@@ -139,6 +155,16 @@ class StrongSwanIkeTest {
             }
             assertEquals(before, lab.hostState(espgw), "espgw host state after stop");
         }
+    }
+
+    /** IKE messages behind the Non-ESP Marker from {@code source} (RFC 3948 §2.2) in the capture. */
+    private static long ikeMessages(Path pcap, String source) throws IOException {
+        int from = Ipv4Prefix.parseAddress(source);
+        return PcapFile.ipv4Packets(pcap).stream().filter(ip -> {
+            int udp = (ip[0] & 0x0f) * 4;
+            return ip[9] == 17 && ByteBuffer.wrap(ip).getInt(12) == from && ip.length >= udp + 12
+                    && ByteBuffer.wrap(ip).getInt(udp + 8) == 0;
+        }).count();
     }
 
     private static String config(boolean initiate, String ike, String esp) {
