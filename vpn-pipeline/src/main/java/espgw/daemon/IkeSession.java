@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * in UDP if the IKE SA moved, a NAT was detected, or the config says so.
  *
  * <p>Once established, the IKE SA answers the peer's INFORMATIONAL requests (liveness checks and
- * Deletes, RFC 7296 §1.4). When the peer deletes the IKE SA whose CHILD SA is in force, the SAs go,
- * and with {@code initiate: true} this end sets up a new one after the retry wait.
+ * Deletes, RFC 7296 §1.4). When the peer deletes the IKE SA whose CHILD SA is in force, or that
+ * CHILD SA, the SAs go, and with {@code initiate: true} this end sets up a new IKE SA after the
+ * retry wait (there is no CREATE_CHILD_SA yet to make a new CHILD SA on the old one).
  */
 final class IkeSession {
     private static final Logger LOG = LoggerFactory.getLogger(IkeSession.class);
@@ -126,24 +127,27 @@ final class IkeSession {
         }
     }
 
-    /** §1.4: a request on an established IKE SA; a Delete of the one in force takes its CHILD SA away. */
+    /** §1.4: a request on an established IKE SA; a Delete of the one in force or its CHILD SA takes the SAs away. */
     private void onInformational(byte[] message, IkeHeader header, InetSocketAddress sender, boolean natTraversalPort) {
         EstablishedIkeSa sa = current != null && current.owns(header) ? current
                 : previous != null && previous.owns(header) ? previous : null;
         if (sa == null) {
             return;
         }
+        boolean inForce = sa == current && !sa.childDeleted();
         send(sa.receive(message), sender, natTraversalPort);
-        if (!sa.deleted()) {
+        if (sa.deleted()) {
+            if (sa == current) {
+                current = null;
+            } else {
+                previous = null;
+            }
+        }
+        if (!inForce || !sa.childDeleted()) {
             return;
         }
-        if (sa == previous) {
-            previous = null;
-            return;
-        }
-        // The SAs in force go; an older IKE SA's CHILD SA is not brought back: a new setup replaces both.
-        LOG.info("IKE SA deleted by peer {}", peer);
-        current = null;
+        LOG.info("{} deleted by peer {}", sa.deleted() ? "IKE SA" : "CHILD SA", peer);
+        // An older IKE SA's CHILD SA is not brought back: a new setup replaces both.
         previous = null;
         installer.remove(peer);
         if (ike.initiate() && initiator == null) {

@@ -85,11 +85,11 @@ class StrongSwanIkeTest {
 
     /**
      * charon checks liveness every second (DPD, RFC 7296 §2.4) and espgw answers each check; then
-     * charon deletes the IKE SA (an INFORMATIONAL exchange that swanctl waits for): espgw answers,
-     * takes the SAs away and, as the initiator, sets up a new IKE SA after its retry wait.
+     * charon deletes the CHILD SA, later the IKE SA (INFORMATIONAL exchanges that swanctl waits for):
+     * espgw answers, takes the SAs away and, as the initiator, sets up a new IKE SA after its retry wait.
      */
     @Test
-    void espgwAnswersStrongSwansLivenessChecksAndDeleteAndThenSetsUpANewIkeSa() throws Exception {
+    void espgwAnswersStrongSwansLivenessChecksAndDeletesAndSetsUpNewIkeSas() throws Exception {
         withTunnel(true, "aes128gcm16-prfsha256-x25519", "aes128gcm16", Duration.ofSeconds(1),
                 (lab, espgw, swanNs, swan, gateway) -> {
             Path pcap = dir.resolve("dpd.pcap");
@@ -100,18 +100,29 @@ class StrongSwanIkeTest {
             assertTrue(checks >= 2, "charon checked liveness " + checks + " times");
             assertEquals(checks, ikeMessages(pcap, ESPGW_OUTER), "espgw answered every check");
             assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
+
+            swan.swanctl("--terminate", "--child", CONNECTION, "--timeout", "20");
+            IkeScenarioTest.awaitOutput(gateway, "CHILD SA deleted by peer swan");
+            assertTrue(gateway.output().contains("(deleted by the peer)"), gateway.output());
+            awaitIkeSasUp(gateway, 2);
+            assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
+            assertEquals("ESTABLISHED", only(swan.listSas()).state(), "INITIAL_CONTACT replaced the old IKE SA");
+
             swan.terminateIke(CONNECTION);
             IkeScenarioTest.awaitOutput(gateway, "IKE SA deleted by peer swan");
-            assertTrue(gateway.output().contains("(deleted by the peer)"), gateway.output());
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (gateway.output().split("IKE SA up: peer swan", -1).length < 3) {
-                assertTrue(System.currentTimeMillis() < deadline, "no second IKE SA:\n" + gateway.output());
-                Thread.sleep(100);
-            }
+            awaitIkeSasUp(gateway, 3);
             assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
             assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
             assertEquals("ESTABLISHED", only(swan.listSas()).state());
         });
+    }
+
+    private static void awaitIkeSasUp(Lab.Gateway gateway, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (gateway.output().split("IKE SA up: peer swan", -1).length <= count) {
+            assertTrue(System.currentTimeMillis() < deadline, "no IKE SA number " + count + ":\n" + gateway.output());
+            Thread.sleep(100);
+        }
     }
 
     /** What a test does once the tunnel is up. */

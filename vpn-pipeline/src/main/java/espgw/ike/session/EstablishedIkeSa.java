@@ -5,8 +5,11 @@ import espgw.ike.message.DeletePayload;
 import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeHeader;
 import espgw.ike.message.IkeMessage;
+import espgw.ike.message.IkePayload;
 import espgw.ike.message.IkeProtocolException;
 import espgw.ike.message.ProtocolId;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +17,8 @@ import java.util.Optional;
 /**
  * An IKE SA after its setup, answering the peer's INFORMATIONAL requests (RFC 7296 §1.4): an
  * empty one (a liveness check, §2.4) and a Delete of the IKE SA (§1.4.1) get an empty response; the
- * Delete ends the SA and with it its CHILD SAs. Requests are taken in message-ID order with a
+ * Delete ends the SA and with it its CHILD SA. A Delete of the CHILD SA (naming the SPI the peer
+ * receives on, our outbound one) is answered with a Delete of our inbound SPI of the pair. Requests are taken in message-ID order with a
  * window of one (§2.3); a retransmitted request gets the very same response again (§2.1). Anything
  * else (other exchanges, forged or stale messages) is dropped unanswered. No I/O, one thread.
  */
@@ -23,22 +27,29 @@ public final class EstablishedIkeSa {
     private final long spiR;
     private final boolean initiator;
     private final IkeMessageProtection protection;
+    private final int childInboundSpi;
+    private final int childOutboundSpi;
     private int nextRequestId;
     private byte[] lastRequest;
     private byte[] lastResponse;
     private boolean deleted;
+    private boolean childDeleted;
 
     /**
      * @param initiator     whether this end is the IKE SA's original initiator
      * @param nextRequestId the message ID of the peer's next request: 0 when the peer was the responder,
      *                      2 after its IKE_SA_INIT and IKE_AUTH when it was the initiator
+     * @param child         the CHILD SA set up with it, or null
      */
-    EstablishedIkeSa(long spiI, long spiR, boolean initiator, IkeMessageProtection protection, int nextRequestId) {
+    EstablishedIkeSa(long spiI, long spiR, boolean initiator, IkeMessageProtection protection, int nextRequestId,
+            NegotiatedChildSa child) {
         this.spiI = spiI;
         this.spiR = spiR;
         this.initiator = initiator;
         this.protection = protection;
         this.nextRequestId = nextRequestId;
+        this.childInboundSpi = child == null ? 0 : child.inboundSpi();
+        this.childOutboundSpi = child == null ? 0 : child.outboundSpi();
     }
 
     /** True when {@code header} names this IKE SA. */
@@ -63,10 +74,24 @@ public final class EstablishedIkeSa {
             if (opened.isEmpty()) {
                 return List.of();
             }
-            deleted = opened.get().payloads().stream()
-                    .anyMatch(p -> p instanceof DeletePayload delete && delete.protocolId() == ProtocolId.IKE);
+            List<IkePayload> answer = new ArrayList<>();
+            for (IkePayload payload : opened.get().payloads()) {
+                if (payload instanceof DeletePayload delete) {
+                    if (delete.protocolId() == ProtocolId.IKE) {
+                        deleted = true;
+                    } else if (!childDeleted && delete.protocolId() == ProtocolId.ESP
+                            && names(delete, childOutboundSpi)) {
+                        childDeleted = true;
+                        answer.add(new DeletePayload(ProtocolId.ESP, Integer.BYTES,
+                                List.of(ByteBuffer.allocate(Integer.BYTES).putInt(childInboundSpi).array())));
+                    }
+                }
+            }
+            if (deleted) {
+                answer.clear(); // §1.4.1: the IKE SA's Delete is answered with an empty INFORMATIONAL
+            }
             byte[] response = protection.seal(IkeHeader.of(spiI, spiR, ExchangeType.INFORMATIONAL,
-                    IkeHeader.FLAG_RESPONSE | (initiator ? IkeHeader.FLAG_INITIATOR : 0), header.messageId()), List.of());
+                    IkeHeader.FLAG_RESPONSE | (initiator ? IkeHeader.FLAG_INITIATOR : 0), header.messageId()), answer);
             nextRequestId++;
             lastRequest = datagram;
             lastResponse = response;
@@ -79,6 +104,20 @@ public final class EstablishedIkeSa {
     /** True once the peer deleted this IKE SA, and with it its CHILD SAs. */
     public boolean deleted() {
         return deleted;
+    }
+
+    /** True once the peer deleted the CHILD SA (or the whole IKE SA). */
+    public boolean childDeleted() {
+        return childDeleted || deleted;
+    }
+
+    private static boolean names(DeletePayload delete, int spi) {
+        for (byte[] named : delete.spis()) {
+            if (ByteBuffer.wrap(named).getInt() == spi) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -276,7 +276,7 @@ public final class IkeInitiator {
         if (state != IkeState.ESTABLISHED) {
             throw new IllegalStateException("not established: " + state);
         }
-        return new EstablishedIkeSa(spiI, spiR, true, protection, 0);
+        return new EstablishedIkeSa(spiI, spiR, true, protection, 0, childSa);
     }
 
     public long initiatorSpi() {

@@ -236,7 +236,7 @@ public final class IkeResponder {
             throw new IllegalStateException("not established: " + state);
         }
         // The peer's IKE_SA_INIT and IKE_AUTH were messages 0 and 1.
-        return new EstablishedIkeSa(spiI, spiR, false, protection, 2);
+        return new EstablishedIkeSa(spiI, spiR, false, protection, 2, childSa);
     }
 
     /** The initiator's SPI of the IKE SA being set up; 0 before an IKE_SA_INIT was answered. */

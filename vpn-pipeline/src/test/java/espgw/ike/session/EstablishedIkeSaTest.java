@@ -14,6 +14,9 @@ import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeHeader;
 import espgw.ike.message.IkeMessage;
 import espgw.ike.message.IkePayload;
+import espgw.ike.message.ProtocolId;
+import espgw.ike.message.TrafficSelector;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,13 @@ class EstablishedIkeSaTest {
     private final IkeSaKeys keys = IkeSaKeys.derive(Prf.PRF_HMAC_SHA2_256, IkeEncryption.AES_GCM_16_128,
             new byte[32], new byte[32], new byte[32], SPI_I, SPI_R);
     /** We responded; the peer, the original initiator, sends requests from message ID 2 on. */
-    private final EstablishedIkeSa ours = new EstablishedIkeSa(SPI_I, SPI_R, false, new IkeMessageProtection(keys, false), 2);
+    private static final int OUR_INBOUND_SPI = 0x0000_1001;
+    private static final int OUR_OUTBOUND_SPI = 0x0000_2001;
+    private static final TrafficSelector ANY = TrafficSelector.ipv4Prefix(0, 0);
+    private final NegotiatedChildSa child = new NegotiatedChildSa(OUR_INBOUND_SPI, OUR_OUTBOUND_SPI,
+            IkeEncryption.AES_GCM_16_128, false, new byte[20], new byte[20], List.of(ANY), List.of(ANY));
+    private final EstablishedIkeSa ours = new EstablishedIkeSa(SPI_I, SPI_R, false, new IkeMessageProtection(keys, false),
+            2, child);
     private final IkeMessageProtection peer = new IkeMessageProtection(keys, true);
 
     private byte[] request(int messageId, List<IkePayload> payloads) {
@@ -52,6 +61,30 @@ class EstablishedIkeSaTest {
         assertEquals(1, ours.receive(request(2, List.of(DeletePayload.ikeSa()))).size());
         assertTrue(ours.deleted());
         assertTrue(ours.receive(request(3, List.of())).isEmpty(), "nothing more on a deleted SA");
+    }
+
+    @Test
+    void deleteOfTheChildSaIsAnsweredWithADeleteOfOurInboundSpiOfThePair() throws Exception {
+        DeletePayload peersInbound = new DeletePayload(ProtocolId.ESP, 4, List.of(spi(OUR_OUTBOUND_SPI)));
+        byte[] response = ours.receive(request(2, List.of(peersInbound))).get(0);
+        IkeMessage opened = peer.open(IkeMessage.decode(response), response).orElseThrow();
+        DeletePayload answer = opened.first(DeletePayload.class).orElseThrow();
+        assertEquals(ProtocolId.ESP, answer.protocolId());
+        assertArrayEquals(spi(OUR_INBOUND_SPI), answer.spis().get(0));
+        assertTrue(ours.childDeleted());
+        assertFalse(ours.deleted(), "the IKE SA stays");
+        assertEquals(1, ours.receive(request(3, List.of())).size());
+    }
+
+    @Test
+    void deleteOfAnotherChildSaChangesNothing() {
+        DeletePayload other = new DeletePayload(ProtocolId.ESP, 4, List.of(spi(0x7777)));
+        assertEquals(1, ours.receive(request(2, List.of(other))).size());
+        assertFalse(ours.childDeleted());
+    }
+
+    private static byte[] spi(int spi) {
+        return ByteBuffer.allocate(4).putInt(spi).array();
     }
 
     @Test
