@@ -97,8 +97,8 @@ public final class UpCommand implements Callable<Integer> {
                     ? " (same subnet, via " + Ipv4Prefix.format(gateway.hostSetup().offsetAddress(peer.address())) + ")"
                     : "";
             if (peer.keyedByIke()) {
-                out.printf("  peer %s at %s%s: keys by IKEv2 as %s, %s%n", peer.name(), Ipv4Prefix.format(peer.address()),
-                        via, peer.ike().localId().display(),
+                out.printf("  peer %s at %s%s: keys by IKEv2 as %s, %s%n", peer.name(),
+                        Ipv4Prefix.format(peer.address()), via, peer.ike().localId().display(),
                         peer.ike().initiate() ? "initiating" : "waiting for the peer to initiate");
                 continue;
             }

@@ -42,7 +42,8 @@ final class IkeProposals {
             }
         }
         if (encryptions.isEmpty() || prfs.isEmpty() || groups.isEmpty()) {
-            throw node.error(field, "needs an encryption, a PRF and a key exchange group, e.g. aes128gcm16-prfsha256-x25519");
+            throw node.error(field,
+                    "needs an encryption, a PRF and a key exchange group, e.g. aes128gcm16-prfsha256-x25519");
         }
         return new IkeAlgorithms(encryptions, prfs, groups);
     }

@@ -40,7 +40,7 @@ final class IkeSessions implements IkeInbound {
         }
     }
 
-    /** What an IKE SA with this peer needs: the config's identities, key, algorithms and selectors, and both UDP ends. */
+    /** What an IKE SA with this peer needs: identities, key, algorithms, selectors, and both UDP ends. */
     static IkeSessionConfig sessionConfig(IkeConfig ike, InetSocketAddress local, InetSocketAddress remote) {
         return new IkeSessionConfig(ike.localId(), ike.remoteId(), ike.preSharedKey(), ike.ike(), ike.esp(),
                 selectors(ike.localTs()), selectors(ike.remoteTs()), local, remote);

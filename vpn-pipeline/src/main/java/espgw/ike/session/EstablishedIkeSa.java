@@ -18,9 +18,10 @@ import java.util.Optional;
  * An IKE SA after its setup, answering the peer's INFORMATIONAL requests (RFC 7296 §1.4): an
  * empty one (a liveness check, §2.4) and a Delete of the IKE SA (§1.4.1) get an empty response; the
  * Delete ends the SA and with it its CHILD SA. A Delete of the CHILD SA (naming the SPI the peer
- * receives on, our outbound one) is answered with a Delete of our inbound SPI of the pair. Requests are taken in message-ID order with a
- * window of one (§2.3); a retransmitted request gets the very same response again (§2.1). Anything
- * else (other exchanges, forged or stale messages) is dropped unanswered. No I/O, one thread.
+ * receives on, our outbound one) is answered with a Delete of our inbound SPI of the pair.
+ * Requests are taken in message-ID order with a window of one (§2.3); a retransmitted request gets
+ * the very same response again (§2.1). Anything else (other exchanges, forged or stale messages) is
+ * dropped unanswered. No I/O, one thread.
  */
 public final class EstablishedIkeSa {
     private final long spiI;
@@ -65,7 +66,7 @@ public final class EstablishedIkeSa {
         try {
             IkeMessage message = IkeMessage.decode(datagram);
             IkeHeader header = message.header();
-            // §3.1: the I flag marks the original initiator's messages, so the peer's requests carry it iff we responded.
+            // §3.1: the I flag marks the original initiator's messages: the peer's requests carry it iff we responded.
             if (deleted || header.isResponse() || header.isInitiator() == initiator || !owns(header)
                     || header.exchangeType() != ExchangeType.INFORMATIONAL || header.messageId() != nextRequestId) {
                 return List.of();
