@@ -133,8 +133,8 @@ class StrongSwanIkeTest {
 
     /**
      * espgw and charon on one /24, each with its inner address on lo; charon with {@code dpdDelay}
-     * (null: no liveness checks); the tunnel brought up by {@code espgwInitiates}' side; {@code check} run; then espgw stopped, its log free of the PSK,
-     * and its host as before.
+     * (null: no liveness checks); the tunnel brought up by {@code espgwInitiates}' side; {@code check}
+     * run; then espgw stopped, its log free of the PSK, and its host as before.
      */
     private void withTunnel(boolean espgwInitiates, String ike, String esp, Duration dpdDelay, TunnelCheck check)
             throws Exception {
