@@ -89,6 +89,8 @@ public final class Gateway implements AutoCloseable {
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
     /** How often IKE checks its retransmission and retry timers (its first timeout is 2 s). */
     static final long IKE_TIMER_MILLIS = 250;
+    /** How long {@link #close()} waits for the IKE Deletes to be handed to the sockets. */
+    static final long IKE_STOP_MILLIS = 1000;
 
     private final GatewayConfig config;
     private final HostNetwork host;
@@ -110,6 +112,7 @@ public final class Gateway implements AutoCloseable {
     private EpollDatagramChannel ikePort;
     /** Stays open while the gateway runs: IKE peers get their keys later. Null without --keylog. */
     private final KeyLog keyLog;
+    private IkeSessions ikeSessions;
     private MetricsServer metricsServer;
 
     private Gateway(GatewayConfig config, HostNetwork host, Path keyLogFile) throws IOException {
@@ -212,12 +215,12 @@ public final class Gateway implements AutoCloseable {
         if (config.anyIkePeer()) {
             ikePort = IkeTransport.openIkePort(config.tunnel().fwmark());
         }
-        IkeSessions ike = ikeSessions(new IkeTransport(ikePort, udp));
+        ikeSessions = ikeSessions(new IkeTransport(ikePort, udp));
         if (udp != null) {
-            setUpUdp(ike);
+            setUpUdp(ikeSessions);
         }
         if (ikePort != null) {
-            setUpIke(ike);
+            setUpIke(ikeSessions);
         }
         buildOutbound(tun.pipeline());
         buildInbound(esp.pipeline(), new OuterDecapsulation(drops));
@@ -236,7 +239,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         // Only now does the firewall admit IKE, and are the routes there for the SAs it brings.
-        loop.execute(ike::start);
+        loop.execute(ikeSessions::start);
     }
 
     /** The IKE sessions of the IKE peers (none: every IKE message counts as from an unknown peer). */
@@ -365,6 +368,10 @@ public final class Gateway implements AutoCloseable {
     public void close() throws IOException {
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (ikeSessions != null && loop != null && !loop.isShuttingDown()) {
+            // The peers hear of the end before the sockets close (writes are ordered on the one loop).
+            loop.submit(ikeSessions::stop).awaitUninterruptibly(IKE_STOP_MILLIS);
         }
         if (tun != null) {
             tun.close().awaitUninterruptibly();

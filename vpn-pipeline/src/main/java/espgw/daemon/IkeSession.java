@@ -65,6 +65,11 @@ final class IkeSession {
     /** The IKE SA whose CHILD SA is in force, and the one before it (both ends may have set one up). */
     private EstablishedIkeSa current;
     private EstablishedIkeSa previous;
+    /** Where the current IKE SA's peer is: address and port, and whether on the NAT-traversal port. */
+    private InetSocketAddress currentPeer;
+    private boolean currentOnNatTraversalPort;
+    /** Where the responder's last request came from. */
+    private InetSocketAddress responderPeer;
 
     IkeSession(Peer peer, IkeSessionConfig sessionConfig, IkeTransport transport, ChildSaInstaller installer,
             GatewayMetrics metrics, SecureRandom random, Clock clock) {
@@ -86,6 +91,16 @@ final class IkeSession {
     void start() {
         if (ike.initiate()) {
             initiate();
+        }
+    }
+
+    /** As espgw stops: tells the peer the IKE SA in force is gone (§1.4.1), once, without waiting. */
+    void stop() {
+        retryPending = false;
+        if (current != null) {
+            transport.send(current.deleteRequest(), currentPeer, currentOnNatTraversalPort);
+            LOG.info("IKE SA deleted: peer {}", peer);
+            current = null;
         }
     }
 
@@ -123,6 +138,7 @@ final class IkeSession {
         send(responder.receive(message), sender, natTraversalPort);
         if (responder.state() != before) {
             responderOnNatTraversalPort = natTraversalPort;
+            responderPeer = sender;
             afterResponderStep();
         }
     }
@@ -182,7 +198,7 @@ final class IkeSession {
         }
         boolean up = state == IkeState.ESTABLISHED
                 && established("initiator", initiator.childSa(), initiator.failure(), initiator.natStatus(),
-                        initiatorOnNatTraversalPort, initiator.establishedSa());
+                        initiatorOnNatTraversalPort, initiator.establishedSa(), initiatorEndpoint());
         if (!up && state == IkeState.FAILED) {
             failed("IKE SA failed", initiator.failure());
         }
@@ -204,7 +220,7 @@ final class IkeSession {
     private void afterResponderStep() {
         if (responder.state() == IkeState.ESTABLISHED) {
             if (established("responder", responder.childSa(), responder.failure(), responder.natStatus(),
-                    responderOnNatTraversalPort, responder.establishedSa())) {
+                    responderOnNatTraversalPort, responder.establishedSa(), responderPeer)) {
                 // The peer set the tunnel up: a retry of ours is not needed any more. An exchange of ours
                 // in flight goes on: the peer installs its CHILD SA too, and both stay usable.
                 retryPending = false;
@@ -217,7 +233,7 @@ final class IkeSession {
 
     /** Installs the CHILD SA of an established IKE SA; false (and logged) when there is none. */
     private boolean established(String role, Optional<NegotiatedChildSa> child, Optional<IkeFailure> failure,
-            NatStatus nat, boolean onNatTraversalPort, EstablishedIkeSa sa) {
+            NatStatus nat, boolean onNatTraversalPort, EstablishedIkeSa sa, InetSocketAddress saPeer) {
         if (child.isEmpty()) {
             failed("IKE SA up, CHILD SA failed", failure);
             return false;
@@ -229,6 +245,8 @@ final class IkeSession {
         installer.install(peer, child.get(), udp);
         previous = current;
         current = sa;
+        currentPeer = saPeer;
+        currentOnNatTraversalPort = onNatTraversalPort;
         return true;
     }
 

@@ -55,6 +55,17 @@ final class IkeSessions implements IkeInbound {
         sessions.forEach(IkeSession::start);
     }
 
+    /** Deletes the IKE SAs at their peers as espgw stops (event loop). */
+    void stop() {
+        for (IkeSession session : sessions) {
+            try {
+                session.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("IKE: peer {}: {}", session.peer(), e.toString());
+            }
+        }
+    }
+
     /** Retransmissions and retries (event loop). */
     void onTimer() {
         for (IkeSession session : sessions) {

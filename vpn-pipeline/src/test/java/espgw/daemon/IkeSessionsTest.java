@@ -145,6 +145,24 @@ class IkeSessionsTest {
     }
 
     @Test
+    void aStoppingGatewayDeletesItsIkeSaAndTheInitiatorSetsUpANewOneAfterTheRetryWait() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+
+        server.sessions.stop();
+        assertEquals(List.of("500", "500"), exchange(client, server), "the Delete and its answer");
+        assertNull(client.peer.outbound(), "the client dropped its SAs");
+        assertNull(client.database.inbound(server.peer.outbound().spi()));
+
+        now += IkeSession.FIRST_RETRY_NANOS;
+        client.sessions.onTimer();
+        assertEquals(List.of("500", "500", "500", "500"), exchange(client, server), "a new IKE SA");
+        assertEquals(client.peer.outbound().spi(), server.peer.inbound().spi());
+    }
+
+    @Test
     void forcedUdpEncapsulationMovesIkeAuthToTheNatTraversalPort() {
         Side client = new Side(CLIENT, SERVER, PSK, true, "udp");
         Side server = new Side(SERVER, CLIENT, PSK, false, "udp");

@@ -163,6 +163,12 @@ class StrongSwanIkeTest {
 
                 assertEquals(0, gateway.stop(), gateway.output());
                 assertFalse(gateway.output().contains(PSK), "the PSK in the log");
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (!swan.listSas().isEmpty()) {
+                    assertTrue(System.currentTimeMillis() < deadline, "espgw's Delete did not reach charon: "
+                            + swan.listSas());
+                    Thread.sleep(100);
+                }
             }
             assertEquals(before, lab.hostState(espgw), "espgw host state after stop");
         }

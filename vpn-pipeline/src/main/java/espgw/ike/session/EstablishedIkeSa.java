@@ -31,6 +31,7 @@ public final class EstablishedIkeSa {
     private final int childInboundSpi;
     private final int childOutboundSpi;
     private int nextRequestId;
+    private final int ourNextRequestId;
     private byte[] lastRequest;
     private byte[] lastResponse;
     private boolean deleted;
@@ -44,6 +45,8 @@ public final class EstablishedIkeSa {
      */
     EstablishedIkeSa(long spiI, long spiR, boolean initiator, IkeMessageProtection protection, int nextRequestId,
             NegotiatedChildSa child) {
+        // §2.2: each end numbers its own requests; the initiator's IKE_SA_INIT and IKE_AUTH were 0 and 1.
+        this.ourNextRequestId = initiator ? 2 : 0;
         this.spiI = spiI;
         this.spiR = spiR;
         this.initiator = initiator;
@@ -100,6 +103,16 @@ public final class EstablishedIkeSa {
         } catch (IkeProtocolException e) {
             return List.of();
         }
+    }
+
+    /**
+     * §1.4.1: our Delete of this IKE SA and its CHILD SA, sent once as espgw stops. It is not
+     * retransmitted: a peer that misses it finds out by its own liveness checks.
+     */
+    public byte[] deleteRequest() {
+        deleted = true;
+        return protection.seal(IkeHeader.of(spiI, spiR, ExchangeType.INFORMATIONAL,
+                initiator ? IkeHeader.FLAG_INITIATOR : 0, ourNextRequestId), List.of(DeletePayload.ikeSa()));
     }
 
     /** True once the peer deleted this IKE SA, and with it its CHILD SAs. */

@@ -88,6 +88,17 @@ class EstablishedIkeSaTest {
     }
 
     @Test
+    void ourDeleteIsOurFirstRequestAndEndsTheSa() throws Exception {
+        byte[] delete = ours.deleteRequest();
+        IkeMessage opened = peer.open(IkeMessage.decode(delete), delete).orElseThrow();
+        assertFalse(opened.header().isResponse());
+        assertFalse(opened.header().isInitiator(), "we responded when it was set up");
+        assertEquals(0, opened.header().messageId(), "§2.2: the responder's requests count from 0");
+        assertEquals(ProtocolId.IKE, opened.first(DeletePayload.class).orElseThrow().protocolId());
+        assertTrue(ours.deleted());
+    }
+
+    @Test
     void wrongMessageIdsForgeriesAndResponsesGoUnanswered() {
         assertTrue(ours.receive(request(5, List.of(DeletePayload.ikeSa()))).isEmpty(), "out of the window");
         byte[] forged = request(2, List.of(DeletePayload.ikeSa()));
