@@ -239,10 +239,10 @@ final class IkeSession {
             return false;
         }
         boolean udp = onNatTraversalPort || nat.natDetected() || peer.config().udpEncapsulated();
+        installer.install(peer, child.get(), udp);
         LOG.info("IKE SA up: peer {} ({}) as {}, {}{}", peer, ike.remoteId().display(), role,
                 udp ? "ESP in UDP" : "bare ESP", nat.natDetected() ? ", NAT detected" : "");
         metrics.ikeEstablished(peer.name());
-        installer.install(peer, child.get(), udp);
         previous = current;
         current = sa;
         currentPeer = saPeer;

@@ -13,7 +13,9 @@ import espgw.lab.LabTraffic;
 import espgw.lab.PcapSummary;
 import espgw.lab.WireCapture;
 import espgw.nat.Ipv4Prefix;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,8 +86,14 @@ class IkeScenarioTest {
             Lab.Gateway clientGateway;
             try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
                 serverGateway = lab.startGateway(server, lab.config("server", serverConfig(PSK, encapsulation)));
-                clientGateway = lab.startGateway(client, lab.config("client", clientConfig(PSK, encapsulation)));
+                Path keys = dir.resolve(name + ".keys");
+                clientGateway = lab.startGateway(client, lab.config("client", clientConfig(PSK, encapsulation)),
+                        "--keylog", keys.toString());
                 awaitOutput(clientGateway, "IKE SA up: peer server");
+                List<String> keyLines = Files.readAllLines(keys);
+                assertEquals(2, keyLines.size(), "one key log line per negotiated SA: " + keyLines);
+                assertTrue(keyLines.get(0).startsWith("\"IPv4\",\"" + CLIENT + "\",\"" + SERVER + "\""), keyLines.get(0));
+                assertTrue(keyLines.get(1).startsWith("\"IPv4\",\"" + SERVER + "\",\"" + CLIENT + "\""), keyLines.get(1));
                 awaitOutput(serverGateway, "IKE SA up: peer client");
                 // Seed scenario 2's roles: the client reaches the server's services, requests and replies both ways.
                 assertPing(lab, client, SERVER);
