@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 duration=5
 outdir="$repo/vpn-bench/results"
-all_subjects="plain espgw-aes-gcm-128 espgw-chacha20-poly1305 openvpn wireguard-go strongswan-libipsec tinc"
+all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-chacha20-poly1305 openvpn wireguard-go strongswan-libipsec tinc"
 subjects="$all_subjects"
 install=1
 while [ $# -gt 0 ]; do
@@ -159,37 +159,41 @@ stop_subject() {
 # ---------------------------------------------------------------- subjects
 run_plain() { subject_pids=(); measure plain 10.0.0.160; }
 
-run_espgw() { # run_espgw ALGORITHM
-  local alg=$1 subject="espgw-$1" k1 k2 side
+run_espgw() { # run_espgw ALGORITHM [udp]: udp = ESP in UDP (RFC 3948) at both ends
+  local alg=$1 encap=${2:-none} subject="espgw-$1" k1 k2 side
   if [ "$alg" = aes-gcm-128 ]; then
     k1=0x0123456789abcdef0123456789abcdef01234567; k2=0x89abcdef0123456789abcdef0123456789abcdef
   else
     k1=0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234567
     k2=0x89abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
   fi
-  mkdir -p "$work/espgw-$alg"
-  cat > "$work/espgw-$alg/client.yaml" <<EOF
+  [ "$encap" = udp ] && subject="$subject-udp"
+  local conf="$work/$subject"
+  mkdir -p "$conf"
+  cat > "$conf/client.yaml" <<EOF
 instance: ${tag}c
 role: client
 local: 10.0.0.161/24
-state_dir: $work/espgw-$alg/run-c
-sequence_dir: $work/espgw-$alg/seq-c
+state_dir: $conf/run-c
+sequence_dir: $conf/seq-c
 peers:
   - name: server
     address: 10.0.0.160
+    encapsulation: $encap
     sa:
       outbound: {spi: 0x00001001, algorithm: $alg, key: $k1}
       inbound:  {spi: 0x00002001, algorithm: $alg, key: $k2}
 EOF
-  cat > "$work/espgw-$alg/server.yaml" <<EOF
+  cat > "$conf/server.yaml" <<EOF
 instance: ${tag}s
 role: server
 local: 10.0.0.160/24
-state_dir: $work/espgw-$alg/run-s
-sequence_dir: $work/espgw-$alg/seq-s
+state_dir: $conf/run-s
+sequence_dir: $conf/seq-s
 peers:
   - name: client
     address: 10.0.0.161
+    encapsulation: $encap
     sa:
       outbound: {spi: 0x00002001, algorithm: $alg, key: $k2}
       inbound:  {spi: 0x00001001, algorithm: $alg, key: $k1}
@@ -197,7 +201,7 @@ EOF
   subject_pids=()
   for side in s c; do
     local ns=$ns_s; [ $side = c ] && ns=$ns_c
-    start "$subject-$side" "$ns" "$repo/espgw" up -c "$work/espgw-$alg/$( [ $side = c ] && echo client || echo server ).yaml"
+    start "$subject-$side" "$ns" "$repo/espgw" up -c "$conf/$( [ $side = c ] && echo client || echo server ).yaml"
     subject_pids+=("$started")
     if ! wait_for 90 grep -q '^espgw up: ready' "$work/$subject-$side.log"; then
       fail "$subject" "failed to start: espgw up ($side) not ready in 90 s: $(tail -2 "$work/$subject-$side.log" | tr '\n' ' ')"
@@ -382,6 +386,7 @@ for s in $subjects; do
   case "$s" in
     plain) run_plain ;;
     espgw-aes-gcm-128) run_espgw aes-gcm-128 ;;
+    espgw-aes-gcm-128-udp) run_espgw aes-gcm-128 udp ;;
     espgw-chacha20-poly1305) run_espgw chacha20-poly1305 ;;
     openvpn) command -v openvpn >/dev/null && run_openvpn || fail openvpn "failed to start: openvpn not installed" ;;
     wireguard-go) command -v wireguard-go >/dev/null && run_wireguard || fail wireguard-go "failed to start: wireguard-go not installed" ;;

@@ -2,6 +2,7 @@ package espgw.config;
 
 import espgw.linux.host.HostNetwork;
 import espgw.nat.Ipv4Prefix;
+import espgw.wire.UdpEncapsulation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,8 +39,13 @@ public record GatewayConfig(
 
     public enum Role { CLIENT, SERVER }
 
-    /** @param mtu 0 means: derive from the outer MTU and the ESP overhead */
-    public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable) {
+    /**
+     * @param mtu                 0 means: derive from the outer MTU and the ESP overhead
+     * @param udpPort             local port of ESP in UDP (RFC 3948), bound only when a peer uses it
+     * @param natKeepaliveSeconds interval of NAT-keepalives to idle UDP peers; 0 sends none
+     */
+    public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable, int udpPort,
+                               int natKeepaliveSeconds) {
     }
 
     public static final String DEFAULT_INSTANCE = HostNetwork.DEFAULT_INSTANCE;
@@ -50,6 +56,11 @@ public record GatewayConfig(
     /** The mark on espgw's own ESP packets, and the routing table holding the tunnel routes. */
     public static final int DEFAULT_FWMARK = 0xe59;
     public static final int DEFAULT_ROUTE_TABLE = 0xe59;
+
+    /** True when any peer uses ESP in UDP, so the gateway needs its UDP socket. */
+    public boolean anyUdpPeer() {
+        return peers.stream().anyMatch(PeerConfig::udpEncapsulated);
+    }
 
     public static GatewayConfig load(Path file) throws ConfigException {
         return from(ConfigFile.read(file));
@@ -89,7 +100,7 @@ public record GatewayConfig(
         int metricsPort = (int) root.integer("metrics_port", DEFAULT_METRICS_PORT, 0, 65535);
         List<PeerConfig> peers = new ArrayList<>();
         for (ConfigNode peer : root.children("peers")) {
-            peers.add(PeerConfig.from(peer, localAddress, local));
+            peers.add(PeerConfig.from(peer, localAddress, local, tunnel.udpPort()));
         }
         if (peers.isEmpty()) {
             throw root.error("peers", "at least one peer is required");
@@ -149,8 +160,10 @@ public record GatewayConfig(
         int outerMtu = (int) node.integer("outer_mtu", DEFAULT_OUTER_MTU, 576, 65535);
         int fwmark = (int) node.integer("fwmark", DEFAULT_FWMARK, 1, 0xffffffffL);
         int table = (int) node.integer("route_table", DEFAULT_ROUTE_TABLE, 1, 0xfffffffeL);
+        int udpPort = (int) node.integer("udp_port", UdpEncapsulation.NAT_T_PORT, 1, 65535);
+        int keepalive = (int) node.integer("nat_keepalive", UdpEncapsulation.DEFAULT_NAT_KEEPALIVE_SECONDS, 0, 3600);
         node.rejectUnknownFields();
-        return new TunnelConfig(device, mtu, outerMtu, fwmark, table);
+        return new TunnelConfig(device, mtu, outerMtu, fwmark, table, udpPort, keepalive);
     }
 
     private static void checkUnique(ConfigNode root, List<PeerConfig> peers) throws ConfigException {

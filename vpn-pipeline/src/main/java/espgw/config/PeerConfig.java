@@ -15,11 +15,25 @@ import java.util.List;
  *                   address (seed scenario 2) rather than through routes (scenario 1)
  * @param networks   inner networks behind the peer, routed into the tunnel; the peer's own
  *                   address is always protected and need not be listed
+ * @param encapsulation how ESP travels to and from the peer
+ * @param udpPort    with {@link Encapsulation#UDP}: the peer's UDP port (the gateway's own port
+ *                   unless given); 0 with {@link Encapsulation#NONE}
  */
 public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4Prefix> networks,
-                         ManualSa outbound, ManualSa inbound, SaLifetime lifetime) {
+                         ManualSa outbound, ManualSa inbound, SaLifetime lifetime,
+                         Encapsulation encapsulation, int udpPort) {
 
-    static PeerConfig from(ConfigNode node, int localAddress, Ipv4Prefix local) throws ConfigException {
+    /** How ESP packets travel between the gateways. */
+    public enum Encapsulation {
+        /** Bare ESP, IP protocol 50 (RFC 4303). */
+        NONE,
+        /** ESP in UDP (RFC 3948), for NAT traversal and peers that always encapsulate. */
+        UDP
+    }
+
+    /** @param gatewayUdpPort {@code tunnel.udp_port}, the default for {@code udp_port} */
+    static PeerConfig from(ConfigNode node, int localAddress, Ipv4Prefix local, int gatewayUdpPort)
+            throws ConfigException {
         String name = node.string("name");
         int address = GatewayConfig.address(node, "address", node.string("address"));
         if (address == localAddress) {
@@ -35,9 +49,29 @@ public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4
         ManualSa inbound = SaConfig.from(sa.child("inbound"));
         SaLifetime lifetime = lifetime(sa.optionalChild("lifetime"));
         sa.rejectUnknownFields();
+        Encapsulation encapsulation = encapsulation(node);
+        int udpPort = 0;
+        if (encapsulation == Encapsulation.UDP) {
+            udpPort = (int) node.integer("udp_port", gatewayUdpPort, 1, 65535);
+        } else if (node.has("udp_port")) {
+            throw node.error("udp_port", "applies only with encapsulation: udp");
+        }
         node.rejectUnknownFields();
         return new PeerConfig(name, address, local.contains(address), List.copyOf(networks), outbound, inbound,
-                lifetime);
+                lifetime, encapsulation, udpPort);
+    }
+
+    private static Encapsulation encapsulation(ConfigNode node) throws ConfigException {
+        String text = node.string("encapsulation", "none");
+        return switch (text) {
+            case "none" -> Encapsulation.NONE;
+            case "udp" -> Encapsulation.UDP;
+            default -> throw node.error("encapsulation", "'" + text + "' must be none (bare ESP) or udp (RFC 3948)");
+        };
+    }
+
+    public boolean udpEncapsulated() {
+        return encapsulation == Encapsulation.UDP;
     }
 
     /** Soft (warn) and hard (expire) limits for both SAs of the peer; absent fields are unlimited. */

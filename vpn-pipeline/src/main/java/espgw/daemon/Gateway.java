@@ -29,16 +29,20 @@ import espgw.sa.SaDatabase;
 import espgw.sa.SaEventListener;
 import espgw.sa.SecurityAssociation;
 import espgw.wire.EspHeader;
+import espgw.wire.UdpEncapsulation;
 import espgw.wire.Ipv4Header;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,17 +52,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running gateway: the host changes (journaled), the SAs, a TUN device and a raw ESP socket on
- * one epoll event loop, and the two pipelines between them (DESIGN.md, "Data path"):
+ * One running gateway: the host changes (journaled), the SAs, a TUN device, a raw ESP socket and,
+ * when a peer uses ESP in UDP (RFC 3948), a UDP socket, all on one epoll event loop, and the
+ * pipelines between them (DESIGN.md, "Data path"):
  *
  * <pre>
  *   TUN read → AddressDeOffset (client) / ClientDestinationMapping (server) → PathMtuGuard
- *            → EspOutbound → OuterEncapsulation → ESP socket write
- *   ESP read → OuterDecapsulation → EspInbound
+ *            → EspOutbound → count → ForwardToUdp (UDP peers: datagrams, batched, GSO)
+ *            → OuterEncapsulation → ESP socket write
+ *   ESP read → OuterDecapsulation → EspInbound → count
  *            → ConntrackSourceRestore (client) / ClientSourceMapping (server) → TUN write
+ *   UDP read → UdpDecapsulation (keepalive, IKE, ESP) → EspInbound → ... the same → TUN write
  * </pre>
  *
- * Both channels share one event loop, so a packet crosses from one pipeline to the other without a
+ * All channels share one event loop, so a packet crosses from one pipeline to the other without a
  * thread hop. {@link #close()} stops the channels and undoes every host change.
  */
 public final class Gateway implements AutoCloseable {
@@ -90,6 +97,8 @@ public final class Gateway implements AutoCloseable {
     private EventLoopGroup loop;
     private TunChannel tun;
     private EspSocketChannel esp;
+    /** ESP in UDP; null when no peer uses it. */
+    private EpollDatagramChannel udp;
     private MetricsServer metricsServer;
 
     private Gateway(GatewayConfig config, HostNetwork host, Path keyLogFile) throws IOException {
@@ -98,7 +107,8 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(this::isUp);
         this.drops = metrics.drops();
         this.peers = new PeerDirectory(buildPeers(config, keyLogFile, metrics));
-        this.mtu = config.tunnel().mtu() > 0 ? config.tunnel().mtu() : innerMtu(config.tunnel().outerMtu());
+        this.mtu = config.tunnel().mtu() > 0 ? config.tunnel().mtu()
+                : innerMtu(config.tunnel().outerMtu() - (config.anyUdpPeer() ? UdpEncapsulation.OVERHEAD : 0));
         this.clientPool = new ClientAddressPool(config.clientPool());
     }
 
@@ -179,8 +189,11 @@ public final class Gateway implements AutoCloseable {
         tun = new TunChannel(tunDevice.queue(0));
         tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu)
                 .setWriteBufferWaterMark(WATER_MARK);
+        if (config.anyUdpPeer()) {
+            openUdp();
+        }
         buildOutbound(tun.pipeline());
-        buildInbound(esp.pipeline());
+        buildInbound(esp.pipeline(), new OuterDecapsulation(drops));
         await(loop.register(esp), "registering the ESP socket");
         await(loop.register(tun), "registering the TUN device");
         // Time lifetimes of idle SAs: checked on the event loop, the SAs' one writer.
@@ -194,6 +207,27 @@ public final class Gateway implements AutoCloseable {
             LOG.info("SA up: peer {}, {}", peer, peer.outbound());
             LOG.info("SA up: peer {}, {}", peer, peer.inbound());
         }
+    }
+
+    /** The UDP socket on {@code local:udp_port}, its inbound pipeline, and NAT-keepalives. */
+    private void openUdp() throws IOException {
+        udp = EspUdpSocket.open(config.tunnel().fwmark(), SOCKET_BUFFER_BYTES, WATER_MARK);
+        buildInbound(udp.pipeline(), new UdpDecapsulation(drops));
+        udp.pipeline().addLast("send-failures", new SendFailures(drops));
+        await(loop.register(udp), "registering the UDP socket");
+        int port = config.tunnel().udpPort();
+        await(udp.bind(new InetSocketAddress(inet(config.localAddress()), port)),
+                "binding UDP port " + port + " (tunnel.udp_port)");
+        int keepalive = config.tunnel().natKeepaliveSeconds();
+        if (keepalive > 0) {
+            loop.scheduleAtFixedRate(new NatKeepalive(udpPeers(), udp), keepalive, keepalive, TimeUnit.SECONDS);
+        }
+        LOG.info("ESP in UDP on port {}: UDP GSO {}, UDP GRO {}", port,
+                EspUdpSocket.gsoSupported() ? "on" : "off", udp.config().isUdpGro() ? "on" : "off");
+    }
+
+    private List<Peer> udpPeers() {
+        return peers.all().stream().filter(Peer::udpEncapsulated).toList();
     }
 
     private void checkLifetimes() {
@@ -224,14 +258,18 @@ public final class Gateway implements AutoCloseable {
         }
         pipeline.addLast("path-mtu", new PathMtuGuard(mtu, config.localAddress(), drops));
         pipeline.addLast("esp", new EspOutbound(router, drops));
-        pipeline.addLast("outer-ipv4", new OuterEncapsulation(router, config.localAddress()));
         pipeline.addLast("count", PeerTrafficCounter.outbound(router));
+        if (udp != null) {
+            pipeline.addLast("to-udp", new ForwardToUdp(router, udpPeers(), udp, EspUdpSocket.gsoSupported(), drops));
+        }
+        pipeline.addLast("outer-ipv4", new OuterEncapsulation(router, config.localAddress()));
         pipeline.addLast("to-esp-socket", new ForwardTo(esp, drops));
     }
 
-    private void buildInbound(ChannelPipeline pipeline) {
+    /** @param decapsulation the first handler: it leaves the ESP packet from the SPI on */
+    private void buildInbound(ChannelPipeline pipeline, ChannelHandler decapsulation) {
         InboundContext context = new InboundContext();
-        pipeline.addLast("outer-ipv4", new OuterDecapsulation(drops));
+        pipeline.addLast("decapsulation", decapsulation);
         pipeline.addLast("esp", new EspInbound(database, context, drops));
         pipeline.addLast("count", PeerTrafficCounter.inbound(context, peers));
         if (config.role() == GatewayConfig.Role.CLIENT) {
@@ -260,9 +298,10 @@ public final class Gateway implements AutoCloseable {
         return new HostSetup(config, config.tunnel().device());
     }
 
-    /** True while both channels are open: what {@code /health} reports. */
+    /** True while all channels are open: what {@code /health} reports. */
     public boolean isUp() {
-        return tun != null && tun.isActive() && esp != null && esp.isActive();
+        return tun != null && tun.isActive() && esp != null && esp.isActive()
+                && (!config.anyUdpPeer() || udp != null && udp.isActive());
     }
 
     @Override
@@ -275,6 +314,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (esp != null) {
             esp.close().awaitUninterruptibly();
+        }
+        if (udp != null) {
+            udp.close().awaitUninterruptibly();
         }
         if (loop != null) {
             loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

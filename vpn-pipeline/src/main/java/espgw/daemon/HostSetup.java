@@ -26,7 +26,9 @@ import java.util.StringJoiner;
  * from real to offset address, seed scenario 2 without its one-rule-per-server defect), TCP MSS
  * clamping to the tunnel MTU, and a guard that drops any packet to or from a protected address
  * that is neither espgw's ESP nor inside the tunnel. The guard outlives a crashed daemon until
- * {@code espgw down}, so a killed gateway leaks nothing in clear text.
+ * {@code espgw down}, so a killed gateway leaks nothing in clear text. ESP in UDP passes the guard
+ * the same way: out by espgw's mark, in to espgw's UDP port; the DNAT of same-subnet peers spares
+ * it by the mark too.
  */
 public final class HostSetup {
     /** Priority of the policy rule, below the main table's 32766. */
@@ -84,8 +86,12 @@ public final class HostSetup {
         if (!offsets.isEmpty()) {
             nft.append("  map peer_offset {\n    type ipv4_addr : ipv4_addr\n    elements = { ")
                     .append(String.join(", ", offsets)).append(" }\n  }\n");
-            nft.append("  chain steer {\n    type nat hook output priority -100; policy accept;\n")
-                    .append("    meta l4proto != esp dnat ip to ip daddr map @peer_offset\n  }\n");
+            nft.append("  chain steer {\n    type nat hook output priority -100; policy accept;\n");
+            if (config.anyUdpPeer()) {
+                // ESP in UDP is UDP to the peer's real address: only the mark tells it apart.
+                nft.append("    meta mark ").append(hex(mark)).append(" accept\n");
+            }
+            nft.append("    meta l4proto != esp dnat ip to ip daddr map @peer_offset\n  }\n");
         }
         // Postrouting, not output: only there is oifname the device the packet really leaves by
         // (the output hook keeps the device chosen before the DNAT rerouted the packet). Forwarded
@@ -99,8 +105,12 @@ public final class HostSetup {
                 .append("    iifname \"").append(device).append("\" accept\n")
                 // The host's own errors about tunnelled flows (e.g. "fragmentation needed" for a
                 // packet too big for the tunnel) come back over loopback, un-NATed to the peer.
-                .append("    iifname \"lo\" accept\n")
-                .append("    ip saddr @protected meta l4proto != esp drop\n  }\n");
+                .append("    iifname \"lo\" accept\n");
+        if (config.anyUdpPeer()) {
+            // ESP in UDP (RFC 3948) arrives at espgw's own UDP port; IKE will share it.
+            nft.append("    ip saddr @protected udp dport ").append(config.tunnel().udpPort()).append(" accept\n");
+        }
+        nft.append("    ip saddr @protected meta l4proto != esp drop\n  }\n");
         return nft.toString();
     }
 

@@ -7,7 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
  * Counts each packet against its peer's traffic, passing it on untouched: outbound the peer the
- * router chose (ESP datagram bytes), inbound the peer whose SA decrypted it (inner packet bytes).
+ * router chose (ESP packet bytes from the SPI on,
+ * whatever carries them), inbound the peer whose SA decrypted it (inner packet bytes).
  * A counter increment per packet, nothing allocated.
  */
 abstract class PeerTrafficCounter extends ChannelInboundHandlerAdapter {

@@ -32,7 +32,19 @@ public enum DropReason {
     /** No free fake address left in the server's client pool. */
     POOL_EXHAUSTED("pool_exhausted"),
     /** The channel the packet should go out on is not writable: dropped rather than queued without bound. */
-    BACKPRESSURE("backpressure");
+    BACKPRESSURE("backpressure"),
+    /**
+     * RFC 3948 §2.3: a NAT-keepalive (one octet 0xFF) on the UDP port, ignored as the RFC says.
+     * Counted on its own: it is a peer's sign of life, not an error.
+     */
+    NAT_KEEPALIVE("nat_keepalive"),
+    /**
+     * RFC 3948 §2.2: an IKE message (behind the Non-ESP Marker) on the UDP port. espgw has no IKE
+     * yet, so each one is dropped and counted here until an IKE handler takes them.
+     */
+    IKE_UNHANDLED("ike_unhandled"),
+    /** The kernel refused to send an encapsulated datagram (e.g. no route, or ICMP unreachable). */
+    SEND_FAILED("send_failed");
 
     private final String label;
 

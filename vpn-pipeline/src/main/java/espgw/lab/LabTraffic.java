@@ -66,6 +66,37 @@ public final class LabTraffic {
         }
     }
 
+    /**
+     * Like {@link #tcp}, but the data flows the other way: the client connects and the server sends
+     * {@code bytes}, so the bulk crosses the tunnel from the server's side.
+     */
+    public static Transfer tcpFromServer(String clientNs, String serverNs, String address, int port, long bytes,
+                                         String marker, long timeoutSeconds) throws IOException {
+        try (ServerSocketChannel server = NetNamespace.call(serverNs, ServerSocketChannel::open)) {
+            server.bind(new InetSocketAddress(port));
+            CompletableFuture<String> sent = CompletableFuture.supplyAsync(() -> {
+                try (SocketChannel peer = server.accept()) {
+                    return sendAndHash(peer, bytes, marker);
+                } catch (IOException e) {
+                    throw new IllegalStateException("sending side of the TCP transfer: " + e.getMessage(), e);
+                }
+            });
+            long start = System.nanoTime();
+            try (SocketChannel client = NetNamespace.call(clientNs, SocketChannel::open)) {
+                client.socket().connect(new InetSocketAddress(address, port), (int) TimeUnit.SECONDS.toMillis(10));
+                client.socket().setSoTimeout((int) TimeUnit.SECONDS.toMillis(timeoutSeconds));
+                String arrived = readAndHash(client);
+                return new Transfer(bytes, sent.get(timeoutSeconds, TimeUnit.SECONDS), arrived,
+                        (System.nanoTime() - start) / 1e9);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted during the TCP transfer", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("TCP transfer from " + address + ":" + port + " failed: " + e, e);
+            }
+        }
+    }
+
     private static String sendAndHash(SocketChannel channel, long bytes, String marker) throws IOException {
         MessageDigest sha = sha256();
         SplittableRandom random = new SplittableRandom(bytes);
@@ -92,17 +123,22 @@ public final class LabTraffic {
 
     private static String receiveAndHash(ServerSocketChannel server) {
         try (SocketChannel peer = server.accept()) {
-            MessageDigest sha = sha256();
-            ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
-            while (peer.read(buffer) >= 0) {
-                buffer.flip();
-                sha.update(buffer);
-                buffer.clear();
-            }
-            return HexFormat.of().formatHex(sha.digest());
+            return readAndHash(peer);
         } catch (IOException e) {
             throw new IllegalStateException("receiving side of the TCP transfer: " + e.getMessage(), e);
         }
+    }
+
+    /** Reads to the end of the stream and returns the SHA-256 of what arrived. */
+    private static String readAndHash(SocketChannel channel) throws IOException {
+        MessageDigest sha = sha256();
+        ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
+        while (channel.read(buffer) >= 0) {
+            buffer.flip();
+            sha.update(buffer);
+            buffer.clear();
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /**

@@ -1,5 +1,7 @@
 package espgw.lab;
 
+import espgw.wire.UdpEncapsulation;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,18 +16,22 @@ import java.util.TreeMap;
  *
  * @param frames            all frames in the capture
  * @param espBetween        IPv4 packets between the gateway addresses with protocol 50
- * @param clearBetween      IPv4 packets between the gateway addresses with any other protocol
+ * @param espInUdpBetween   UDP datagrams between them to or from port 4500 that carry ESP or a
+ *                          NAT-keepalive (RFC 3948 §2.1, §2.3)
+ * @param clearBetween      IPv4 packets between the gateway addresses that are neither
  * @param protocols         IPv4 protocol number → count, for all IPv4 frames
  * @param markerHits        frames whose bytes contain the marker
  */
-public record PcapSummary(long frames, long espBetween, long clearBetween, Map<Integer, Long> protocols,
-                          long markerHits) {
+public record PcapSummary(long frames, long espBetween, long espInUdpBetween, long clearBetween,
+                          Map<Integer, Long> protocols, long markerHits) {
     private static final int IPPROTO_ESP = 50;
+    private static final int IPPROTO_UDP = 17;
 
     public static PcapSummary read(Path pcap, int gatewayA, int gatewayB, String marker) throws IOException {
         byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);
         long frames = 0;
         long esp = 0;
+        long espInUdp = 0;
         long clear = 0;
         long markers = 0;
         Map<Integer, Long> protocols = new TreeMap<>();
@@ -44,12 +50,31 @@ public record PcapSummary(long frames, long espBetween, long clearBetween, Map<I
                         || source == gatewayB && destination == gatewayA;
                 if (between && protocol == IPPROTO_ESP) {
                     esp++;
+                } else if (between && protocol == IPPROTO_UDP && carriesEspInUdp(frame, ip)) {
+                    espInUdp++;
                 } else if (between) {
                     clear++;
                 }
             }
         }
-        return new PcapSummary(frames, esp, clear, protocols, markers);
+        return new PcapSummary(frames, esp, espInUdp, clear, protocols, markers);
+    }
+
+    /** A datagram to or from the NAT-traversal port whose payload is ESP or a keepalive, not IKE. */
+    private static boolean carriesEspInUdp(byte[] frame, int ip) {
+        int udp = ip + (frame[ip] & 0x0f) * 4;
+        if (frame.length < udp + 8) {
+            return false;
+        }
+        int sourcePort = (frame[udp] & 0xff) << 8 | frame[udp + 1] & 0xff;
+        int destinationPort = (frame[udp + 2] & 0xff) << 8 | frame[udp + 3] & 0xff;
+        if (sourcePort != UdpEncapsulation.NAT_T_PORT && destinationPort != UdpEncapsulation.NAT_T_PORT) {
+            return false;
+        }
+        int payload = udp + 8;
+        int length = Math.min(((frame[udp + 4] & 0xff) << 8 | frame[udp + 5] & 0xff) - 8, frame.length - payload);
+        return length > 0 && UdpEncapsulation.kind(Unpooled.wrappedBuffer(frame), payload, length)
+                != UdpEncapsulation.Kind.IKE;
     }
 
     /** Packet fields are in network byte order whatever the order of the pcap headers. */
@@ -71,14 +96,20 @@ public record PcapSummary(long frames, long espBetween, long clearBetween, Map<I
         return false;
     }
 
-    /** True when ESP was seen between the gateways and nothing else, and the marker never. */
+    /** True when ESP (bare or in UDP) was seen between the gateways and nothing else, and the marker never. */
     public boolean onlyEsp() {
-        return espBetween > 0 && clearBetween == 0 && markerHits == 0;
+        return espBetween + espInUdpBetween > 0 && clearBetween == 0 && markerHits == 0;
+    }
+
+    /** True when only ESP in UDP was seen between the gateways: no bare ESP, nothing else, no marker. */
+    public boolean onlyEspInUdp() {
+        return espInUdpBetween > 0 && espBetween == 0 && clearBetween == 0 && markerHits == 0;
     }
 
     @Override
     public String toString() {
-        return frames + " frames; between the gateways " + espBetween + " ESP and " + clearBetween
+        return frames + " frames; between the gateways " + espBetween + " ESP, " + espInUdpBetween
+                + " ESP in UDP and " + clearBetween
                 + " other IPv4; IPv4 protocols " + protocols + "; marker seen in " + markerHits + " frames";
     }
 }

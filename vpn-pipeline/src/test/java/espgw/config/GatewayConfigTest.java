@@ -76,6 +76,25 @@ class GatewayConfigTest {
     }
 
     @Test
+    void udpEncapsulationIsPerPeerAndItsPortDefaultsToTheGateways() throws Exception {
+        GatewayConfig raw = load(MINIMAL);
+        assertEquals(PeerConfig.Encapsulation.NONE, raw.peers().get(0).encapsulation(), "bare ESP by default");
+        assertFalse(raw.anyUdpPeer());
+        assertEquals(4500, raw.tunnel().udpPort());
+        assertEquals(20, raw.tunnel().natKeepaliveSeconds());
+
+        GatewayConfig udp = load(MINIMAL.replace("address: 10.0.0.160", "address: 10.0.0.160\n    encapsulation: udp")
+                + "tunnel: {udp_port: 14500, nat_keepalive: 0}\n");
+        assertTrue(udp.anyUdpPeer());
+        assertEquals(14500, udp.peers().get(0).udpPort(), "the gateway's port unless the peer names one");
+        assertEquals(0, udp.tunnel().natKeepaliveSeconds());
+        GatewayConfig own = load(MINIMAL.replace("address: 10.0.0.160",
+                "address: 10.0.0.160\n    encapsulation: udp\n    udp_port: 4501"));
+        assertEquals(4501, own.peers().get(0).udpPort());
+        assertEquals(4500, own.tunnel().udpPort());
+    }
+
+    @Test
     void offSubnetPeerIsRoutedNotOffset() throws Exception {
         GatewayConfig config = load(MINIMAL.replace("10.0.0.160", "10.1.2.5"));
         assertFalse(config.peers().get(0).sameSubnet());
@@ -112,6 +131,14 @@ class GatewayConfigTest {
                         "peers[1].sa.inbound.spi: 0x1001 is used by two peers"),
                 Arguments.of(MINIMAL + "      lifetime: {soft_seconds: 60, hard_seconds: 30}\n",
                         "peers[0].sa.lifetime: soft lifetime time limit"),
+                Arguments.of(MINIMAL.replace("address: 10.0.0.160", "address: 10.0.0.160\n    encapsulation: tcp"),
+                        "peers[0].encapsulation: 'tcp' must be none (bare ESP) or udp (RFC 3948)"),
+                Arguments.of(MINIMAL.replace("address: 10.0.0.160", "address: 10.0.0.160\n    udp_port: 4501"),
+                        "peers[0].udp_port: applies only with encapsulation: udp"),
+                Arguments.of(MINIMAL.replace("address: 10.0.0.160", "address: 10.0.0.160\n    encapsulation: udp\n    udp_port: 0"),
+                        "peers[0].udp_port:"),
+                Arguments.of(MINIMAL + "tunnel: {udp_port: 70000}\n", "tunnel.udp_port:"),
+                Arguments.of(MINIMAL + "tunnel: {nat_keepalive: -1}\n", "tunnel.nat_keepalive:"),
                 Arguments.of("peers: [\n", "not valid YAML at line"),
                 Arguments.of("", "is empty"),
                 Arguments.of("local: 10.0.0.161/24\n", "peers: at least one peer is required"));

@@ -1,6 +1,7 @@
 package espgw.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.config.GatewayConfig;
@@ -54,12 +55,25 @@ class HostSetupTest {
         Privileges.requireCommand("nft");
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace("nft");
-            for (String example : List.of("scenario1-client.yaml", "scenario2-client.yaml", "scenario2-server.yaml")) {
+            for (String example : List.of("scenario1-client.yaml", "scenario2-client.yaml", "scenario2-server.yaml",
+                    "udp-encapsulation-client.yaml")) {
                 Path script = dir.resolve(example + ".nft");
                 Files.writeString(script, "table ip espgw {\n" + setup(example).nftTable() + "}\n");
                 lab.exec(ns, "nft", "-c", "-f", script.toString());
             }
         }
+    }
+
+    @Test
+    void espInUdpPassesTheGuardAndEscapesTheDnatOnlyWhenAPeerUsesIt() throws Exception {
+        String udp = setup("udp-encapsulation-client.yaml").nftTable();
+        assertTrue(udp.contains("ip saddr @protected udp dport 4500 accept\n    ip saddr @protected meta l4proto != esp drop"),
+                "UDP to our port is let in before the guard drops: " + udp);
+        assertTrue(udp.contains("priority -100; policy accept;\n    meta mark 0xe59 accept\n    meta l4proto != esp dnat"),
+                "our own marked datagrams are not steered into the tunnel: " + udp);
+        String raw = setup("scenario2-client.yaml").nftTable();
+        assertFalse(raw.contains("udp dport"), raw);
+        assertEquals(1, count(raw, "meta mark"), "only postrouting's: " + raw);
     }
 
     private static HostSetup setup(String example) throws Exception {

@@ -47,6 +47,29 @@ class PcapSummaryTest {
     }
 
     @Test
+    void espInUdpOnPort4500CountsAsEspButIkeBehindTheNonEspMarkerDoesNot() throws IOException {
+        Path pcap = write(ByteOrder.LITTLE_ENDIAN,
+                udp(A, B, 4500, 4500, new byte[] {0, 0, 0x10, 0x01, 0, 0, 0, 1}),
+                udp(B, A, 4500, 4500, new byte[] {(byte) 0xFF}),
+                udp(A, B, 4500, 14500, new byte[] {0, 0, 0x20, 0x01, 0, 0, 0, 1}));
+        PcapSummary s = PcapSummary.read(pcap, A, B, MARKER);
+        assertEquals(3, s.espInUdpBetween(), s.toString());
+        assertTrue(s.onlyEspInUdp(), s.toString());
+        assertTrue(s.onlyEsp(), s.toString());
+
+        PcapSummary ike = PcapSummary.read(write(ByteOrder.LITTLE_ENDIAN,
+                udp(A, B, 4500, 4500, new byte[] {0, 0, 0, 0, 1, 2, 3, 4}),
+                udp(A, B, 4501, 4502, new byte[] {0, 0, 0x10, 0x01, 0, 0, 0, 1})), A, B, MARKER);
+        assertEquals(0, ike.espInUdpBetween(), ike.toString());
+        assertEquals(2, ike.clearBetween(), "IKE, and UDP on other ports, are not ESP: " + ike);
+
+        PcapSummary both = PcapSummary.read(write(ByteOrder.LITTLE_ENDIAN, frame(A, B, 50, "opaque"),
+                udp(A, B, 4500, 4500, new byte[] {0, 0, 0x10, 0x01})), A, B, MARKER);
+        assertTrue(both.onlyEsp());
+        assertFalse(both.onlyEspInUdp(), "bare ESP crossed too");
+    }
+
+    @Test
     void noEspAtAllIsNotOnlyEsp() throws IOException {
         assertFalse(PcapSummary.read(write(ByteOrder.LITTLE_ENDIAN, arp()), A, B, MARKER).onlyEsp());
     }
@@ -75,13 +98,20 @@ class PcapSummaryTest {
     }
 
     private static byte[] frame(int source, int destination, int protocol, String payload) {
-        byte[] data = payload.getBytes(StandardCharsets.US_ASCII);
+        byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer f = ByteBuffer.allocate(14 + 20 + data.length);
         f.put(new byte[12]).putShort((short) 0x0800);
         f.put((byte) 0x45).put((byte) 0).putShort((short) (20 + data.length)).putInt(0)
                 .put((byte) 64).put((byte) protocol).putShort((short) 0).putInt(source).putInt(destination);
         f.put(data);
         return f.array();
+    }
+
+    private static byte[] udp(int source, int destination, int sourcePort, int destinationPort, byte[] payload) {
+        ByteBuffer datagram = ByteBuffer.allocate(8 + payload.length);
+        datagram.putShort((short) sourcePort).putShort((short) destinationPort).putShort((short) (8 + payload.length))
+                .putShort((short) 0).put(payload);
+        return frame(source, destination, 17, new String(datagram.array(), StandardCharsets.ISO_8859_1));
     }
 
     private static byte[] arp() {

@@ -1,0 +1,48 @@
+package espgw.daemon;
+
+import espgw.drop.DropReason;
+import espgw.drop.DropRecorder;
+import espgw.wire.UdpEncapsulation;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+
+/**
+ * Inbound, first on the UDP socket: tells the datagrams on the NAT-traversal port apart (RFC 3948
+ * §2) and emits the ESP ones as their payload buffer, from the SPI on, so ESP decryption sees the
+ * same thing as from the raw socket. A NAT-keepalive (§2.3) is released and counted as
+ * {@code nat_keepalive}. An IKE message (§2.2, behind the Non-ESP Marker) is where an IKE handler
+ * will take over; espgw has no IKE yet, so it is released and counted as {@code ike_unhandled}.
+ *
+ * <p>The sender's address is not passed on: as on the raw socket, the SA an authentic packet
+ * decrypts with names its peer. Consumes each {@code DatagramPacket}; other messages pass through.
+ */
+@ChannelHandler.Sharable
+final class UdpDecapsulation extends ChannelInboundHandlerAdapter {
+    private final DropRecorder drops;
+
+    UdpDecapsulation(DropRecorder drops) {
+        this.drops = drops;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket datagram)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        ByteBuf payload = datagram.content();
+        switch (UdpEncapsulation.kind(payload, payload.readerIndex(), payload.readableBytes())) {
+            case ESP -> ctx.fireChannelRead(payload);
+            case NAT_KEEPALIVE -> drop(payload, DropReason.NAT_KEEPALIVE);
+            case IKE -> drop(payload, DropReason.IKE_UNHANDLED);
+        }
+    }
+
+    private void drop(ByteBuf payload, DropReason reason) {
+        payload.release();
+        drops.drop(reason);
+    }
+}

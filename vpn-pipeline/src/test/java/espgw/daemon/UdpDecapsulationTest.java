@@ -1,0 +1,84 @@
+package espgw.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import espgw.drop.CountingDropRecorder;
+import espgw.drop.DropReason;
+import espgw.esp.EspInbound;
+import espgw.esp.InboundContext;
+import espgw.sa.SaDatabase;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+class UdpDecapsulationTest {
+    private static final InetSocketAddress PEER = new InetSocketAddress("10.0.0.160", 4500);
+    private static final InetSocketAddress US = new InetSocketAddress("10.0.0.161", 4500);
+    private final CountingDropRecorder drops = new CountingDropRecorder();
+
+    @Test
+    void espGoesOnAsThePayloadBufferFromTheSpiOn() {
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops));
+        ByteBuf payload = datagram(0x00, 0x00, 0x10, 0x01, 0, 0, 0, 7);
+        channel.writeInbound(new DatagramPacket(payload, US, PEER));
+        ByteBuf esp = channel.readInbound();
+        assertSame(payload, esp, "the same buffer, no copy");
+        assertEquals(0x1001, esp.getInt(esp.readerIndex()));
+        esp.release();
+        assertEquals(0, drops.total());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void keepalivesAndIkeAreReleasedAndCountedEachUnderItsOwnReason() {
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops));
+        ByteBuf keepalive = datagram(0xFF);
+        ByteBuf ike = datagram(0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8);
+        channel.writeInbound(new DatagramPacket(keepalive, US, PEER), new DatagramPacket(ike, US, PEER));
+        assertNull(channel.readInbound());
+        assertEquals(0, keepalive.refCnt());
+        assertEquals(0, ike.refCnt());
+        assertEquals(1, drops.count(DropReason.NAT_KEEPALIVE));
+        assertEquals(1, drops.count(DropReason.IKE_UNHANDLED));
+        assertEquals(2, drops.total());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void malformedEspIsLeftToEspInboundWhichCountsIt() {
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops),
+                new EspInbound(new SaDatabase(), new InboundContext(), drops));
+        channel.writeInbound(new DatagramPacket(datagram(0x12, 0x34), US, PEER),
+                new DatagramPacket(datagram(new byte[60], 0x00, 0x00, 0x77, 0x77), US, PEER));
+        assertNull(channel.readInbound());
+        assertEquals(1, drops.count(DropReason.MALFORMED), drops.toString());
+        assertEquals(1, drops.count(DropReason.NO_SA), "an unknown SPI: " + drops);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void otherMessagesPassUntouched() {
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops));
+        channel.writeInbound("not a datagram");
+        assertEquals("not a datagram", channel.readInbound());
+        channel.finishAndReleaseAll();
+    }
+
+    private static ByteBuf datagram(int... octets) {
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer();
+        for (int octet : octets) {
+            buf.writeByte(octet);
+        }
+        return buf;
+    }
+
+    /** {@code head} octets first, then {@code tail} zero octets. */
+    private static ByteBuf datagram(byte[] tail, int... head) {
+        return datagram(head).writeBytes(tail);
+    }
+}
