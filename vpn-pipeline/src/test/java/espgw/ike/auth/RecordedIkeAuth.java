@@ -15,14 +15,15 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One side's IKE_AUTH message of the recorded strongSwan Ed25519 certificate exchange
- * (src/test/resources/ike/strongswan/ed25519-cert-aes128gcm16-prfsha256-x25519, see its README),
- * opened with the JDK alone the way espgw.ike.testing.RecordedFixturesTest does: the ID, CERT and
+ * One side's IKE_AUTH message of a recorded strongSwan certificate exchange (src/test/resources/
+ * ike/strongswan/{ed25519,ecdsa}-cert-aes128gcm16-*, see the README there), opened with the JDK alone the way espgw.ike.testing.RecordedFixturesTest does: the ID, CERT and
  * AUTH payload bodies, and the octets charon signed (logged by charon, checked against RFC 7296
  * §2.15 by RecordedFixturesTest).
  */
 final class RecordedIkeAuth {
-    static final String DIR = "/ike/strongswan/ed25519-cert-aes128gcm16-prfsha256-x25519/";
+    static final String ED25519 = "ed25519-cert-aes128gcm16-prfsha256-x25519";
+    static final String ECDSA = "ecdsa-cert-aes128gcm16-prfsha256-ecp256";
+    private static final String DIR = "/ike/strongswan/";
     private static final int IKE_HEADER = 28;
     private static final int SK_PAYLOAD_HEADER = 4;
     private static final int IV = 8;
@@ -43,8 +44,10 @@ final class RecordedIkeAuth {
     final int authMethod;
     final byte[] authData;
     final byte[] signedOctets;
+    private final String fixture;
+    private final boolean initiator;
 
-    private RecordedIkeAuth(byte[] chain, boolean initiator, byte[] signedOctets) {
+    private RecordedIkeAuth(String fixture, byte[] chain, boolean initiator, byte[] signedOctets) {
         byte[] id = payloads(chain, initiator ? PAYLOAD_IDI : PAYLOAD_IDR).get(0);
         idType = id[0];
         idData = Arrays.copyOfRange(id, ID_HEADER, id.length);
@@ -55,34 +58,45 @@ final class RecordedIkeAuth {
         authMethod = auth[0];
         authData = Arrays.copyOfRange(auth, AUTH_HEADER, auth.length);
         this.signedOctets = signedOctets;
+        this.fixture = fixture;
+        this.initiator = initiator;
     }
 
-    /** Message 3 (the initiator's IKE_AUTH request) or 4 (the responder's answer). */
-    static RecordedIkeAuth of(boolean initiator) throws IOException, GeneralSecurityException {
+    /** Message 3 (the initiator's IKE_AUTH request) or 4 (the responder's answer) of {@code fixture}. */
+    static RecordedIkeAuth of(String fixture, boolean initiator) throws IOException, GeneralSecurityException {
         Properties keys = new Properties();
-        try (InputStream in = stream("keys.properties")) {
+        try (InputStream in = stream(fixture, "keys.properties")) {
             keys.load(in);
         }
         HexFormat hex = HexFormat.of();
-        byte[] message = bytes(initiator ? "3-ike_auth-request.bin" : "4-ike_auth-response.bin");
+        byte[] message = bytes(fixture, initiator ? "3-ike_auth-request.bin" : "4-ike_auth-response.bin");
         byte[] chain = open(message, hex.parseHex(keys.getProperty(initiator ? "sk_ei" : "sk_er")));
-        return new RecordedIkeAuth(chain, initiator, hex.parseHex(keys.getProperty(initiator ? "auth_octets_i" : "auth_octets_r")));
+        return new RecordedIkeAuth(fixture, chain, initiator,
+                hex.parseHex(keys.getProperty(initiator ? "auth_octets_i" : "auth_octets_r")));
     }
 
-    static String text(String file) throws IOException {
-        return new String(bytes(file), StandardCharsets.US_ASCII);
+    /** The sender's identity as the fixture's certificates name it. */
+    String id() {
+        return initiator ? "initiator.espgw.test" : "responder.espgw.test";
     }
 
-    private static byte[] bytes(String file) throws IOException {
-        try (InputStream in = stream(file)) {
+    /** A PEM file of the fixture: the sender's {@code key}/{@code cert}, or {@code ca-cert}. */
+    String pem(String name) throws IOException {
+        String file = name.startsWith("ca-") ? name : (initiator ? "initiator-" : "responder-") + name;
+        return new String(bytes(fixture, file + ".pem"), StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] bytes(String fixture, String file) throws IOException {
+        try (InputStream in = stream(fixture, file)) {
             return in.readAllBytes();
         }
     }
 
-    private static InputStream stream(String file) {
-        InputStream in = RecordedIkeAuth.class.getResourceAsStream(DIR + file);
+    private static InputStream stream(String fixture, String file) {
+        String path = DIR + fixture + "/" + file;
+        InputStream in = RecordedIkeAuth.class.getResourceAsStream(path);
         if (in == null) {
-            throw new AssertionError("missing fixture " + DIR + file);
+            throw new AssertionError("missing fixture " + path);
         }
         return in;
     }
