@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             "Userspace IPsec (ESP, RFC 4303) gateway: every IPv4 packet between your hosts,",
             "also between hosts on the same LAN subnet, crosses the wire encrypted."},
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
+            GenkeyCommand.class, PubkeyCommand.class, CertCommand.class,
             VersionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'espgw COMMAND --help' for the options of a command."})
 public final class EspgwCommand implements Runnable {
