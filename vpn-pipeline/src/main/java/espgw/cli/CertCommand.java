@@ -31,9 +31,6 @@ import picocli.CommandLine.Spec;
                 + "'espgw cert issue' certifies a gateway's key for its IKE identity.",
         subcommands = {CertCommand.Ca.class, CertCommand.Issue.class})
 public final class CertCommand implements Runnable {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
     @Spec
     CommandSpec spec;
 
@@ -47,9 +44,6 @@ public final class CertCommand implements Runnable {
                     + "CN=NAME, basicConstraints CA, keyUsage keyCertSign and cRLSign). Ed25519 unless --ecdsa. "
                     + "Existing files are never overwritten.")
     static final class Ca implements Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-        boolean help;
-
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "The CA's name (its subject CN).")
         String name;
 
@@ -91,9 +85,6 @@ public final class CertCommand implements Runnable {
                     + "not a CA. Certifies a new key (--out-key, Ed25519 unless --ecdsa) or an existing public "
                     + "key (--pubkey, from 'espgw pubkey').")
     static final class Issue implements Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-        boolean help;
-
         @Option(names = "--ca-key", required = true, paramLabel = "FILE", description = "The CA's private key.")
         Path caKey;
 

@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code espgw} command: a userspace IPsec (ESP) gateway. Subcommands do the work. */
 @Command(name = "espgw",
         mixinStandardHelpOptions = true,
+        // Every subcommand takes -h/--help too, as the footer promises.
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = {
             "Userspace IPsec (ESP, RFC 4303) gateway: every IPv4 packet between your hosts,",

@@ -19,9 +19,6 @@ import picocli.CommandLine.Spec;
                 + "Written to standard output, or to a new file with mode 0600; an existing file is never "
                 + "overwritten. 'espgw pubkey' prints its public key, 'espgw cert issue' certifies it.")
 public final class GenkeyCommand implements Callable<Integer> {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
     @Option(names = "--out", paramLabel = "FILE", description = "Write the key to this new file instead of standard output.")
     Path out;
 

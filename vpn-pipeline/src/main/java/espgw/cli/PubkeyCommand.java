@@ -18,9 +18,6 @@ import picocli.CommandLine.Spec;
         description = "Print the public key (PEM) of an Ed25519 or ECDSA P-256 private key read from standard "
                 + "input or a file: PKCS#8 as 'espgw genkey' writes it, or what strongSwan's pki writes.")
 public final class PubkeyCommand implements Callable<Integer> {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
     @Option(names = "--in", paramLabel = "FILE", description = "Read the private key from this file instead of standard input.")
     Path in;
 
