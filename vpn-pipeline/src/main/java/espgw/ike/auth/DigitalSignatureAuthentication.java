@@ -10,7 +10,7 @@ import java.security.SignatureException;
 import java.util.Arrays;
 
 /**
- * Authentication Method 14, Digital Signature (RFC 7427 §3). The Authentication Data is
+ * Authentication Method 14, Digital Signature ({@link espgw.ike.message.AuthPayload#DIGITAL_SIGNATURE}, RFC 7427 §3). The Authentication Data is
  *
  * <pre>
  *  | ASN.1 Length  | AlgorithmIdentifier ASN.1 object                ~
@@ -20,8 +20,6 @@ import java.util.Arrays;
  * and the signature covers the signed octets of RFC 7296 §2.15, which the caller computes.
  */
 public final class DigitalSignatureAuthentication {
-    /** RFC 7427 §3: Auth Method value. */
-    public static final int DIGITAL_SIGNATURE = 14;
     /** RFC 7427 §3: the one-octet length of the AlgorithmIdentifier in front of it. */
     private static final int ASN1_LENGTH_FIELD = 1;
 

@@ -1,5 +1,10 @@
 package espgw.ike.auth;
 
+import static espgw.ike.message.IdPayload.ID_DER_ASN1_DN;
+import static espgw.ike.message.IdPayload.ID_FQDN;
+import static espgw.ike.message.IdPayload.ID_IPV4_ADDR;
+import static espgw.ike.message.IdPayload.ID_RFC822_ADDR;
+
 import espgw.ike.auth.AuthenticationException.Reason;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,11 +31,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
  * distinguished name must be the subject (RFC 4945 §3.1 ties IDs to certificates this way).
  */
 public record IkeIdentity(int idType, byte[] data) {
-    /** RFC 7296 §3.5 ID Type values that certificates can carry. */
-    public static final int ID_IPV4_ADDR = 1;
-    public static final int ID_FQDN = 2;
-    public static final int ID_RFC822_ADDR = 3;
-    public static final int ID_DER_ASN1_DN = 9;
 
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     /** RFC 1123 §2.1 host names: labels of letters, digits and inner hyphens. */

@@ -1,5 +1,6 @@
 package espgw.ike.auth;
 
+import espgw.ike.message.IdPayload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,13 +17,13 @@ class IkeIdentityTest {
 
     @Test
     void parsesTheFourKindsAsStrongSwanWritesThem() {
-        assertEquals(new IkeIdentity(IkeIdentity.ID_IPV4_ADDR, new byte[] {(byte) 192, 0, 2, 1}),
+        assertEquals(new IkeIdentity(IdPayload.ID_IPV4_ADDR, new byte[] {(byte) 192, 0, 2, 1}),
                 IkeIdentity.parse("192.0.2.1"));
-        assertEquals(new IkeIdentity(IkeIdentity.ID_FQDN, ascii("gw.espgw.test")), IkeIdentity.parse("gw.espgw.test"));
-        assertEquals(new IkeIdentity(IkeIdentity.ID_RFC822_ADDR, ascii("alice@espgw.test")),
+        assertEquals(new IkeIdentity(IdPayload.ID_FQDN, ascii("gw.espgw.test")), IkeIdentity.parse("gw.espgw.test"));
+        assertEquals(new IkeIdentity(IdPayload.ID_RFC822_ADDR, ascii("alice@espgw.test")),
                 IkeIdentity.parse("alice@espgw.test"));
         IkeIdentity dn = IkeIdentity.parse("CN=gw, O=espgw");
-        assertEquals(IkeIdentity.ID_DER_ASN1_DN, dn.idType());
+        assertEquals(IdPayload.ID_DER_ASN1_DN, dn.idType());
         assertArrayEquals(new X500Principal("CN=gw,O=espgw").getEncoded(), dn.data());
         assertEquals("CN=gw,O=espgw", dn.toString());
     }
@@ -45,10 +46,10 @@ class IkeIdentityTest {
 
     @Test
     void hostNamesCompareWithoutCaseMailboxesOnlyInTheirHostPart() throws Exception {
-        IkeIdentity.ofPeer(IkeIdentity.ID_FQDN, ascii("GW.Espgw.TEST"))
+        IkeIdentity.ofPeer(IdPayload.ID_FQDN, ascii("GW.Espgw.TEST"))
                 .requireIn(CA.issue("gw.espgw.test", SignatureAlgorithm.ED25519).certificate());
         X509Certificate alice = CA.issue("alice@espgw.test", SignatureAlgorithm.ED25519).certificate();
-        IkeIdentity.ofPeer(IkeIdentity.ID_RFC822_ADDR, ascii("alice@ESPGW.test")).requireIn(alice);
+        IkeIdentity.ofPeer(IdPayload.ID_RFC822_ADDR, ascii("alice@ESPGW.test")).requireIn(alice);
         assertMismatch(IkeIdentity.parse("Alice@espgw.test"), alice);
     }
 
@@ -56,7 +57,7 @@ class IkeIdentityTest {
     void aDistinguishedNameMatchesTheSubject() throws Exception {
         X509Certificate certificate = CA.issue("CN=gw, O=espgw", SignatureAlgorithm.ED25519).certificate();
 
-        IkeIdentity.ofPeer(IkeIdentity.ID_DER_ASN1_DN, new X500Principal("CN=gw,O=espgw").getEncoded())
+        IkeIdentity.ofPeer(IdPayload.ID_DER_ASN1_DN, new X500Principal("CN=gw,O=espgw").getEncoded())
                 .requireIn(certificate);
         assertMismatch(IkeIdentity.parse("CN=gw, O=other"), certificate);
     }
@@ -89,9 +90,9 @@ class IkeIdentityTest {
             assertEquals(Reason.IDENTITY_MISMATCH, e.reason());
         }
         AuthenticationException e = assertThrows(AuthenticationException.class,
-                () -> IkeIdentity.ofPeer(IkeIdentity.ID_DER_ASN1_DN, new byte[] {0x30, 0x7f}));
+                () -> IkeIdentity.ofPeer(IdPayload.ID_DER_ASN1_DN, new byte[] {0x30, 0x7f}));
         assertEquals(Reason.IDENTITY_MISMATCH, e.reason());
-        assertThrows(AuthenticationException.class, () -> IkeIdentity.ofPeer(IkeIdentity.ID_IPV4_ADDR, new byte[5]));
+        assertThrows(AuthenticationException.class, () -> IkeIdentity.ofPeer(IdPayload.ID_IPV4_ADDR, new byte[5]));
     }
 
     private static void assertMismatch(IkeIdentity identity, X509Certificate certificate) {

@@ -1,5 +1,6 @@
 package espgw.ike.auth;
 
+import espgw.ike.message.IdPayload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +26,7 @@ class LocalCredentialTest {
         TestCa ca = TestCa.create("espgw CA", SignatureAlgorithm.ED25519);
         LocalCredential ours = ca.issue("gw.espgw.test", algorithm).credential();
 
-        assertEquals(ours.certificate(), new PeerAuthenticator(ca.validator()).authenticate(IkeIdentity.ID_FQDN,
+        assertEquals(ours.certificate(), new PeerAuthenticator(ca.validator()).authenticate(IdPayload.ID_FQDN,
                 "gw.espgw.test".getBytes(), ours.certificates(), OCTETS, ours.sign(OCTETS), TestCa.NOW));
         assertEquals(algorithm, ours.algorithm());
     }
@@ -49,7 +50,7 @@ class LocalCredentialTest {
         byte[] forged = attacker.credential().sign(OCTETS);
 
         AuthenticationException e = assertThrows(AuthenticationException.class,
-                () -> new PeerAuthenticator(ca.validator()).authenticate(IkeIdentity.ID_FQDN, "gw.espgw.test".getBytes(),
+                () -> new PeerAuthenticator(ca.validator()).authenticate(IdPayload.ID_FQDN, "gw.espgw.test".getBytes(),
                         host.der(), OCTETS, forged, TestCa.NOW));
         assertEquals(Reason.BAD_SIGNATURE, e.reason());
     }

@@ -1,5 +1,6 @@
 package espgw.ike.auth;
 
+import espgw.ike.message.AuthPayload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +34,7 @@ class StrongSwanSignatureTest {
     @MethodSource("sides")
     void charonsAuthPayloadAuthenticates(String fixture, boolean initiator) throws Exception {
         RecordedIkeAuth recorded = RecordedIkeAuth.of(fixture, initiator);
-        assertEquals(DigitalSignatureAuthentication.DIGITAL_SIGNATURE, recorded.authMethod);
+        assertEquals(AuthPayload.DIGITAL_SIGNATURE, recorded.authMethod);
 
         X509Certificate peer = authenticator(recorded).authenticate(recorded.idType, recorded.idData,
                 recorded.certificates, recorded.signedOctets, recorded.authData, NOW);
