@@ -19,9 +19,10 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code ByteBuffer} pair per call would be our allocation). So heap buffers are processed in
  * their backing array and direct buffers are copied into one scratch array owned by this instance
  * and back — two memcpy of a packet, no allocation once the scratch has grown to the largest
- * packet. Except on Java 25+, where Netty 4.2 runs without {@code sun.misc.Unsafe} by default:
- * there {@code getBytes} of a pooled direct buffer allocates a 64-B NIO duplicate per call
- * ({@code vpn-bench/results/alloc-sites-jce-temurin25-*}); {@code setBytes} does not.
+ * packet. The copy out reads through the buffer's cached internal NIO view: on Java 25+, where
+ * Netty 4.2 runs without {@code sun.misc.Unsafe} by default, {@code getBytes} of a pooled direct
+ * buffer allocates a 64-B NIO duplicate per call ({@code vpn-bench/results/alloc-sites-jce-temurin25-*});
+ * {@code setBytes} does not.
  *
  * <p>What still allocates is JCE, per packet and whatever the packet's size: about 1 KB for
  * AES-GCM, 1.2 KB (seal on JDK 17) to 2.4 KB for ChaCha20-Poly1305 ({@code AeadAllocBenchmark},
@@ -93,7 +94,7 @@ public final class JceAead implements Aead {
                 sealCipher.doFinal(buf.array(), offset, length, buf.array(), offset);
             } else {
                 byte[] work = scratch(length + AeadAlgorithm.ICV_LENGTH);
-                buf.getBytes(index, work, 0, length);
+                copyOut(buf, index, work, length);
                 int written = sealCipher.doFinal(work, 0, length, work, 0);
                 buf.setBytes(index, work, 0, written);
             }
@@ -124,7 +125,7 @@ public final class JceAead implements Aead {
                 openCipher.doFinal(buf.array(), offset, length, buf.array(), offset);
             } else {
                 byte[] work = scratch(length);
-                buf.getBytes(index, work, 0, length);
+                copyOut(buf, index, work, length);
                 int written = openCipher.doFinal(work, 0, length, work, 0);
                 buf.setBytes(index, work, 0, written);
             }
@@ -144,6 +145,11 @@ public final class JceAead implements Aead {
         return algorithm == AeadAlgorithm.CHACHA20_POLY1305
                 ? new IvParameterSpec(nonce)
                 : new GCMParameterSpec(TAG_BITS, nonce);
+    }
+
+    /** {@code getBytes} without its per-call NIO duplicate (see the class comment). */
+    private static void copyOut(ByteBuf buf, int index, byte[] work, int length) {
+        buf.internalNioBuffer(index, length).get(work, 0, length);
     }
 
     private byte[] scratch(int length) {
