@@ -26,8 +26,13 @@ public final class NetnsLab implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
 
     public NetnsLab() {
+        this("eg");
+    }
+
+    /** Namespace names start with {@code tag}, e.g. to tell one suite's namespaces from another's. */
+    public NetnsLab(String tag) {
         Privileges.requireNetnsLab();
-        this.prefix = "eg" + ProcessHandle.current().pid() % 100000 + "x" + SEQUENCE.incrementAndGet();
+        this.prefix = tag + ProcessHandle.current().pid() % 100000 + "x" + SEQUENCE.incrementAndGet();
     }
 
     /** Creates namespace {@code <prefix>-<suffix>} with loopback up, and returns its full name. */
