@@ -37,8 +37,8 @@ import java.nio.ByteBuffer;
  * channel's write buffer water marks drive {@code isWritable()}. A packet the kernel refuses (no
  * route, too big) fails its own promise and the rest are still sent.
  *
- * <p>System calls: a wakeup's datagrams are read with one recvmmsg, a flush's packets written with
- * one sendmmsg per {@value #DATAGRAMS_PER_CALL} ({@link MessageVector}, one JNA call per batch). A
+ * <p>System calls: up to {@value #DATAGRAMS_PER_CALL} datagrams are read with one recvmmsg, and as
+ * many flushed packets written with one sendmmsg ({@link MessageVector}, one JNA call per batch). A
  * lone packet goes through Netty's JNI ({@link Socket}) instead: one system call either way, and a
  * JNI call costs less than a JNA one.
  */
