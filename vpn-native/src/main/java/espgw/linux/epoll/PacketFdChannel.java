@@ -312,7 +312,7 @@ public abstract class PacketFdChannel extends AbstractChannel {
             int count = flushed.gather(in, writeBatch, Math.min(budget, writeBatch.length));
             if (count == 0) {
                 // Only writes cancelled before their flush can be left: gather skips those.
-                removeUpTo(in, null);
+                FlushedPackets.removeUpTo(in, null);
                 interest(ops.without(EpollIoOps.EPOLLOUT));
                 return;
             }
@@ -323,7 +323,7 @@ public abstract class PacketFdChannel extends AbstractChannel {
             } catch (IOException refused) {
                 // This packet only (e.g. EINVAL, EMSGSIZE, ENETUNREACH), as a UDP channel does.
                 packetsRejected++;
-                removeUpTo(in, writeBatch[0]);
+                FlushedPackets.removeUpTo(in, writeBatch[0]);
                 in.remove(refused);
                 budget--;
                 continue;
@@ -335,7 +335,7 @@ public abstract class PacketFdChannel extends AbstractChannel {
                 return;
             }
             for (int i = 0; i < written; i++) {
-                removeUpTo(in, writeBatch[i]);
+                FlushedPackets.removeUpTo(in, writeBatch[i]);
                 in.remove();
             }
             packetsWritten += written;
@@ -345,18 +345,6 @@ public abstract class PacketFdChannel extends AbstractChannel {
         interest(ops.with(EpollIoOps.EPOLLOUT));
     }
 
-    /**
-     * Removes the entries before {@code packet}'s (all of them for null): those of writes cancelled
-     * before their flush, which {@link FlushedPackets} skips, so the next entry is {@code packet}'s.
-     */
-    private static void removeUpTo(ChannelOutboundBuffer in, ByteBuf packet) {
-        Object current = in.current();
-        while (current != packet && current != null) {
-            in.remove();
-            current = in.current();
-        }
-    }
-
     private void interest(EpollIoOps wanted) {
         if (wanted.equals(ops)) {
             return;
@@ -364,28 +352,6 @@ public abstract class PacketFdChannel extends AbstractChannel {
         ops = wanted;
         if (registration != null) {
             registration.submit(wanted);
-        }
-    }
-
-    /** Collects the next flushed packets into a batch; they stay in the outbound buffer until removed. */
-    private static final class FlushedPackets implements ChannelOutboundBuffer.MessageProcessor {
-        private ByteBuf[] batch;
-        private int limit;
-        private int count;
-
-        /** Puts up to {@code max} flushed packets into {@code into}, skipping cancelled writes; returns how many. */
-        int gather(ChannelOutboundBuffer in, ByteBuf[] into, int max) throws Exception {
-            batch = into;
-            limit = max;
-            count = 0;
-            in.forEachFlushedMessage(this);
-            return count;
-        }
-
-        @Override
-        public boolean processMessage(Object msg) {
-            batch[count++] = (ByteBuf) msg;
-            return count < limit;
         }
     }
 
