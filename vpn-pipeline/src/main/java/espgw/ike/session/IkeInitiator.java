@@ -129,8 +129,13 @@ public final class IkeInitiator {
             fail(error.get().notifyType(), "the responder refused IKE_SA_INIT");
             return List.of();
         }
-        Authentication.requirePeerVerifiesOurSignature(config.authentication(),
-                Authentication.peerSignatureHashes(response), "responder");
+        try {
+            Authentication.requirePeerVerifiesOurSignature(config.authentication(),
+                    Authentication.peerSignatureHashes(response), "responder");
+        } catch (IkeProtocolException e) {
+            fail(e.notifyType(), e.getMessage());
+            return List.of();
+        }
         ProposalSelection.IkeSuite suite = ProposalSelection.acceptIke(config.ike(), Exchanges.required(response, SaPayload.class))
                 .orElseThrow(() -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN,
                         "the responder chose a proposal we did not offer"));

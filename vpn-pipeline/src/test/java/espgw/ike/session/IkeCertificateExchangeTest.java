@@ -209,6 +209,7 @@ class IkeCertificateExchangeTest {
         assertTrue(failure.reason().contains("sent no SIGNATURE_HASH_ALGORITHMS"), failure::toString);
         assertTrue(peers.initiator.childSa().isEmpty() && peers.responder.childSa().isEmpty());
         assertTrue(peers.initiator.onTimer().isEmpty(), "nothing left to retransmit");
+        assertEquals(IkeState.WAITING_FOR_IKE_AUTH, peers.responder.state(), "half-open until it times out");
     }
 
     @Test
