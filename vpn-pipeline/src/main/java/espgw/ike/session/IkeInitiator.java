@@ -31,8 +31,8 @@ import java.util.Optional;
 /**
  * The initiator of an IKE SA and its first CHILD SA (RFC 7296 §1.2): IKE_SA_INIT (retried with
  * the group an INVALID_KE_PAYLOAD asks for, §1.2, and with a COOKIE, §2.6), then IKE_AUTH with
- * a pre-shared key or certificates ({@link IkeAuthentication}). No I/O: {@link #start()}, {@link #receive(byte[])} and {@link #onTimer()} return
- * the datagrams to send. Confined to one thread.
+ * a pre-shared key or certificates ({@link IkeAuthentication}). No I/O: {@link #start()},
+ * {@link #receive(byte[])} and {@link #onTimer()} return the datagrams to send. Confined to one thread.
  */
 public final class IkeInitiator {
     private final IkeSessionConfig config;

@@ -31,9 +31,9 @@ import java.util.Set;
 /**
  * The responder of an IKE SA and its first CHILD SA (RFC 7296 §1.2), for one peer: answers
  * IKE_SA_INIT (or refuses it with NO_PROPOSAL_CHOSEN / INVALID_KE_PAYLOAD, keeping no state),
- * then IKE_AUTH with a pre-shared key or certificates ({@link IkeAuthentication}), narrowing the traffic selectors to its own (§2.9). A
- * retransmitted request gets the same response again (§2.1). No I/O: {@link #receive(byte[])}
- * returns the datagrams to send. Confined to one thread.
+ * then IKE_AUTH with a pre-shared key or certificates ({@link IkeAuthentication}), narrowing the
+ * traffic selectors to its own (§2.9). A retransmitted request gets the same response again
+ * (§2.1). No I/O: {@link #receive(byte[])} returns the datagrams to send. Confined to one thread.
  */
 public final class IkeResponder {
     private final IkeSessionConfig config;

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param localId this end's identity (the role flag of the payload does not matter)
  * @param remoteId the identity the peer must prove
  */
-public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthentication authentication, IkeAlgorithms ike,
-        EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
+public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthentication authentication,
+        IkeAlgorithms ike, EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
         InetSocketAddress localAddress, InetSocketAddress remoteAddress) {
     public IkeSessionConfig {
         Objects.requireNonNull(localId, "localId");
@@ -34,8 +34,9 @@ public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthent
 
     /** Authentication with a pre-shared key on both ends. */
     public IkeSessionConfig(IdPayload localId, IdPayload remoteId, byte[] preSharedKey, IkeAlgorithms ike,
-            EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
-            InetSocketAddress localAddress, InetSocketAddress remoteAddress) {
+            EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors,
+            List<TrafficSelector> remoteTrafficSelectors, InetSocketAddress localAddress,
+            InetSocketAddress remoteAddress) {
         this(localId, remoteId, new IkeAuthentication.PreSharedKey(preSharedKey), ike, esp, localTrafficSelectors,
                 remoteTrafficSelectors, localAddress, remoteAddress);
     }

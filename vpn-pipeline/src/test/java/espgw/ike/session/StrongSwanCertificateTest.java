@@ -137,7 +137,8 @@ class StrongSwanCertificateTest {
                 List.of(KeyExchangeGroup.values()));
         return new IkeSessionConfig(IdPayload.fqdn(false, fixture.property("responder_id")),
                 IdPayload.fqdn(true, fixture.property("initiator_id")), authentication, ike, EspAlgorithms.defaults(),
-                List.of(TrafficSelector.ipv4Prefix(0xc6336402, 32)), List.of(TrafficSelector.ipv4Prefix(0xc6336401, 32)),
+                List.of(TrafficSelector.ipv4Prefix(0xc6336402, 32)),
+                List.of(TrafficSelector.ipv4Prefix(0xc6336401, 32)),
                 new InetSocketAddress(fixture.property("responder_address"), 500),
                 new InetSocketAddress(fixture.property("initiator_address"), 500));
     }
