@@ -17,6 +17,11 @@ public final class PeerAuthenticator {
         this.validator = validator;
     }
 
+    /** RFC 7296 §3.7: what our CERTREQ names, the SHA-1 hash of our CA's SubjectPublicKeyInfo. */
+    public byte[] certificateAuthorityHash() {
+        return validator.certificateAuthorityHash();
+    }
+
     /**
      * @param idType the ID Type of the peer's IDi/IDr payload
      * @param idData its Identification Data
