@@ -32,7 +32,12 @@ public enum DropReason {
     /** No free fake address left in the server's client pool. */
     POOL_EXHAUSTED("pool_exhausted"),
     /** The channel the packet should go out on is not writable: dropped rather than queued without bound. */
-    BACKPRESSURE("backpressure");
+    BACKPRESSURE("backpressure"),
+    /**
+     * A super-packet from a TUN with offloads of a kind espgw does not segment (only TCP/IPv4
+     * without ECN is offered to the kernel, so this means a kernel that sends more than asked).
+     */
+    UNSUPPORTED_OFFLOAD("unsupported_offload");
 
     private final String label;
 

@@ -54,6 +54,18 @@ public final class InternetChecksum {
         return (int) folded;
     }
 
+    /**
+     * Completes a checksum left partial (the kernel's CHECKSUM_PARTIAL, as a TUN with offloads hands
+     * packets over): the field at {@code field} already holds the pseudo-header sum, so the
+     * checksum of the bytes from {@code start} to {@code end}, field included, is the finished
+     * value. A result of 0 is stored as 0xFFFF, its one's complement twin, which UDP needs (RFC 768)
+     * and TCP accepts, as the kernel's skb_checksum_help does.
+     */
+    public static void complete(ByteBuf buf, int start, int end, int field) {
+        int checksum = compute(buf, start, end - start);
+        buf.setShort(field, checksum == 0 ? 0xFFFF : checksum);
+    }
+
     /** RFC 1624 eqn. 3 for one 16-bit field changed from {@code oldValue} to {@code newValue}. */
     public static int update16(int checksum, int oldValue, int newValue) {
         long sum = (~checksum & 0xFFFF) + (~oldValue & 0xFFFF) + (newValue & 0xFFFF);
