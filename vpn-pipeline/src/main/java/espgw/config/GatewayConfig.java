@@ -38,8 +38,11 @@ public record GatewayConfig(
 
     public enum Role { CLIENT, SERVER }
 
-    /** @param mtu 0 means: derive from the outer MTU and the ESP overhead */
-    public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable) {
+    /**
+     * @param mtu     0 means: derive from the outer MTU and the ESP overhead
+     * @param offload TUN offloads: TCP super-packets in both directions (IFF_VNET_HDR, TUNSETOFFLOAD)
+     */
+    public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable, boolean offload) {
     }
 
     public static final String DEFAULT_INSTANCE = HostNetwork.DEFAULT_INSTANCE;
@@ -149,8 +152,9 @@ public record GatewayConfig(
         int outerMtu = (int) node.integer("outer_mtu", DEFAULT_OUTER_MTU, 576, 65535);
         int fwmark = (int) node.integer("fwmark", DEFAULT_FWMARK, 1, 0xffffffffL);
         int table = (int) node.integer("route_table", DEFAULT_ROUTE_TABLE, 1, 0xfffffffeL);
+        boolean offload = node.bool("offload", true);
         node.rejectUnknownFields();
-        return new TunnelConfig(device, mtu, outerMtu, fwmark, table);
+        return new TunnelConfig(device, mtu, outerMtu, fwmark, table, offload);
     }
 
     private static void checkUnique(ConfigNode root, List<PeerConfig> peers) throws ConfigException {

@@ -22,6 +22,8 @@ import espgw.nat.ClientSourceMapping;
 import espgw.nat.ConntrackSourceRestore;
 import espgw.nat.Ipv4Prefix;
 import espgw.nat.PathMtuGuard;
+import espgw.offload.GroCoalescer;
+import espgw.offload.GsoSplitter;
 import espgw.sa.Direction;
 import espgw.sa.FileSequenceStore;
 import espgw.sa.KeyLog;
@@ -52,11 +54,16 @@ import org.slf4j.LoggerFactory;
  * one epoll event loop, and the two pipelines between them (DESIGN.md, "Data path"):
  *
  * <pre>
- *   TUN read → AddressDeOffset (client) / ClientDestinationMapping (server) → PathMtuGuard
- *            → EspOutbound → OuterEncapsulation → ESP socket write
+ *   TUN read → [GsoSplitter] → AddressDeOffset (client) / ClientDestinationMapping (server)
+ *            → PathMtuGuard → EspOutbound → OuterEncapsulation → ESP socket write
  *   ESP read → OuterDecapsulation → EspInbound
- *            → ConntrackSourceRestore (client) / ClientSourceMapping (server) → TUN write
+ *            → ConntrackSourceRestore (client) / ClientSourceMapping (server) → [GroCoalescer] TUN write
  * </pre>
+ *
+ * The bracketed handlers are there with TUN offloads ({@code tunnel.offload}, the default): the TUN
+ * then carries TCP super-packets both ways, cut into segments as soon as they are read and merged
+ * again in the TUN's own outbound path (which also frames PathMtuGuard's ICMP errors), so every
+ * handler between sees ordinary packets.
  *
  * Both channels share one event loop, so a packet crosses from one pipeline to the other without a
  * thread hop. {@link #close()} stops the channels and undoes every host change.
@@ -162,7 +169,8 @@ public final class Gateway implements AutoCloseable {
 
     private void open() throws IOException {
         String device = config.tunnel().device();
-        TunDevice tunDevice = TunDevice.open(device, 1);
+        boolean offload = config.tunnel().offload();
+        TunDevice tunDevice = TunDevice.open(device, 1, offload);
         resources.add(tunDevice);
         tunDevice.setMtu(mtu);
         tunDevice.setUp();
@@ -177,8 +185,13 @@ public final class Gateway implements AutoCloseable {
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         metrics.eventLoops(loop);
         tun = new TunChannel(tunDevice.queue(0));
-        tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu)
-                .setWriteBufferWaterMark(WATER_MARK);
+        tun.config().setWriteBufferWaterMark(WATER_MARK);
+        if (offload) {
+            // The splitter copies every packet into a buffer with the room, so the read needs none.
+            tun.config().setVnetHeader(true).setMaxPacketSize(Ipv4Header.MAX_TOTAL_LENGTH);
+        } else {
+            tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
+        }
         buildOutbound(tun.pipeline());
         buildInbound(esp.pipeline());
         await(loop.register(esp), "registering the ESP socket");
@@ -217,6 +230,11 @@ public final class Gateway implements AutoCloseable {
 
     private void buildOutbound(ChannelPipeline pipeline) {
         TunnelRouter router = new TunnelRouter(peers);
+        if (config.tunnel().offload()) {
+            // Outbound next to the TUN, so every write into it passes; inbound first after the read.
+            pipeline.addLast("gro", new GroCoalescer());
+            pipeline.addLast("gso-split", new GsoSplitter(HEADROOM, TAILROOM, drops));
+        }
         if (config.role() == GatewayConfig.Role.CLIENT) {
             pipeline.addLast("de-offset", new AddressDeOffset(addressOffset(), drops));
         } else {
