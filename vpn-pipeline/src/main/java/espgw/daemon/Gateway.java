@@ -80,6 +80,11 @@ public final class Gateway implements AutoCloseable {
      * into back-pressure drops. These marks hold several batches.
      */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    /**
+     * TUN reads per wakeup with offloads: each can be a 64 KiB super-packet of ~45 segments, so 16
+     * make about 1 MiB of ESP packets before the flush, well inside the water marks.
+     */
+    static final int OFFLOAD_READS_PER_WAKEUP = 16;
     /** Kernel buffers of the raw ESP socket, so bursts wait in the kernel rather than drop. */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
@@ -188,7 +193,8 @@ public final class Gateway implements AutoCloseable {
         tun.config().setWriteBufferWaterMark(WATER_MARK);
         if (offload) {
             // The splitter copies every packet into a buffer with the room, so the read needs none.
-            tun.config().setVnetHeader(true).setMaxPacketSize(Ipv4Header.MAX_TOTAL_LENGTH);
+            tun.config().setVnetHeader(true).setMaxPacketSize(Ipv4Header.MAX_TOTAL_LENGTH)
+                    .setMaxPacketsPerRead(OFFLOAD_READS_PER_WAKEUP);
         } else {
             tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
         }
