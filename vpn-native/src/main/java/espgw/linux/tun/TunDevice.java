@@ -145,8 +145,8 @@ public final class TunDevice implements AutoCloseable {
             step = "TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4";
             LibC.ioctl(queue.intValue(), IfTun.TUNSETOFFLOAD, IfTun.TUN_F_CSUM | IfTun.TUN_F_TSO4);
         } catch (LastErrorException e) {
-            throw NativeCallException.of(step + " on " + name + " (turn offloads off in the config if this kernel"
-                    + " lacks them)", e);
+            throw NativeCallException.of(step + " on " + name + " (this kernel's TUN driver lacks the offloads:"
+                    + " open the TUN without them)", e);
         }
     }
 
