@@ -3,12 +3,15 @@
 # 10.0.0.160/24 server; nothing leaves them), measured one after the other: plain veth, espgw
 # (AES-GCM-128, ChaCha20-Poly1305), OpenVPN 2.6 userspace, wireguard-go, strongSwan with
 # kernel-libipsec, tinc. See vpn-bench/e2e/README.md. Run as root from anywhere:
-#     vpn-bench/e2e/run.sh [-t SECONDS] [-o OUTDIR] [-s "plain espgw-aes ..."] [--no-install]
+#     vpn-bench/e2e/run.sh [-t SECONDS] [-w WARMUP_SECONDS] [-o OUTDIR] [-s "plain espgw-aes ..."] [--no-install]
 set -uo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 duration=5
+# A JVM daemon compiles its data path in its first ~15 s of load (JIT threads used 6-8.5 s of CPU
+# there); measuring earlier reports the interpreter. Every subject gets the same warm-up.
+warmup=15
 outdir="$repo/vpn-bench/results"
 all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-chacha20-poly1305 openvpn wireguard-go strongswan-libipsec tinc"
 subjects="$all_subjects"
@@ -16,6 +19,7 @@ install=1
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) duration=$2; shift 2 ;;
+    -w) warmup=$2; shift 2 ;;
     -o) outdir=$2; shift 2 ;;
     -s) subjects=$2; shift 2 ;;
     --no-install) install=0; shift ;;
@@ -125,8 +129,8 @@ measure() {
   local subject=$1 target=$2 bind=${3:-} t0 t1 c0 c1 tcpc0 tcpc1 bindopt=()
   [ -n "$bind" ] && bindopt=(-B "$bind")
   local ito=$(( duration + 20 ))
-  log "$subject: warm-up 2 s"
-  timeout 30 ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t 2 >/dev/null 2>&1
+  log "$subject: warm-up $warmup s"
+  timeout $(( warmup + 20 )) ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$warmup" >/dev/null 2>&1
   c0=$(cpu_ticks); t0=$(date +%s.%N)
   log "$subject: TCP 1 stream"
   tcpc0=$(cpu_ticks)
@@ -405,4 +409,4 @@ machine=$(printf 'nproc=%s; cpu=%s; kernel=%s; loadavg at start %s, at end %s (o
   "$(dpkg-query -W -f='${Version}' openvpn 2>/dev/null)" "$(dpkg-query -W -f='${Version}' wireguard-go 2>/dev/null)" \
   "$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)" "$(dpkg-query -W -f='${Version}' tinc 2>/dev/null)" \
   "$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)")
-"$py" "$here/summarize.py" report "$results" "$outdir/e2e-$stamp" "$stamp" "$machine" "$duration" "$(( $(date +%s) - started_at ))"
+"$py" "$here/summarize.py" report "$results" "$outdir/e2e-$stamp" "$stamp" "$machine" "$duration" "$(( $(date +%s) - started_at ))" "$warmup"

@@ -112,17 +112,17 @@ def ratio(v, base):
     return "%.2f" % (v / base)
 
 
-def report(results, prefix, stamp, machine, duration, elapsed):
+def report(results, prefix, stamp, machine, duration, elapsed, warmup):
     rows = [json.loads(line) for line in open(results) if line.strip()]
     by = {r["subject"]: r for r in rows}
     plain = by.get("plain", {})
     wg = by.get("wireguard-go", {})
     lines = ["# End-to-end VPN benchmark, %s" % stamp, "",
              "Machine: %s" % machine, "",
-             "iperf3 %s s per measurement (after a 2 s TCP warm-up); ping 200 x 0.01 s; run took %s s. "
+             "iperf3 %s s per measurement (after a %s s TCP warm-up); ping 200 x 0.01 s; run took %s s. "
              "Each cell: value, then (ratio to plain veth / ratio to wireguard-go). "
              "Throughput and pps: higher is better; RTT and CPU: lower is better. "
-             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, elapsed),
+             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, warmup, elapsed),
              ""]
     header = "| subject | " + " | ".join("%s (%s)" % (m[1], m[2]) for m in METRICS) + " |"
     lines += [header, "|" + "---|" * (len(METRICS) + 1)]
@@ -150,7 +150,7 @@ def report(results, prefix, stamp, machine, duration, elapsed):
         lines += ["", "Failures:", ""] + failures
     md = "\n".join(lines) + "\n"
     open(prefix + ".md", "w").write(md)
-    json.dump({"stamp": stamp, "machine": machine, "duration_s": duration, "results": rows},
+    json.dump({"stamp": stamp, "machine": machine, "duration_s": duration, "warmup_s": warmup, "results": rows},
               open(prefix + ".json", "w"), indent=1)
     print(md)
     try:
@@ -207,6 +207,6 @@ if __name__ == "__main__":
         doc = json.load(open(sys.argv[2] + ".json"))
         chart(doc["results"], sys.argv[2] + ".png", doc["stamp"], doc["machine"])
     elif sys.argv[1] == "report":
-        report(*sys.argv[2:8])
+        report(*sys.argv[2:9])
     else:
         sys.exit(__doc__)

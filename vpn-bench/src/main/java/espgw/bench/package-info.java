@@ -6,6 +6,9 @@
  * octets per second, so Gbit/s = payloadBytes × 8 / 10^9 (inner packet octets, one core).
  * {@code -prof gc} gives B/op; the {@code *FramingOnly} rows are espgw's own share.
  * {@link espgw.bench.JceBufferBenchmark} compares JCE on arrays and on direct buffers.
+ * {@link espgw.bench.AeadAllocBenchmark} sets espgw's AEAD against the candidates for fewer bytes
+ * per packet; {@link espgw.bench.AllocationSites} lists where those bytes are allocated and
+ * {@link espgw.bench.CpuTimeProfiler} adds CPU time per operation for a shared machine.
  * {@link espgw.bench.PacketCountingBenchmark} prices the per-packet metrics (no-op recorder
  * against the Micrometer counters).
  *

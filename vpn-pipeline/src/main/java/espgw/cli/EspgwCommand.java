@@ -6,11 +6,14 @@ import picocli.CommandLine.Command;
 /** The {@code espgw} command: a userspace IPsec (ESP) gateway. Subcommands do the work. */
 @Command(name = "espgw",
         mixinStandardHelpOptions = true,
+        // Every subcommand takes -h/--help too, as the footer promises.
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = {
             "Userspace IPsec (ESP, RFC 4303) gateway: every IPv4 packet between your hosts,",
             "also between hosts on the same LAN subnet, crosses the wire encrypted."},
         subcommands = {DemoCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class,
+            GenkeyCommand.class, PubkeyCommand.class, CertCommand.class,
             VersionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'espgw COMMAND --help' for the options of a command."})
 public final class EspgwCommand implements Runnable {

@@ -43,9 +43,10 @@ public record GatewayConfig(
      * @param mtu                 0 means: derive from the outer MTU and the ESP overhead
      * @param udpPort             local port of ESP in UDP (RFC 3948), bound only when a peer uses it
      * @param natKeepaliveSeconds interval of NAT-keepalives to idle UDP peers; 0 sends none
+     * @param offload             TUN offloads: TCP super-packets in both directions (IFF_VNET_HDR, TUNSETOFFLOAD)
      */
     public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable, int udpPort,
-                               int natKeepaliveSeconds) {
+                               int natKeepaliveSeconds, boolean offload) {
     }
 
     public static final String DEFAULT_INSTANCE = HostNetwork.DEFAULT_INSTANCE;
@@ -170,8 +171,9 @@ public record GatewayConfig(
         int table = (int) node.integer("route_table", DEFAULT_ROUTE_TABLE, 1, 0xfffffffeL);
         int udpPort = (int) node.integer("udp_port", UdpEncapsulation.NAT_T_PORT, 1, 65535);
         int keepalive = (int) node.integer("nat_keepalive", UdpEncapsulation.DEFAULT_NAT_KEEPALIVE_SECONDS, 0, 3600);
+        boolean offload = node.bool("offload", true);
         node.rejectUnknownFields();
-        return new TunnelConfig(device, mtu, outerMtu, fwmark, table, udpPort, keepalive);
+        return new TunnelConfig(device, mtu, outerMtu, fwmark, table, udpPort, keepalive, offload);
     }
 
     private static void checkUnique(ConfigNode root, List<PeerConfig> peers) throws ConfigException {

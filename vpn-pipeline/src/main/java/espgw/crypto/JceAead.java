@@ -19,8 +19,33 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code ByteBuffer} pair per call would be our allocation). So heap buffers are processed in
  * their backing array and direct buffers are copied into one scratch array owned by this instance
  * and back — two memcpy of a packet, no allocation once the scratch has grown to the largest
- * packet. JCE itself still allocates per call (the parameter spec the API demands, its internal
- * state); the benchmarks report that share.
+ * packet. The copy out reads through the buffer's cached internal NIO view: on Java 25+, where
+ * Netty 4.2 runs without {@code sun.misc.Unsafe} by default, {@code getBytes} of a pooled direct
+ * buffer allocates a 64-B NIO duplicate per call ({@code vpn-bench/results/alloc-sites-jce-temurin25-*});
+ * {@code setBytes} does not.
+ *
+ * <p>What still allocates is JCE, per packet and whatever the packet's size: about 1 KB for
+ * AES-GCM, 1.2 KB (seal on JDK 17) to 2.4 KB for ChaCha20-Poly1305 ({@code AeadAllocBenchmark},
+ * site by site in {@code vpn-bench/results/alloc-sites-jce-*}). None of it is a copy of the data:
+ * in place or not, arrays are processed where they lie. It is:
+ * <ul>
+ *   <li>the parameter object the API demands for each nonce, which copies the nonce, plus the
+ *       provider's own copies of nonce and key ({@code getIV}, {@code getEncoded} clone): ~120 B;
+ *   <li>AES-GCM: a new engine per init — GHASH and its two {@code long[]} subkey tables, two GCTR
+ *       counters, a stream buffering the AAD, the J0, length and tag blocks: ~900 B;
+ *   <li>ChaCha20-Poly1305: a new Poly1305 per init, its one-time key and key object, and field
+ *       arithmetic that allocates a limb array per intermediate (~1 KB), plus 1 KB more: on JDK 17 the buffer in which decryption holds
+ *       the ciphertext until the tag is verified, on JDK 25 a keystream block array (both
+ *       directions).
+ * </ul>
+ * No JCE call pattern avoids it; all were measured on JDK 17 and Temurin 25: separate input and
+ * output arrays allocate the same, the {@code ByteBuffer} API more, and one parameter object per
+ * instance (a subclass whose {@code getIV} copies our nonce) saves at most 70 B. BouncyCastle's
+ * lightweight API with every parameter object reused still allocates 110–320 B (ChaCha20-Poly1305)
+ * and 450–620 B (AES-GCM) per packet and costs more CPU per 1400-octet packet: AES-GCM about 20
+ * times (no AES-NI), ChaCha20-Poly1305 3–4 times on Temurin 25 (whose JCE has vector intrinsics)
+ * and about 20 % on JDK 17. So both algorithms stay on JCE; 0 B would take an AEAD written for
+ * it, and written in Java it would give up AES-NI and the ChaCha20 intrinsics.
  */
 public final class JceAead implements Aead {
     private static final int TAG_BITS = AeadAlgorithm.ICV_LENGTH * Byte.SIZE;
@@ -69,7 +94,7 @@ public final class JceAead implements Aead {
                 sealCipher.doFinal(buf.array(), offset, length, buf.array(), offset);
             } else {
                 byte[] work = scratch(length + AeadAlgorithm.ICV_LENGTH);
-                buf.getBytes(index, work, 0, length);
+                copyOut(buf, index, work, length);
                 int written = sealCipher.doFinal(work, 0, length, work, 0);
                 buf.setBytes(index, work, 0, written);
             }
@@ -100,7 +125,7 @@ public final class JceAead implements Aead {
                 openCipher.doFinal(buf.array(), offset, length, buf.array(), offset);
             } else {
                 byte[] work = scratch(length);
-                buf.getBytes(index, work, 0, length);
+                copyOut(buf, index, work, length);
                 int written = openCipher.doFinal(work, 0, length, work, 0);
                 buf.setBytes(index, work, 0, written);
             }
@@ -120,6 +145,11 @@ public final class JceAead implements Aead {
         return algorithm == AeadAlgorithm.CHACHA20_POLY1305
                 ? new IvParameterSpec(nonce)
                 : new GCMParameterSpec(TAG_BITS, nonce);
+    }
+
+    /** {@code getBytes} without its per-call NIO duplicate (see the class comment). */
+    private static void copyOut(ByteBuf buf, int index, byte[] work, int length) {
+        buf.internalNioBuffer(index, length).get(work, 0, length);
     }
 
     private byte[] scratch(int length) {

@@ -23,6 +23,8 @@ import espgw.nat.ClientSourceMapping;
 import espgw.nat.ConntrackSourceRestore;
 import espgw.nat.Ipv4Prefix;
 import espgw.nat.PathMtuGuard;
+import espgw.offload.GroCoalescer;
+import espgw.offload.GsoSplitter;
 import espgw.sa.Clock;
 import espgw.sa.Direction;
 import espgw.sa.FileSequenceStore;
@@ -60,15 +62,20 @@ import org.slf4j.LoggerFactory;
  * pipelines between them (DESIGN.md, "Data path"):
  *
  * <pre>
- *   TUN read → AddressDeOffset (client) / ClientDestinationMapping (server) → PathMtuGuard
- *            → EspOutbound → count → ForwardToUdp (UDP peers: datagrams, batched, GSO)
+ *   TUN read → [GsoSplitter] → AddressDeOffset (client) / ClientDestinationMapping (server)
+ *            → PathMtuGuard → EspOutbound → count → ForwardToUdp (UDP peers: datagrams, batched, GSO)
  *            → OuterEncapsulation → ESP socket write
  *   ESP read → OuterDecapsulation → EspInbound → count
- *            → ConntrackSourceRestore (client) / ClientSourceMapping (server) → TUN write
+ *            → ConntrackSourceRestore (client) / ClientSourceMapping (server) → [GroCoalescer] TUN write
  *   UDP read → UdpDecapsulation (keepalive, IKE, ESP) → EspInbound → ... the same → TUN write
  *   IKE (UDP 500, and UDP 4500 behind the Non-ESP Marker) → IkeSessions → IkeSession of the peer
  *            → ChildSaInstaller: the peer's SAs, the SA database
  * </pre>
+ *
+ * The bracketed handlers are there with TUN offloads ({@code tunnel.offload}, the default): the TUN
+ * then carries TCP super-packets both ways, cut into segments as soon as they are read and merged
+ * again in the TUN's own outbound path (which also frames PathMtuGuard's ICMP errors), so every
+ * handler between sees ordinary packets.
  *
  * All channels share one event loop, so a packet crosses from one pipeline to the other without a
  * thread hop. {@link #close()} stops the channels and undoes every host change.
@@ -85,6 +92,11 @@ public final class Gateway implements AutoCloseable {
      * into back-pressure drops. These marks hold several batches.
      */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    /**
+     * TUN reads per wakeup with offloads: each can be a 64 KiB super-packet of ~45 segments, so 16
+     * make about 1 MiB of ESP packets before the flush, well inside the water marks.
+     */
+    static final int OFFLOAD_READS_PER_WAKEUP = 16;
     /** Kernel buffers of the raw ESP socket, so bursts wait in the kernel rather than drop. */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
     /** How often IKE checks its retransmission and retry timers (its first timeout is 2 s). */
@@ -193,7 +205,8 @@ public final class Gateway implements AutoCloseable {
 
     private void open() throws IOException {
         String device = config.tunnel().device();
-        TunDevice tunDevice = TunDevice.open(device, 1);
+        boolean offload = config.tunnel().offload();
+        TunDevice tunDevice = TunDevice.open(device, 1, offload);
         resources.add(tunDevice);
         tunDevice.setMtu(mtu);
         tunDevice.setUp();
@@ -207,8 +220,14 @@ public final class Gateway implements AutoCloseable {
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         metrics.eventLoops(loop);
         tun = new TunChannel(tunDevice.queue(0));
-        tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu)
-                .setWriteBufferWaterMark(WATER_MARK);
+        tun.config().setWriteBufferWaterMark(WATER_MARK);
+        if (offload) {
+            // The splitter copies every packet into a buffer with the room, so the read needs none.
+            tun.config().setVnetHeader(true).setMaxPacketSize(Ipv4Header.MAX_TOTAL_LENGTH)
+                    .setMaxPacketsPerRead(OFFLOAD_READS_PER_WAKEUP);
+        } else {
+            tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
+        }
         if (config.anyUdpPeer()) {
             udp = EspUdpSocket.open(config.tunnel().fwmark(), SOCKET_BUFFER_BYTES, WATER_MARK);
         }
@@ -310,6 +329,11 @@ public final class Gateway implements AutoCloseable {
 
     private void buildOutbound(ChannelPipeline pipeline) {
         TunnelRouter router = new TunnelRouter(peers);
+        if (config.tunnel().offload()) {
+            // Outbound next to the TUN, so every write into it passes; inbound first after the read.
+            pipeline.addLast("gro", new GroCoalescer());
+            pipeline.addLast("gso-split", new GsoSplitter(HEADROOM, TAILROOM, drops));
+        }
         if (config.role() == GatewayConfig.Role.CLIENT) {
             pipeline.addLast("de-offset", new AddressDeOffset(addressOffset(), drops));
         } else {

@@ -43,7 +43,12 @@ public enum DropReason {
     /** An IKE message from an IKE peer whose header does not parse (RFC 7296 §3.1). */
     IKE_MALFORMED("ike_malformed"),
     /** The kernel refused to send an encapsulated datagram (e.g. no route, or ICMP unreachable). */
-    SEND_FAILED("send_failed");
+    SEND_FAILED("send_failed"),
+    /**
+     * A super-packet from a TUN with offloads of a kind espgw does not segment (only TCP/IPv4
+     * without ECN is offered to the kernel, so this means a kernel that sends more than asked).
+     */
+    UNSUPPORTED_OFFLOAD("unsupported_offload");
 
     private final String label;
 

@@ -26,10 +26,12 @@ public final class InternetChecksum {
         long sum = initial;
         int end = offset + length;
         int i = offset;
-        // Four bytes at a time: a 32-bit add of two 16-bit words carries into the high bits, which
-        // fold() returns end-around (RFC 1071 §2(B) "parallel summation").
-        for (; i + 4 <= end; i += 4) {
-            sum += buf.getUnsignedInt(i);
+        // Eight bytes at a time, added as two 32-bit halves: each half is two 16-bit words whose
+        // carries land in the high bits, which fold() returns end-around (RFC 1071 §2(B) "parallel
+        // summation"). Even 64 KiB of halves cannot overflow the long.
+        for (; i + 8 <= end; i += 8) {
+            long words = buf.getLong(i);
+            sum += (words >>> 32) + (words & 0xFFFFFFFFL);
         }
         for (; i + 2 <= end; i += 2) {
             sum += buf.getUnsignedShort(i);
@@ -52,6 +54,18 @@ public final class InternetChecksum {
             folded = (folded & 0xFFFF) + (folded >>> 16);
         }
         return (int) folded;
+    }
+
+    /**
+     * Completes a checksum left partial (the kernel's CHECKSUM_PARTIAL, as a TUN with offloads hands
+     * packets over): the field at {@code field} already holds the pseudo-header sum, so the
+     * checksum of the bytes from {@code start} to {@code end}, field included, is the finished
+     * value. A result of 0 is stored as 0xFFFF, its one's complement twin, which UDP needs (RFC 768)
+     * and TCP accepts, as the kernel's skb_checksum_help does.
+     */
+    public static void complete(ByteBuf buf, int start, int end, int field) {
+        int checksum = compute(buf, start, end - start);
+        buf.setShort(field, checksum == 0 ? 0xFFFF : checksum);
     }
 
     /** RFC 1624 eqn. 3 for one 16-bit field changed from {@code oldValue} to {@code newValue}. */

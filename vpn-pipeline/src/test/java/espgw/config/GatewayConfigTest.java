@@ -41,6 +41,7 @@ class GatewayConfigTest {
         assertEquals("10.0.1.0/24", config.offsetNetwork().toString());
         assertEquals("100.64.0.0/16", config.clientPool().toString());
         assertEquals("espgw", config.tunnel().device());
+        assertTrue(config.tunnel().offload(), "TUN offloads are on unless turned off");
         PeerConfig peer = config.peers().get(0);
         assertTrue(peer.sameSubnet());
         assertEquals(0x1001, peer.outbound().spi());
@@ -95,6 +96,11 @@ class GatewayConfigTest {
     }
 
     @Test
+    void tunOffloadsCanBeTurnedOff() throws Exception {
+        assertFalse(load(MINIMAL + "tunnel: {offload: false}\n").tunnel().offload());
+    }
+
+    @Test
     void offSubnetPeerIsRoutedNotOffset() throws Exception {
         GatewayConfig config = load(MINIMAL.replace("10.0.0.160", "10.1.2.5"));
         assertFalse(config.peers().get(0).sameSubnet());
@@ -120,6 +126,7 @@ class GatewayConfigTest {
                         "offset_network: 10.0.0.0/16 must have the same prefix length"),
                 Arguments.of(MINIMAL + "role: router\n", "role: 'router' must be client or server"),
                 Arguments.of(MINIMAL + "colour: blue\n", "colour: unknown field"),
+                Arguments.of(MINIMAL + "tunnel: {offload: yes please}\n", "tunnel.offload: must be true or false"),
                 Arguments.of(MINIMAL.replace("spi: 0x1001", "spi: 0x12"), "peers[0].sa.outbound.spi: 0x12 is in the range 1-255"),
                 Arguments.of(MINIMAL.replace("key: 0x0123456789abcdef0123456789abcdef01234567", "key: 0x0123"),
                         "peers[0].sa.outbound.key: aes-gcm-128 needs 40 hex digits"),

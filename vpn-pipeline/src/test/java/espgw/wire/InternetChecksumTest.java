@@ -10,6 +10,30 @@ import org.junit.jupiter.api.Test;
 class InternetChecksumTest {
 
     @Test
+    void anyLengthAtAnyOffsetMatchesTheReference() {
+        SplittableRandom random = new SplittableRandom(1071);
+        byte[] data = new byte[70_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) random.nextInt(256);
+        }
+        ByteBuf buf = Unpooled.directBuffer(data.length).writeBytes(data);
+        try {
+            for (int round = 0; round < 300; round++) {
+                int offset = random.nextInt(16);
+                int length = round < 40 ? round : random.nextInt(data.length - offset);
+                assertEquals(ReferenceChecksum.checksum(data, offset, length), InternetChecksum.compute(buf, offset, length),
+                        "length " + length + " at " + offset);
+            }
+            java.util.Arrays.fill(data, (byte) 0xFF);
+            buf.setBytes(0, data);
+            assertEquals(ReferenceChecksum.checksum(data, 0, 65535), InternetChecksum.compute(buf, 0, 65535),
+                    "every carry at once");
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
     void rfc1071WorkedExample() {
         // RFC 1071 §3: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2, so the checksum is 220d.
         ByteBuf buf = Unpooled.wrappedBuffer(new byte[] {0x00, 0x01, (byte) 0xf2, 0x03,

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-all_cases="psk-aes128gcm16-prfsha256-x25519 psk-chacha20poly1305-prfsha256-ecp256 ed25519-cert-aes128gcm16-prfsha256-x25519 psk-initiator-default-proposals psk-aes128gcm16-prfsha256-x25519-rekey"
+all_cases="psk-aes128gcm16-prfsha256-x25519 psk-chacha20poly1305-prfsha256-ecp256 ed25519-cert-aes128gcm16-prfsha256-x25519 ecdsa-cert-aes128gcm16-prfsha256-ecp256 psk-initiator-default-proposals psk-aes128gcm16-prfsha256-x25519-rekey"
 cases=${*:-$all_cases}
 charon=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || { echo "record.sh: must run as root (network namespaces)" >&2; exit 1; }
@@ -68,15 +68,16 @@ make_namespaces() {
   ip -n "$ns_r" addr add "$responder_inner/32" dev lo
 }
 
-make_certificates() { # Ed25519 CA and one end certificate per side, SAN = the side's IKE identity
+make_certificates() { # make_certificates OUT KEYTYPE: CA and one end certificate per side, SAN = the side's IKE identity
   local out=$1 side id
+  local -a keytype=(--type "$2"); [ "$2" = ecdsa ] && keytype+=(--size 256)
   # (pki loads every installed plugin; its complaints about a missing TPM go to the log)
-  pki --gen --type ed25519 --outform pem > "$out/ca-key.pem" 2>>"$work/pki.log"
+  pki --gen "${keytype[@]}" --outform pem > "$out/ca-key.pem" 2>>"$work/pki.log"
   pki --self --in "$out/ca-key.pem" --ca --lifetime 3650 \
       --dn "CN=espgw fixture CA" --outform pem > "$out/ca-cert.pem" 2>>"$work/pki.log"
   for side in initiator responder; do
     id=$initiator_id; [ $side = responder ] && id=$responder_id
-    pki --gen --type ed25519 --outform pem > "$out/$side-key.pem" 2>>"$work/pki.log"
+    pki --gen "${keytype[@]}" --outform pem > "$out/$side-key.pem" 2>>"$work/pki.log"
     pki --pub --in "$out/$side-key.pem" 2>>"$work/pki.log" \
       | pki --issue --cacert "$out/ca-cert.pem" --cakey "$out/ca-key.pem" --lifetime 3650 \
             --dn "CN=$id" --san "$id" --outform pem > "$out/$side-cert.pem" 2>>"$work/pki.log"
@@ -300,7 +301,7 @@ EOF
 }
 
 record_case() {
-  local name=$1 auth=psk proposal esp initiator_proposal initiator_esp out="$here/$1" sas
+  local name=$1 auth=psk keytype=ed25519 proposal esp initiator_proposal initiator_esp out="$here/$1" sas
   rekeyed_child_sas="" rekeyed_ike_sas=""
   case $name in
     psk-aes128gcm16-prfsha256-x25519|psk-initiator-default-proposals)
@@ -309,6 +310,8 @@ record_case() {
       proposal=aes128gcm16-prfsha256-x25519; esp=aes128gcm16-x25519 ;;
     psk-chacha20poly1305-prfsha256-ecp256) proposal=chacha20poly1305-prfsha256-ecp256; esp=chacha20poly1305 ;;
     ed25519-cert-aes128gcm16-prfsha256-x25519) auth=pubkey; proposal=aes128gcm16-prfsha256-x25519; esp=aes128gcm16 ;;
+    ecdsa-cert-aes128gcm16-prfsha256-ecp256) # RFC 7427 method 14 with ecdsa-with-SHA256
+      auth=pubkey keytype=ecdsa; proposal=aes128gcm16-prfsha256-ecp256; esp=aes128gcm16 ;;
     *) echo "record.sh: unknown case $name (known: $all_cases)" >&2; return 2 ;;
   esac
   initiator_proposal=$proposal initiator_esp=$esp
@@ -318,7 +321,7 @@ record_case() {
   echo "record.sh: $name" >&2
   rm -rf "$out" "$work/initiator" "$work/responder"; mkdir -p "$out"
   make_namespaces
-  [ "$auth" = pubkey ] && make_certificates "$out"
+  [ "$auth" = pubkey ] && make_certificates "$out" "$keytype"
   write_configs initiator "$auth" "$initiator_proposal" "$initiator_esp" "$out"
   write_configs responder "$auth" "$proposal" "$esp" "$out"
   start_charon initiator "$ns_i"

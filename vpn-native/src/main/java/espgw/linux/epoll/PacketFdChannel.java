@@ -32,12 +32,14 @@ import java.net.SocketAddress;
  * packets were read. One {@code channelRead} per packet (the handler owns the buffer), one
  * {@code channelReadComplete} per wakeup that read anything. A packet the subclass finds
  * {@linkplain #isTruncated truncated} is released and counted instead. With auto-read off exactly
- * the packets asked for with {@code read()} are delivered.
+ * the packets asked for with {@code read()} are delivered; a handler that turns auto-read off
+ * still gets the rest of the batch already read (see {@link #maxPacketsPerCall()}).
  *
- * <p>Writes: each flushed buffer goes to {@link #writePacket}. When the fd would block the loop
- * stops and asks for EPOLLOUT, so unflushed bytes pile up in the outbound buffer and
- * {@link #isWritable()} turns false at the config's high water mark. Nothing is dropped silently:
- * a packet the kernel refuses fails its own promise and is counted; the rest are still written.
+ * <p>Writes: flushed buffers go to {@link #writePackets}, in batches of up to
+ * {@link #maxPacketsPerCall()}. When the fd would block the loop stops and asks for EPOLLOUT, so
+ * unflushed bytes pile up in the outbound buffer and {@link #isWritable()} turns false at the
+ * config's high water mark. Nothing is dropped silently: a packet the kernel refuses fails its own
+ * promise and is counted; the rest are still written.
  *
  * <p>Threading: everything runs on the channel's event loop; the counters other than
  * {@link #packetsTruncated()} are event-loop confined (read them there, e.g. through
@@ -56,6 +58,14 @@ public abstract class PacketFdChannel extends AbstractChannel {
     private IoRegistration registration;
     private EpollIoOps ops = IDLE;
     private boolean readPending;
+    /**
+     * Event-loop confined, sized {@link #maxPacketsPerCall()} on first use. Read buffers a read did
+     * not fill stay here for the next one (released at close): a batch of 64 allocated and 63 freed
+     * again per wakeup churns the allocator's caches into garbage of their own.
+     */
+    private ByteBuf[] readBatch;
+    private ByteBuf[] writeBatch;
+    private final FlushedPackets flushed = new FlushedPackets();
 
     private long packetsRead;
     /** Rare, so volatile costs nothing: metrics and tests may read it from any thread. */
@@ -63,6 +73,8 @@ public abstract class PacketFdChannel extends AbstractChannel {
     private long packetsWritten;
     private long packetsRejected;
     private long writeStalls;
+    private long readCalls;
+    private long writeCalls;
 
     /** Takes ownership of {@code fd}, which must be non-blocking. */
     protected PacketFdChannel(FileDescriptor fd) {
@@ -99,12 +111,25 @@ public abstract class PacketFdChannel extends AbstractChannel {
         return writeStalls;
     }
 
+    /** Calls of {@link #readPackets}: with {@link #packetsRead()}, how well reads are batched. */
+    public long readCalls() {
+        return readCalls;
+    }
+
+    /** Calls of {@link #writePackets}: with {@link #packetsWritten()}, how well writes are batched. */
+    public long writeCalls() {
+        return writeCalls;
+    }
+
     // ---- what differs between packet channels ----
 
     /** Upper bound of packets read per EPOLLIN wakeup, so that other channels get their turn. */
     protected abstract int maxPacketsPerRead();
 
-    /** A fresh direct buffer large enough for the largest packet plus whatever shows truncation. */
+    /**
+     * A fresh direct buffer large enough for the largest packet plus whatever shows truncation. It
+     * may wait, unfilled, for a later read.
+     */
     protected abstract ByteBuf newReadBuffer(ByteBufAllocator allocator);
 
     /**
@@ -115,7 +140,28 @@ public abstract class PacketFdChannel extends AbstractChannel {
      */
     protected abstract int readPacket(ByteBuf buffer) throws IOException;
 
-    /** Whether the kernel cut {@code packet} (as set by {@link #readPacket}) to the room offered. */
+    /**
+     * Packets one system call can read or write on this fd, e.g. with recvmmsg/sendmmsg; 1 (the
+     * default) for fds that take one packet per read and write. Asked once, on first use.
+     */
+    protected int maxPacketsPerCall() {
+        return 1;
+    }
+
+    /**
+     * Reads up to {@code count} packets, each into its own buffer of {@code buffers[0..count)}
+     * (from {@link #newReadBuffer}, unfilled), and sets each one's reader and writer index around its
+     * packet; the buffers it does not fill it leaves as they were. The default reads one with
+     * {@link #readPacket}.
+     *
+     * @return packets read, from {@code buffers[0]} on; fewer than {@code count} means the fd has no
+     *     more for now. 0 when the fd would block, negative at end of input (the channel closes)
+     */
+    protected int readPackets(ByteBuf[] buffers, int count) throws IOException {
+        return Integer.signum(readPacket(buffers[0]));
+    }
+
+    /** Whether the kernel cut {@code packet} (as set by {@link #readPackets}) to the room offered. */
     protected abstract boolean isTruncated(ByteBuf packet);
 
     /**
@@ -125,6 +171,28 @@ public abstract class PacketFdChannel extends AbstractChannel {
      * @throws IOException when the kernel refuses this packet; only its promise fails
      */
     protected abstract int writePacket(ByteBuf packet) throws IOException;
+
+    /**
+     * Writes {@code packets[0..count)}, the next flushed messages, in as few system calls as the fd
+     * allows. The default writes the first with {@link #writePacket}.
+     *
+     * @return how many of them, from the first, the kernel took whole; 0 when the fd would block
+     *     before the first. The rest are offered again.
+     * @throws IOException when the kernel refuses {@code packets[0]} (or takes only part of it);
+     *     only its promise fails, the rest are offered again
+     */
+    protected int writePackets(ByteBuf[] packets, int count) throws IOException {
+        ByteBuf packet = packets[0];
+        int length = packet.readableBytes();
+        int written = writePacket(packet);
+        if (written == 0) {
+            return 0;
+        }
+        if (written != length) {
+            throw new IOException("short write of " + written + " of " + length + " bytes");
+        }
+        return 1;
+    }
 
     /**
      * Epoll reported EPOLLERR. Either leave the error to the read, which then runs even with
@@ -203,7 +271,19 @@ public abstract class PacketFdChannel extends AbstractChannel {
             // Leave epoll before the fd number can be reused by another open.
             doDeregister();
         } finally {
+            releaseSpareReadBuffers();
             fd.close();
+        }
+    }
+
+    private void releaseSpareReadBuffers() {
+        if (readBatch != null) {
+            for (int i = 0; i < readBatch.length; i++) {
+                if (readBatch[i] != null) {
+                    readBatch[i].release();
+                    readBatch[i] = null;
+                }
+            }
         }
     }
 
@@ -224,21 +304,28 @@ public abstract class PacketFdChannel extends AbstractChannel {
     }
 
     @Override
-    protected void doWrite(ChannelOutboundBuffer in) {
-        for (int budget = maxMessagesPerWrite(); budget > 0; budget--) {
-            ByteBuf packet = (ByteBuf) in.current();
-            if (packet == null) {
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        if (writeBatch == null) {
+            writeBatch = new ByteBuf[maxPacketsPerCall()];
+        }
+        for (int budget = maxMessagesPerWrite(); budget > 0; ) {
+            int count = flushed.gather(in, writeBatch, Math.min(budget, writeBatch.length));
+            if (count == 0) {
+                // Only writes cancelled before their flush can be left: gather skips those.
+                FlushedPackets.removeUpTo(in, null);
                 interest(ops.without(EpollIoOps.EPOLLOUT));
                 return;
             }
-            int length = packet.readableBytes();
             int written;
+            writeCalls++;
             try {
-                written = writePacket(packet);
+                written = writePackets(writeBatch, count);
             } catch (IOException refused) {
                 // This packet only (e.g. EINVAL, EMSGSIZE, ENETUNREACH), as a UDP channel does.
                 packetsRejected++;
+                FlushedPackets.removeUpTo(in, writeBatch[0]);
                 in.remove(refused);
+                budget--;
                 continue;
             }
             if (written == 0) {
@@ -247,13 +334,12 @@ public abstract class PacketFdChannel extends AbstractChannel {
                 interest(ops.with(EpollIoOps.EPOLLOUT));
                 return;
             }
-            if (written == length) {
-                packetsWritten++;
+            for (int i = 0; i < written; i++) {
+                FlushedPackets.removeUpTo(in, writeBatch[i]);
                 in.remove();
-            } else {
-                packetsRejected++;
-                in.remove(new IOException("short write of " + written + " of " + length + " bytes"));
             }
+            packetsWritten += written;
+            budget -= written;
         }
         // Budget spent with packets left: EPOLLOUT brings us back after the other channels had a turn.
         interest(ops.with(EpollIoOps.EPOLLOUT));
@@ -309,43 +395,55 @@ public abstract class PacketFdChannel extends AbstractChannel {
 
         private void readReady(boolean error) {
             ChannelConfig config = config();
+            if (!isOpen()) {
+                return;
+            }
             if (!error && !readPending && !config.isAutoRead()) {
                 interest(ops.without(EpollIoOps.EPOLLIN));
                 return;
+            }
+            if (readBatch == null) {
+                readBatch = new ByteBuf[maxPacketsPerCall()];
             }
             ChannelPipeline pipeline = pipeline();
             ByteBufAllocator allocator = config.getAllocator();
             boolean readAny = false;
             IOException failure = null;
             boolean endOfInput = false;
-            for (int budget = maxPacketsPerRead(); budget > 0; budget--) {
-                ByteBuf packet = newReadBuffer(allocator);
-                int length;
+            for (int budget = maxPacketsPerRead(); budget > 0; ) {
+                // Without auto-read one packet per read(): a batch read ahead could not be put back.
+                int room = config.isAutoRead() ? Math.min(budget, readBatch.length) : 1;
+                for (int i = 0; i < room; i++) {
+                    if (readBatch[i] == null) {
+                        readBatch[i] = newReadBuffer(allocator);
+                    }
+                }
+                int count;
+                readCalls++;
                 try {
-                    length = readPacket(packet);
+                    count = readPackets(readBatch, room);
                 } catch (IOException e) {
-                    packet.release();
                     failure = e;
                     break;
                 } catch (RuntimeException e) {
-                    packet.release();
+                    // Buffers in an unknown state: none is kept.
+                    releaseSpareReadBuffers();
                     throw e;
                 }
-                if (length <= 0) {
-                    packet.release();
-                    endOfInput = length < 0;
+                if (count <= 0) {
+                    endOfInput = count < 0;
                     break;
                 }
-                packetsRead++;
+                budget -= count;
+                packetsRead += count;
                 readAny = true;
-                if (isTruncated(packet)) {
-                    packetsTruncated++;
-                    packet.release();
-                    continue;
+                for (int i = 0; i < count && readBatch[i] != null; i++) {
+                    // Taken out first: a handler that closes the channel releases what is left.
+                    ByteBuf packet = readBatch[i];
+                    readBatch[i] = null;
+                    deliver(pipeline, packet);
                 }
-                readPending = false;
-                pipeline.fireChannelRead(packet);
-                if (!config.isAutoRead() && !readPending) {
+                if (count < room || !isOpen() || !config.isAutoRead() && !readPending) {
                     break;
                 }
             }
@@ -362,6 +460,16 @@ public abstract class PacketFdChannel extends AbstractChannel {
             if (!readPending && !config.isAutoRead()) {
                 interest(ops.without(EpollIoOps.EPOLLIN));
             }
+        }
+
+        private void deliver(ChannelPipeline pipeline, ByteBuf packet) {
+            if (isTruncated(packet)) {
+                packetsTruncated++;
+                packet.release();
+                return;
+            }
+            readPending = false;
+            pipeline.fireChannelRead(packet);
         }
     }
 }

@@ -2,13 +2,16 @@ package espgw.linux.libc;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 
 /**
  * {@code sys/socket.h}: creating sockets Netty cannot create itself (raw IP sockets, and the
- * datagram socket interface ioctls are issued on) and setting their options. Direct-mapped and
- * used at setup only; per-packet I/O on the resulting fd goes through Netty's JNI
- * ({@code io.netty.channel.unix.Socket}). A socket belongs to the network namespace of the thread
- * that created it, for its whole life.
+ * datagram socket interface ioctls are issued on), setting their options, and the batched
+ * sendmmsg/recvmmsg Netty does not offer for them. Direct-mapped. Everything but the two batch
+ * calls is setup only; single packets on the resulting fd go through Netty's JNI
+ * ({@code io.netty.channel.unix.Socket}), batches through one {@link #sendmmsg} or
+ * {@link #recvmmsg} each (see {@link MessageVector}). A socket belongs to the network namespace of
+ * the thread that created it, for its whole life.
  */
 public final class Socket {
     static {
@@ -44,6 +47,21 @@ public final class Socket {
 
     public static native int getsockopt(int fd, int level, int optname, int[] optval, int[] optlen)
             throws LastErrorException;
+
+    /**
+     * sendmmsg(2): sends {@code msgvec[0..vlen)} in one system call. Returns how many were sent,
+     * or -1 with the errno in {@link Native#getLastError()}: no exception, since EAGAIN is routine
+     * on a busy socket and an exception per call would be garbage on the hot path.
+     */
+    public static native int sendmmsg(int sockfd, Pointer msgvec, int vlen, int flags);
+
+    /**
+     * recvmmsg(2): receives up to {@code vlen} datagrams in one system call; on a non-blocking
+     * socket with a null {@code timeout} it stops at the first that is not there yet. Returns how
+     * many were received, or -1 with the errno in {@link Native#getLastError()}, as
+     * {@link #sendmmsg}.
+     */
+    public static native int recvmmsg(int sockfd, Pointer msgvec, int vlen, int flags, Pointer timeout);
 
     /** setsockopt(2) for an {@code int} option; {@code name} appears in the error message. */
     public static void setIntOption(int fd, int level, int optname, int value, String name)

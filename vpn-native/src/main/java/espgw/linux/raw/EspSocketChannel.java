@@ -1,6 +1,8 @@
 package espgw.linux.raw;
 
 import espgw.linux.epoll.PacketFdChannel;
+import espgw.linux.libc.Errno;
+import espgw.linux.libc.MessageVector;
 import espgw.linux.libc.NativeCallException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -35,16 +37,28 @@ import java.nio.ByteBuffer;
  * channel's write buffer water marks drive {@code isWritable()}. A packet the kernel refuses (no
  * route, too big) fails its own promise and the rest are still sent.
  *
- * <p>Per-packet I/O goes through Netty's JNI ({@link Socket}); JNA is used only in {@link #open}.
+ * <p>System calls: up to {@value #DATAGRAMS_PER_CALL} datagrams are read with one recvmmsg, and as
+ * many flushed packets written with one sendmmsg ({@link MessageVector}, one JNA call per batch). A
+ * lone packet goes through Netty's JNI ({@link Socket}) instead: one system call either way, and a
+ * JNI call costs less than a JNA one.
  */
 public final class EspSocketChannel extends PacketFdChannel implements UnixChannel {
     /** sendto(2) port argument: raw IP sockets have no ports. */
     private static final int NO_PORT = 0;
+    /**
+     * Datagrams per sendmmsg/recvmmsg. Not 64: Netty's Recycler keeps at most 32 freed handles per
+     * thread without allocating (io.netty.recycler.chunkSize), and 64 buffers taken from the pool
+     * and returned at once overflow it into a queue that allocates, about 4 B per datagram
+     * (EspSocketChannelAllocationTest). Past 32 the system call is amortized anyway.
+     */
+    static final int DATAGRAMS_PER_CALL = 32;
 
     private final Socket socket;
     private final EspSocketOptions options;
     private final ChannelConfig config;
     private final Ipv4AddressCache destinations = new Ipv4AddressCache();
+    private final MessageVector received = MessageVector.forReceiving(DATAGRAMS_PER_CALL);
+    private final MessageVector sent = MessageVector.forSending(DATAGRAMS_PER_CALL);
 
     private EspSocketChannel(Socket socket, EspSocketOptions options) {
         super(socket);
@@ -82,6 +96,11 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
     }
 
     @Override
+    protected int maxPacketsPerCall() {
+        return DATAGRAMS_PER_CALL;
+    }
+
+    @Override
     protected ByteBuf newReadBuffer(ByteBufAllocator allocator) {
         return allocator.directBuffer(options.maxDatagramSize());
     }
@@ -107,6 +126,29 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
         return length;
     }
 
+    /**
+     * recvmmsg into every buffer; readPacket for one, or for buffers without a memory address (all
+     * come from the same allocator, so the first tells).
+     */
+    @Override
+    protected int readPackets(ByteBuf[] buffers, int count) throws IOException {
+        if (count == 1 || !buffers[0].hasMemoryAddress()) {
+            return super.readPackets(buffers, count);
+        }
+        for (int i = 0; i < count; i++) {
+            ByteBuf buffer = buffers[i];
+            received.setBuffer(i, buffer.memoryAddress(), buffer.capacity());
+        }
+        int datagrams = received.receive(socket.intValue(), count);
+        if (datagrams < 0) {
+            return wouldBlock(-datagrams, "recvmmsg on the ESP socket");
+        }
+        for (int i = 0; i < datagrams; i++) {
+            buffers[i].writerIndex(received.length(i));
+        }
+        return datagrams;
+    }
+
     /** The kernel cuts a datagram to the buffer silently; its IPv4 header still has the real length. */
     @Override
     protected boolean isTruncated(ByteBuf datagram) {
@@ -123,6 +165,37 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
         }
         ByteBuffer nio = packet.internalNioBuffer(from, to - from);
         return socket.sendTo(nio, nio.position(), nio.limit(), destination, NO_PORT);
+    }
+
+    /**
+     * sendmmsg of the leading packets that have a memory address (all, from a pipeline of pooled
+     * direct buffers); writePacket for a lone one. A datagram goes out whole or not at all.
+     */
+    @Override
+    protected int writePackets(ByteBuf[] packets, int count) throws IOException {
+        int batched = 0;
+        while (batched < count && packets[batched].hasMemoryAddress()) {
+            ByteBuf packet = packets[batched];
+            sent.setBuffer(batched, packet.memoryAddress() + packet.readerIndex(), packet.readableBytes());
+            sent.setDestination(batched, EspDatagrams.destinationAddress(packet));
+            batched++;
+        }
+        if (batched < 2) {
+            return super.writePackets(packets, count);
+        }
+        int datagrams = sent.send(socket.intValue(), batched);
+        if (datagrams < 0) {
+            return wouldBlock(-datagrams, "sendmmsg of an ESP packet");
+        }
+        return datagrams;
+    }
+
+    /** 0 for EAGAIN; any other errno is this call's failure. */
+    private static int wouldBlock(int errno, String call) throws NativeCallException {
+        if (errno == Errno.EAGAIN) {
+            return 0;
+        }
+        throw new NativeCallException(call, errno);
     }
 
     /**

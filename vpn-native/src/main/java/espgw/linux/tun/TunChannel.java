@@ -18,7 +18,9 @@ import java.net.SocketAddress;
  * packets, straight into buffers from the channel's allocator with
  * {@link FileDescriptor#readAddress}; each packet starts at readerIndex = headroom
  * ({@link TunChannelOption#HEADROOM}). Packets larger than {@link TunChannelOption#MAX_PACKET_SIZE}
- * are read truncated, released and counted ({@link #packetsTruncated()}).
+ * are read truncated, released and counted ({@link #packetsTruncated()}). With
+ * {@link TunChannelOption#VNET_HEADER} each read and written buffer starts with a
+ * {@link VirtioNetHeader}; the channel leaves it to the pipeline.
  *
  * <p>Writes: each flushed buffer goes to {@link FileDescriptor#writeAddress}; a TUN write is all or
  * nothing. On EAGAIN the channel waits for EPOLLOUT ({@link #writeStalls()}). A packet the kernel
@@ -37,7 +39,8 @@ public final class TunChannel extends PacketFdChannel {
     private final TunChannelConfig config;
     /** The layout of the buffer being read into: set by {@link #newReadBuffer}, event-loop confined. */
     private int readHeadroom;
-    private int readMaxPacketSize;
+    /** The header (if any) and the largest packet. */
+    private int readMaxSize;
 
     /** Takes ownership of {@code queue} (a non-blocking TUN queue fd): closing the channel closes it. */
     public TunChannel(FileDescriptor queue) {
@@ -64,14 +67,14 @@ public final class TunChannel extends PacketFdChannel {
     @Override
     protected ByteBuf newReadBuffer(ByteBufAllocator allocator) {
         readHeadroom = config.getHeadroom();
-        readMaxPacketSize = config.getMaxPacketSize();
-        int capacity = readHeadroom + readMaxPacketSize + Math.max(1, config.getTailroom());
+        readMaxSize = config.maxReadSize();
+        int capacity = readHeadroom + readMaxSize + Math.max(1, config.getTailroom());
         return allocator.directBuffer(capacity, capacity);
     }
 
     @Override
     protected int readPacket(ByteBuf buffer) throws IOException {
-        int length = fd().readAddress(buffer.memoryAddress(), readHeadroom, readHeadroom + readMaxPacketSize + 1);
+        int length = fd().readAddress(buffer.memoryAddress(), readHeadroom, readHeadroom + readMaxSize + 1);
         if (length > 0) {
             buffer.setIndex(readHeadroom, readHeadroom + length);
         }
@@ -80,7 +83,7 @@ public final class TunChannel extends PacketFdChannel {
 
     @Override
     protected boolean isTruncated(ByteBuf packet) {
-        return packet.readableBytes() > readMaxPacketSize;
+        return packet.readableBytes() > readMaxSize;
     }
 
     @Override

@@ -16,6 +16,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile int tailroom;
     private volatile int maxPacketSize = 1500;
     private volatile int maxPacketsPerRead = 64;
+    private volatile boolean vnetHeader;
 
     TunChannelConfig(TunChannel channel) {
         super(channel);
@@ -24,7 +25,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), TunChannelOption.HEADROOM, TunChannelOption.TAILROOM,
-                TunChannelOption.MAX_PACKET_SIZE, TunChannelOption.MAX_PACKETS_PER_READ);
+                TunChannelOption.MAX_PACKET_SIZE, TunChannelOption.MAX_PACKETS_PER_READ, TunChannelOption.VNET_HEADER);
     }
 
     @Override
@@ -42,6 +43,9 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         if (option == TunChannelOption.MAX_PACKETS_PER_READ) {
             return (T) Integer.valueOf(maxPacketsPerRead);
         }
+        if (option == TunChannelOption.VNET_HEADER) {
+            return (T) Boolean.valueOf(vnetHeader);
+        }
         return super.getOption(option);
     }
 
@@ -56,6 +60,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             setMaxPacketSize((Integer) value);
         } else if (option == TunChannelOption.MAX_PACKETS_PER_READ) {
             setMaxPacketsPerRead((Integer) value);
+        } else if (option == TunChannelOption.VNET_HEADER) {
+            setVnetHeader((Boolean) value);
         } else {
             return super.setOption(option, value);
         }
@@ -120,6 +126,21 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     public TunChannelConfig setMaxPacketsPerRead(int maxPacketsPerRead) {
         this.maxPacketsPerRead = atLeast(1, maxPacketsPerRead, "packets per read");
         return this;
+    }
+
+    public boolean isVnetHeader() {
+        return vnetHeader;
+    }
+
+    /** Set it exactly when the device was opened with offloads; see {@link TunChannelOption#VNET_HEADER}. */
+    public TunChannelConfig setVnetHeader(boolean vnetHeader) {
+        this.vnetHeader = vnetHeader;
+        return this;
+    }
+
+    /** The most bytes one read may carry: the largest packet, and its header if there is one. */
+    int maxReadSize() {
+        return maxPacketSize + (vnetHeader ? VirtioNetHeader.LENGTH : 0);
     }
 
     private static int atLeast(int min, int value, String what) {

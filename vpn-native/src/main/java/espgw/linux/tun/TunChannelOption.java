@@ -20,6 +20,13 @@ public final class TunChannelOption {
     public static final ChannelOption<Integer> MAX_PACKET_SIZE =
             ChannelOption.valueOf(TunChannelOption.class, "MAX_PACKET_SIZE");
 
+    /**
+     * Whether every read starts with a {@link VirtioNetHeader} (the queue's device was opened with
+     * offloads): a read then takes up to that header plus {@link #MAX_PACKET_SIZE}, and the packet
+     * read starts at readerIndex = headroom with its header. Default false.
+     */
+    public static final ChannelOption<Boolean> VNET_HEADER = ChannelOption.valueOf(TunChannelOption.class, "VNET_HEADER");
+
     /** How many packets one EPOLLIN wakeup reads at most before other channels get a turn. Default 64. */
     public static final ChannelOption<Integer> MAX_PACKETS_PER_READ =
             ChannelOption.valueOf(TunChannelOption.class, "MAX_PACKETS_PER_READ");

@@ -1,6 +1,7 @@
 package espgw.linux.tun;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.ptr.IntByReference;
 import espgw.linux.libc.Errno;
 import espgw.linux.libc.IfReq;
 import espgw.linux.libc.IfTun;
@@ -22,6 +23,11 @@ import java.util.List;
  * close-on-exec fd per queue (IFF_TUN | IFF_NO_PI, plus IFF_MULTI_QUEUE for several queues of one
  * device), and an AF_INET datagram socket to configure the interface with ioctls.
  *
+ * <p>With offloads every read and write starts with a {@link VirtioNetHeader} (IFF_VNET_HDR), and the
+ * kernel hands over TCP/IPv4 super-packets of up to 64 KiB with checksums still to be completed
+ * (TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4) and accepts such super-packets written back: one read
+ * or write per ~45 MTU-sized segments instead of one each.
+ *
  * <p>The device and the control socket live in the network namespace of the thread that calls
  * {@link #open}; wrap the call in {@code NetNamespace.call} to put them elsewhere. The configuring
  * methods then work from any thread. Not thread-safe: set up from one thread.
@@ -42,28 +48,37 @@ public final class TunDevice implements AutoCloseable {
     private final String name;
     private final List<FileDescriptor> queues;
     private final FileDescriptor control;
+    private final boolean offload;
 
-    private TunDevice(String name, List<FileDescriptor> queues, FileDescriptor control) {
+    private TunDevice(String name, List<FileDescriptor> queues, FileDescriptor control, boolean offload) {
         this.name = name;
         this.queues = List.copyOf(queues);
         this.control = control;
+        this.offload = offload;
     }
 
-    /** Opens {@code queues} queues of interface {@code name} on {@link #DEFAULT_PATH}. */
+    /** Opens {@code queues} queues of interface {@code name} on {@link #DEFAULT_PATH}, without offloads. */
     public static TunDevice open(String name, int queues) throws NativeCallException {
-        return open(DEFAULT_PATH, name, queues, queues > 1);
+        return open(DEFAULT_PATH, name, queues, queues > 1, false);
+    }
+
+    /** Opens {@code queues} queues of interface {@code name} on {@link #DEFAULT_PATH}, with offloads if asked. */
+    public static TunDevice open(String name, int queues, boolean offload) throws NativeCallException {
+        return open(DEFAULT_PATH, name, queues, queues > 1, offload);
     }
 
     /**
      * Creates the interface {@code name} (or attaches to it when it exists; a pattern such as
-     * {@code tun%d} lets the kernel choose) and opens {@code queueCount} queues of it.
+     * {@code tun%d} lets the kernel choose) and opens {@code queueCount} queues of it; with
+     * {@code offload}, every packet read or written starts with a {@link VirtioNetHeader}.
      */
-    public static TunDevice open(String devicePath, String name, int queueCount, boolean multiQueue)
-            throws NativeCallException {
+    public static TunDevice open(String devicePath, String name, int queueCount, boolean multiQueue,
+            boolean offload) throws NativeCallException {
         if (queueCount < 1 || (queueCount > 1 && !multiQueue)) {
             throw new IllegalArgumentException(queueCount + " queues need IFF_MULTI_QUEUE, at least one queue");
         }
-        short flags = (short) (IfTun.IFF_TUN | IfTun.IFF_NO_PI | (multiQueue ? IfTun.IFF_MULTI_QUEUE : 0));
+        short flags = (short) (IfTun.IFF_TUN | IfTun.IFF_NO_PI | (multiQueue ? IfTun.IFF_MULTI_QUEUE : 0)
+                | (offload ? IfTun.IFF_VNET_HDR : 0));
         IfReq.named(name); // rejects an impossible name before anything is opened
         List<FileDescriptor> opened = new ArrayList<>(queueCount);
         try {
@@ -73,7 +88,11 @@ public final class TunDevice implements AutoCloseable {
                 opened.add(queue);
                 actualName = attach(queue, actualName, flags);
             }
-            return new TunDevice(actualName, opened, openControlSocket());
+            if (offload) {
+                // Settings of the device, not of a queue: once through any queue.
+                enableOffload(opened.get(0), actualName);
+            }
+            return new TunDevice(actualName, opened, openControlSocket(), offload);
         } catch (NativeCallException | RuntimeException e) {
             opened.forEach(TunDevice::closeQuietly);
             throw e;
@@ -113,6 +132,24 @@ public final class TunDevice implements AutoCloseable {
         return ifr.name();
     }
 
+    /**
+     * The header's size (no num_buffers) and byte order, then the offloads. TUNSETOFFLOAD fails
+     * for flags the kernel does not know, so an old kernel says so here rather than mid-traffic.
+     */
+    private static void enableOffload(FileDescriptor queue, String name) throws NativeCallException {
+        String step = "TUNSETVNETHDRSZ " + VirtioNetHeader.LENGTH;
+        try {
+            LibC.ioctl(queue.intValue(), IfTun.TUNSETVNETHDRSZ, new IntByReference(VirtioNetHeader.LENGTH).getPointer());
+            step = "TUNSETVNETLE";
+            LibC.ioctl(queue.intValue(), IfTun.TUNSETVNETLE, new IntByReference(1).getPointer());
+            step = "TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4";
+            LibC.ioctl(queue.intValue(), IfTun.TUNSETOFFLOAD, IfTun.TUN_F_CSUM | IfTun.TUN_F_TSO4);
+        } catch (LastErrorException e) {
+            throw NativeCallException.of(step + " on " + name + " (this kernel's TUN driver lacks the offloads:"
+                    + " open the TUN without them)", e);
+        }
+    }
+
     private static FileDescriptor openControlSocket() throws NativeCallException {
         try {
             return new FileDescriptor(Socket.socket(Socket.AF_INET, Socket.SOCK_DGRAM | Socket.SOCK_CLOEXEC, 0));
@@ -123,6 +160,11 @@ public final class TunDevice implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** Whether every packet read from or written to a queue starts with a {@link VirtioNetHeader}. */
+    public boolean offload() {
+        return offload;
     }
 
     public int queueCount() {

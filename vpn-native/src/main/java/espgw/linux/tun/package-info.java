@@ -9,6 +9,12 @@
  * Per packet only Netty's JNI read/write run, no JNA. A channel's counters (read, truncated,
  * written, rejected, stalls) belong to its event loop.
  *
+ * <p>Offloads: a device opened with them frames every packet with a
+ * {@link espgw.linux.tun.VirtioNetHeader} and carries TCP/IPv4 super-packets of up to 64 KiB both
+ * ways; the channel then reads up to that header plus 65535 bytes
+ * ({@link espgw.linux.tun.TunChannelOption#VNET_HEADER}) and leaves splitting and coalescing to the
+ * pipeline.
+ *
  * <p>Ownership: a packet read is a pooled direct buffer owned by the handler that receives it in
  * {@code channelRead}, with {@link espgw.linux.tun.TunChannelOption#HEADROOM} free bytes in front
  * for in-place encapsulation. A buffer written is owned by the channel from {@code write} on and

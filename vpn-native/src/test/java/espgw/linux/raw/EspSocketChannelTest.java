@@ -71,9 +71,9 @@ class EspSocketChannelTest {
 
     @Test
     void everyDatagramArrivesWithItsOuterSourceAndExactEspBytesDespiteBackpressure() throws Exception {
-        BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
         EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults().withReceiveBufferBytes(8 << 20));
-        receiver.pipeline().addLast(new Collector(received));
+        receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
         group.register(receiver).sync();
 
         // A slow link and a tiny send buffer: the sender must hit EAGAIN and resume on EPOLLOUT.
@@ -101,7 +101,7 @@ class EspSocketChannelTest {
             assertTrue(write.isSuccess(), () -> "write failed: " + write.cause());
         }
         for (int sequence = 0; sequence < count; sequence++) {
-            Received datagram = received.poll(10, SECONDS);
+            ReceivedDatagram datagram = received.poll(10, SECONDS);
             assertNotNull(datagram, "datagram " + sequence + " of " + count + " did not arrive");
             assertEquals(ADDRESS_A, datagram.source(), "outer source address");
             assertArrayEquals(EspTestPackets.esp(SPI, sequence, espLength(sequence)), datagram.esp(),
@@ -137,9 +137,9 @@ class EspSocketChannelTest {
 
     @Test
     void aDatagramLongerThanTheReceiveBufferIsDroppedAndCounted() throws Exception {
-        BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
         EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults().withMaxDatagramSize(256));
-        receiver.pipeline().addLast(new Collector(received));
+        receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
         group.register(receiver).sync();
         EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
         group.register(sender).sync();
@@ -149,7 +149,7 @@ class EspSocketChannelTest {
         sender.writeAndFlush(EspTestPackets.packet(allocator, ADDRESS_A, ADDRESS_B, EspTestPackets.esp(SPI, 2, 100)))
                 .sync();
 
-        Received datagram = received.poll(10, SECONDS);
+        ReceivedDatagram datagram = received.poll(10, SECONDS);
         assertNotNull(datagram);
         assertArrayEquals(EspTestPackets.esp(SPI, 2, 100), datagram.esp(), "the short datagram, whole");
         assertEquals(1, receiver.truncatedDatagrams());
@@ -160,10 +160,10 @@ class EspSocketChannelTest {
 
     @Test
     void withoutAutoReadEachReadDeliversOneDatagram() throws Exception {
-        BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
         EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults());
         receiver.config().setAutoRead(false);
-        receiver.pipeline().addLast(new Collector(received));
+        receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
         group.register(receiver).sync();
         EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
         group.register(sender).sync();
@@ -175,7 +175,7 @@ class EspSocketChannelTest {
         assertNull(received.poll(300, MILLISECONDS), "read without read()");
         for (int sequence = 0; sequence < 3; sequence++) {
             receiver.read();
-            Received datagram = received.poll(10, SECONDS);
+            ReceivedDatagram datagram = received.poll(10, SECONDS);
             assertNotNull(datagram, "read() delivered nothing");
             assertArrayEquals(EspTestPackets.esp(SPI, sequence, 64), datagram.esp());
             assertNull(received.poll(200, MILLISECONDS), "more than one per read()");
@@ -220,30 +220,5 @@ class EspSocketChannelTest {
             active += arena.numActiveAllocations();
         }
         return active;
-    }
-
-    private record Received(int source, byte[] esp) {
-    }
-
-    /** Copies what the test checks and releases the datagram, as the first pipeline handler must. */
-    private static final class Collector extends ChannelInboundHandlerAdapter {
-        private final BlockingQueue<Received> received;
-
-        Collector(BlockingQueue<Received> received) {
-            this.received = received;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf datagram = (ByteBuf) msg;
-            try {
-                int espOffset = datagram.readerIndex() + EspDatagrams.headerLength(datagram);
-                byte[] esp = new byte[datagram.writerIndex() - espOffset];
-                datagram.getBytes(espOffset, esp);
-                received.add(new Received(EspDatagrams.sourceAddress(datagram), esp));
-            } finally {
-                datagram.release();
-            }
-        }
     }
 }

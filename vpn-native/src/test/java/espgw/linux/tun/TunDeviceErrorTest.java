@@ -17,7 +17,7 @@ class TunDeviceErrorTest {
     @Test
     void missingDeviceNodeSaysSo() {
         NativeCallException e = assertThrows(NativeCallException.class,
-                () -> TunDevice.open("/nonexistent/net/tun", "tun0", 1, false));
+                () -> TunDevice.open("/nonexistent/net/tun", "tun0", 1, false, false));
         assertEquals(Errno.ENOENT, e.errno());
         assertEquals("open /nonexistent/net/tun (the TUN device node is missing: load the tun kernel module"
                 + " or create the node with mknod /nonexistent/net/tun c 10 200): No such file or directory (errno 2)",
@@ -27,7 +27,7 @@ class TunDeviceErrorTest {
     @Test
     void aPathThatIsNoTunNodeIsRefusedByTunsetiff() {
         NativeCallException e = assertThrows(NativeCallException.class,
-                () -> TunDevice.open("/dev/null", "tun0", 1, false));
+                () -> TunDevice.open("/dev/null", "tun0", 1, false, false));
         assertEquals(Errno.ENOTTY, e.errno());
         assertEquals("TUNSETIFF tun0: Inappropriate ioctl for device (errno 25)", e.getMessage());
     }
@@ -64,12 +64,12 @@ class TunDeviceErrorTest {
     @Test
     void aNameTooLongNeverReachesTheKernel() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TunDevice.open("/nonexistent/net/tun", "sixteen-chars-xx", 1, false));
+                () -> TunDevice.open("/nonexistent/net/tun", "sixteen-chars-xx", 1, false, false));
         assertEquals("interface name 'sixteen-chars-xx' must be 1 to 15 ASCII characters", e.getMessage());
     }
 
     @Test
     void severalQueuesNeedMultiQueue() {
-        assertThrows(IllegalArgumentException.class, () -> TunDevice.open(TunDevice.DEFAULT_PATH, "tun0", 2, false));
+        assertThrows(IllegalArgumentException.class, () -> TunDevice.open(TunDevice.DEFAULT_PATH, "tun0", 2, false, false));
     }
 }

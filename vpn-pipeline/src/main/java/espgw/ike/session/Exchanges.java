@@ -1,10 +1,6 @@
 package espgw.ike.session;
 
-import espgw.ike.crypto.IkeSaKeys;
 import espgw.ike.crypto.NatDetection;
-import espgw.ike.crypto.PskAuthentication;
-import espgw.ike.message.AuthPayload;
-import espgw.ike.message.IdPayload;
 import espgw.ike.message.IkeMessage;
 import espgw.ike.message.IkePayload;
 import espgw.ike.message.IkeProtocolException;
@@ -19,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** What both roles compute the same way: SPIs, nonces, NAT detection, PSK AUTH, selector checks. */
+/** What both roles compute the same way: SPIs, nonces, NAT detection, selector checks. */
 final class Exchanges {
     /** §2.10: at least half the PRF's key size and 128 bits; 32 octets covers every PRF we offer. */
     static final int NONCE_LENGTH = 32;
@@ -78,26 +74,6 @@ final class Exchanges {
             }
         }
         return new NatStatus(localBehindNat, peerBehindNat);
-    }
-
-    /** §2.15: our AUTH payload over our IKE_SA_INIT message, the peer's nonce and our ID. */
-    static AuthPayload pskAuth(IkeSessionConfig config, IkeSaKeys keys, boolean initiator, byte[] ourInitMessage,
-            byte[] peerNonce, IdPayload ourId) {
-        byte[] octets = PskAuthentication.signedOctets(keys.prf(), ourInitMessage, peerNonce,
-                initiator ? keys.skPi() : keys.skPr(), ourId);
-        return new AuthPayload(AuthPayload.SHARED_KEY_MESSAGE_INTEGRITY_CODE,
-                PskAuthentication.authData(keys.prf(), config.preSharedKey(), octets));
-    }
-
-    /** §2.15: the peer's AUTH payload over its IKE_SA_INIT message, our nonce and its ID. */
-    static boolean verifyPskAuth(IkeSessionConfig config, IkeSaKeys keys, boolean peerIsInitiator, AuthPayload auth,
-            byte[] peerInitMessage, byte[] ourNonce, IdPayload peerId) {
-        if (auth.method() != AuthPayload.SHARED_KEY_MESSAGE_INTEGRITY_CODE) {
-            return false;
-        }
-        byte[] octets = PskAuthentication.signedOctets(keys.prf(), peerInitMessage, ourNonce,
-                peerIsInitiator ? keys.skPi() : keys.skPr(), peerId);
-        return PskAuthentication.verify(keys.prf(), config.preSharedKey(), octets, auth.data());
     }
 
     /** True when each of {@code wanted} lies within one of {@code offered} (§2.9: narrowing). */

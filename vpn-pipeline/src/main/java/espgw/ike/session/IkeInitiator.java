@@ -31,8 +31,8 @@ import java.util.Optional;
 /**
  * The initiator of an IKE SA and its first CHILD SA (RFC 7296 §1.2): IKE_SA_INIT (retried with
  * the group an INVALID_KE_PAYLOAD asks for, §1.2, and with a COOKIE, §2.6), then IKE_AUTH with
- * a pre-shared key. No I/O: {@link #start()}, {@link #receive(byte[])} and {@link #onTimer()} return
- * the datagrams to send. Confined to one thread.
+ * a pre-shared key or certificates ({@link IkeAuthentication}). No I/O: {@link #start()},
+ * {@link #receive(byte[])} and {@link #onTimer()} return the datagrams to send. Confined to one thread.
  */
 public final class IkeInitiator {
     private final IkeSessionConfig config;
@@ -129,6 +129,13 @@ public final class IkeInitiator {
             fail(error.get().notifyType(), "the responder refused IKE_SA_INIT");
             return List.of();
         }
+        try {
+            Authentication.requirePeerVerifiesOurSignature(config.authentication(),
+                    Authentication.peerSignatureHashes(response), "responder");
+        } catch (IkeProtocolException e) {
+            fail(e.notifyType(), e.getMessage());
+            return List.of();
+        }
         ProposalSelection.IkeSuite suite = ProposalSelection.acceptIke(config.ike(), Exchanges.required(response, SaPayload.class))
                 .orElseThrow(() -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN,
                         "the responder chose a proposal we did not offer"));
@@ -177,6 +184,7 @@ public final class IkeInitiator {
         payloads.add(new KePayload(keyExchange.group().groupNumber(), keyExchange.publicValue()));
         payloads.add(new NoncePayload(ni));
         payloads.addAll(Exchanges.natDetection(spiI, 0, config.localAddress(), config.remoteAddress()));
+        payloads.addAll(Authentication.signatureHashAlgorithms(config.authentication()));
         initRequest = new IkeMessage(IkeHeader.of(spiI, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_INITIATOR, 0),
                 payloads).encode();
         return retransmission.sent(initRequest);
@@ -184,13 +192,18 @@ public final class IkeInitiator {
 
     private byte[] authRequest() {
         IdPayload idi = config.localId().as(true);
-        List<IkePayload> inner = List.of(idi,
-                NotifyPayload.of(NotifyType.INITIAL_CONTACT),
-                config.remoteId().as(false),
-                Exchanges.pskAuth(config, keys, true, initRequest, nr, idi),
-                new SaPayload(List.of(config.esp().proposal(childSpi))),
-                new TrafficSelectorPayload(true, config.localTrafficSelectors()),
-                new TrafficSelectorPayload(false, config.remoteTrafficSelectors()));
+        IkeAuthentication authentication = config.authentication();
+        // §1.2: IDi, [CERT,] [CERTREQ,] [IDr,] AUTH, SAi2, TSi, TSr
+        List<IkePayload> inner = new ArrayList<>();
+        inner.add(idi);
+        inner.addAll(Authentication.certificates(authentication));
+        inner.add(NotifyPayload.of(NotifyType.INITIAL_CONTACT));
+        inner.addAll(Authentication.certificateRequest(authentication));
+        inner.add(config.remoteId().as(false));
+        inner.add(Authentication.ours(authentication, keys, true, initRequest, nr, idi));
+        inner.add(new SaPayload(List.of(config.esp().proposal(childSpi))));
+        inner.add(new TrafficSelectorPayload(true, config.localTrafficSelectors()));
+        inner.add(new TrafficSelectorPayload(false, config.remoteTrafficSelectors()));
         return protection.seal(IkeHeader.of(spiI, spiR, ExchangeType.IKE_AUTH, IkeHeader.FLAG_INITIATOR, 1), inner);
     }
 
@@ -214,8 +227,11 @@ public final class IkeInitiator {
                     + config.remoteId().display());
             return List.of();
         }
-        if (!Exchanges.verifyPskAuth(config, keys, false, auth.get(), initResponse, ni, responderId)) {
-            fail(NotifyType.AUTHENTICATION_FAILED, "the responder's AUTH does not verify");
+        try {
+            Authentication.verifyPeer(config.authentication(), keys, false, response, auth.get(), responderId,
+                    initResponse, ni);
+        } catch (IkeProtocolException e) {
+            fail(e.notifyType(), e.getMessage());
             return List.of();
         }
         state = IkeState.ESTABLISHED;

@@ -1,5 +1,6 @@
 package espgw.ike.session;
 
+import espgw.ike.auth.SignatureHashAlgorithms.HashAlgorithm;
 import espgw.ike.crypto.ChildSaKeys;
 import espgw.ike.crypto.IkeMessageProtection;
 import espgw.ike.crypto.IkeSaKeys;
@@ -25,13 +26,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The responder of an IKE SA and its first CHILD SA (RFC 7296 §1.2), for one peer: answers
  * IKE_SA_INIT (or refuses it with NO_PROPOSAL_CHOSEN / INVALID_KE_PAYLOAD, keeping no state),
- * then IKE_AUTH with a pre-shared key, narrowing the traffic selectors to its own (§2.9). A
- * retransmitted request gets the same response again (§2.1). No I/O: {@link #receive(byte[])}
- * returns the datagrams to send. Confined to one thread.
+ * then IKE_AUTH with a pre-shared key or certificates ({@link IkeAuthentication}), narrowing the
+ * traffic selectors to its own (§2.9). A retransmitted request gets the same response again
+ * (§2.1). No I/O: {@link #receive(byte[])} returns the datagrams to send. Confined to one thread.
  */
 public final class IkeResponder {
     private final IkeSessionConfig config;
@@ -48,6 +50,7 @@ public final class IkeResponder {
     private byte[] lastResponse;
     private IkeSaKeys keys;
     private IkeMessageProtection protection;
+    private Optional<Set<HashAlgorithm>> initiatorSignatureHashes = Optional.empty();
     private NatStatus natStatus = NatStatus.UNKNOWN;
     private NegotiatedChildSa childSa;
     private IkeFailure failure;
@@ -110,11 +113,15 @@ public final class IkeResponder {
             Arrays.fill(sharedSecret, (byte) 0);
             protection = new IkeMessageProtection(keys, false);
             natStatus = Exchanges.natStatus(request, spiI, 0, config.localAddress(), config.remoteAddress());
+            initiatorSignatureHashes = Authentication.peerSignatureHashes(request);
+            // §1.2: SAr1, KEr, Nr, [CERTREQ]; RFC 7427 §4 adds our SIGNATURE_HASH_ALGORITHMS
             List<IkePayload> payloads = new ArrayList<>();
             payloads.add(new SaPayload(List.of(suite.toProposal())));
             payloads.add(new KePayload(suite.group().groupNumber(), keyExchange.publicValue()));
             payloads.add(new NoncePayload(nr));
+            payloads.addAll(Authentication.certificateRequest(config.authentication()));
             payloads.addAll(Exchanges.natDetection(spiI, spiR, config.localAddress(), config.remoteAddress()));
+            payloads.addAll(Authentication.signatureHashAlgorithms(config.authentication()));
             initRequest = datagram;
             initResponse = new IkeMessage(IkeHeader.of(spiI, spiR, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_RESPONSE, 0),
                     payloads).encode();
@@ -160,12 +167,14 @@ public final class IkeResponder {
             throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "the initiator is " + idi.display()
                     + ", not " + config.remoteId().display());
         }
-        if (!Exchanges.verifyPskAuth(config, keys, true, auth, initRequest, nr, idi)) {
-            throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "the initiator's AUTH does not verify");
-        }
+        Authentication.requirePeerVerifiesOurSignature(config.authentication(), initiatorSignatureHashes, "initiator");
+        Authentication.verifyPeer(config.authentication(), keys, true, request, auth, idi, initRequest, nr);
         IdPayload idr = config.localId().as(false);
-        List<IkePayload> response = new ArrayList<>(List.of(idr,
-                Exchanges.pskAuth(config, keys, false, initResponse, ni, idr)));
+        // §1.2: IDr, [CERT,] AUTH, SAr2, TSi, TSr
+        List<IkePayload> response = new ArrayList<>();
+        response.add(idr);
+        response.addAll(Authentication.certificates(config.authentication()));
+        response.add(Authentication.ours(config.authentication(), keys, false, initResponse, ni, idr));
         state = IkeState.ESTABLISHED;
         response.addAll(childSa(request));
         return response;

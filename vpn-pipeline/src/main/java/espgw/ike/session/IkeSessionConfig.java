@@ -7,27 +7,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One peer as an IKE session sees it: both identities, the pre-shared key, the algorithms, the
- * traffic selectors (this end's networks and the peer's) and the UDP addresses, which only the NAT
- * detection hashes use. {@link #toString()} never prints the key.
+ * One peer as an IKE session sees it: both identities, how they authenticate (a pre-shared key or
+ * certificates), the algorithms, the traffic selectors (this end's networks and the peer's) and
+ * the UDP addresses, which only the NAT detection hashes use. {@link #toString()} never prints a key.
  *
  * @param localId this end's identity (the role flag of the payload does not matter)
  * @param remoteId the identity the peer must prove
  */
-public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, byte[] preSharedKey, IkeAlgorithms ike,
-        EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
+public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthentication authentication,
+        IkeAlgorithms ike, EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
         InetSocketAddress localAddress, InetSocketAddress remoteAddress) {
     public IkeSessionConfig {
         Objects.requireNonNull(localId, "localId");
         Objects.requireNonNull(remoteId, "remoteId");
+        Objects.requireNonNull(authentication, "authentication");
         Objects.requireNonNull(ike, "ike");
         Objects.requireNonNull(esp, "esp");
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
-        if (preSharedKey.length == 0) {
-            throw new IllegalArgumentException("preSharedKey: empty");
-        }
-        preSharedKey = preSharedKey.clone();
         localTrafficSelectors = List.copyOf(localTrafficSelectors);
         remoteTrafficSelectors = List.copyOf(remoteTrafficSelectors);
         if (localTrafficSelectors.isEmpty() || remoteTrafficSelectors.isEmpty()) {
@@ -35,14 +32,30 @@ public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, byte[] pre
         }
     }
 
-    @Override
+    /** Authentication with a pre-shared key on both ends. */
+    public IkeSessionConfig(IdPayload localId, IdPayload remoteId, byte[] preSharedKey, IkeAlgorithms ike,
+            EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors,
+            List<TrafficSelector> remoteTrafficSelectors, InetSocketAddress localAddress,
+            InetSocketAddress remoteAddress) {
+        this(localId, remoteId, new IkeAuthentication.PreSharedKey(preSharedKey), ike, esp, localTrafficSelectors,
+                remoteTrafficSelectors, localAddress, remoteAddress);
+    }
+
+    /**
+     * The pre-shared key.
+     *
+     * @throws IllegalStateException when this peer authenticates with certificates
+     */
     public byte[] preSharedKey() {
-        return preSharedKey.clone();
+        if (authentication instanceof IkeAuthentication.PreSharedKey psk) {
+            return psk.key();
+        }
+        throw new IllegalStateException("this peer authenticates with certificates, not a pre-shared key");
     }
 
     /** The same peer with other algorithms (tests and per-peer overrides). */
     public IkeSessionConfig withAlgorithms(IkeAlgorithms newIke, EspAlgorithms newEsp) {
-        return new IkeSessionConfig(localId, remoteId, preSharedKey, newIke, newEsp, localTrafficSelectors,
+        return new IkeSessionConfig(localId, remoteId, authentication, newIke, newEsp, localTrafficSelectors,
                 remoteTrafficSelectors, localAddress, remoteAddress);
     }
 
@@ -58,7 +71,7 @@ public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, byte[] pre
 
     @Override
     public String toString() {
-        return "IkeSessionConfig[" + localId.display() + " <-> " + remoteId.display() + " psk=<redacted> "
+        return "IkeSessionConfig[" + localId.display() + " <-> " + remoteId.display() + " " + authentication + " "
                 + localTrafficSelectors + " <-> " + remoteTrafficSelectors + "]";
     }
 }

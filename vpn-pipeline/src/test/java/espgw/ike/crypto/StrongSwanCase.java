@@ -15,6 +15,8 @@ public record StrongSwanCase(String name) {
     public static final String PSK_AES_GCM_X25519 = "psk-aes128gcm16-prfsha256-x25519";
     public static final String PSK_CHACHA_ECP256 = "psk-chacha20poly1305-prfsha256-ecp256";
     public static final String ED25519_CERT = "ed25519-cert-aes128gcm16-prfsha256-x25519";
+    /** Not in {@link #ALL}: RecordedFixturesTest verifies Ed25519 signatures only. */
+    public static final String ECDSA_CERT = "ecdsa-cert-aes128gcm16-prfsha256-ecp256";
     public static final String[] ALL = {PSK_AES_GCM_X25519, PSK_CHACHA_ECP256, ED25519_CERT};
 
     private static final HexFormat HEX = HexFormat.of();

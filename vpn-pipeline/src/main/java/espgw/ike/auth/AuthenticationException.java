@@ -1,0 +1,50 @@
+package espgw.ike.auth;
+
+/**
+ * The peer could not be authenticated: the IKE exchange answers with AUTHENTICATION_FAILED (RFC 7296
+ * §2.21.2) whatever the {@link Reason}, which is for the log. Messages name certificates by subject
+ * and algorithms by name; they never contain key material or signatures.
+ */
+public final class AuthenticationException extends Exception {
+    /** Why authentication failed, one value per check. */
+    public enum Reason {
+        /** The Authentication Data is too short or its AlgorithmIdentifier length is wrong. */
+        MALFORMED_AUTH_DATA,
+        /** The AlgorithmIdentifier is not one we accept (RFC 7427 §3). */
+        UNSUPPORTED_SIGNATURE_ALGORITHM,
+        /** The AlgorithmIdentifier does not fit the certificate's key (e.g. Ed25519 named, P-256 key). */
+        ALGORITHM_KEY_MISMATCH,
+        /** The signature does not verify with the certificate's key. */
+        BAD_SIGNATURE,
+        /** The peer sent no certificate, or one that does not parse as X.509. */
+        MALFORMED_CERTIFICATE,
+        /** The certificate chain does not lead to the configured CA. */
+        UNTRUSTED_CERTIFICATE,
+        /** A certificate in the chain is signed by a key that is not its issuer's. */
+        BAD_CERTIFICATE_SIGNATURE,
+        /** A certificate in the chain is past its notAfter. */
+        CERTIFICATE_EXPIRED,
+        /** A certificate in the chain is before its notBefore. */
+        CERTIFICATE_NOT_YET_VALID,
+        /** An issuing certificate in the chain is not a CA (basicConstraints, RFC 5280 §4.2.1.9). */
+        ISSUER_NOT_A_CA,
+        /** The IKE identity is not in the certificate (subjectAltName or subject DN). */
+        IDENTITY_MISMATCH
+    }
+
+    private final Reason reason;
+
+    public AuthenticationException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    @Override
+    public String getMessage() {
+        return reason + ": " + super.getMessage();
+    }
+}

@@ -1,0 +1,206 @@
+package espgw.ike.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import espgw.ike.auth.CertificateChainValidator;
+import espgw.ike.auth.CertificateIssuer;
+import espgw.ike.auth.IkeIdentity;
+import espgw.ike.auth.Keys;
+import espgw.ike.auth.LocalCredential;
+import espgw.ike.auth.PeerAuthenticator;
+import espgw.ike.auth.Pem;
+import espgw.ike.auth.SignatureAlgorithm;
+import espgw.ike.crypto.IkeEncryption;
+import espgw.ike.crypto.KeyExchangeGroup;
+import espgw.ike.crypto.Prf;
+import espgw.ike.message.IdPayload;
+import espgw.ike.message.TrafficSelector;
+import espgw.ike.testing.StrongSwan;
+import espgw.ike.testing.SwanctlConnection;
+import espgw.ike.testing.SwanctlSas.ChildSa;
+import espgw.ike.testing.SwanctlSas.IkeSa;
+import espgw.sa.Clock;
+import espgw.testing.NetnsLab;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * espgw's IKE sessions against a live strongSwan charon (namespaces prefixed {@code ikecert}), both
+ * authenticating with certificates of one CA made by {@link CertificateIssuer}: espgw as initiator
+ * and as responder, Ed25519 and ECDSA P-256. Only IKE runs here (no ESP data path): both ends must
+ * agree on an established IKE SA and the CHILD SA's SPIs.
+ */
+class StrongSwanCertificateInteropTest {
+    private static final String ESPGW_OUTER = "192.0.2.1";
+    private static final String CHARON_OUTER = "192.0.2.2";
+    private static final String ESPGW_ID = "espgw.espgw.test";
+    private static final String CHARON_ID = "charon.espgw.test";
+    private static final String ESPGW_INNER = "198.51.100.1";
+    private static final String CHARON_INNER = "198.51.100.2";
+    private static final TrafficSelector ESPGW_NET = TrafficSelector.ipv4Prefix(0xc6336401, 32);
+    private static final TrafficSelector CHARON_NET = TrafficSelector.ipv4Prefix(0xc6336402, 32);
+    private static final long RECEIVE_TIMEOUT_MILLIS = 20_000;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void espgwInitiatesToCharon(SignatureAlgorithm algorithm) throws Exception {
+        StrongSwan.requireInstalled();
+        Credentials credentials = credentials(algorithm);
+        try (NetnsLab lab = new NetnsLab("ikecert")) {
+            String espgwNs = lab.namespace("espgw");
+            String charonNs = lab.namespace("charon");
+            lab.veth(espgwNs, "e0", ESPGW_OUTER + "/24", charonNs, "c0", CHARON_OUTER + "/24");
+            // charon routes its side of the CHILD SA from its inner address through its libipsec TUN.
+            lab.exec(charonNs, "ip", "addr", "add", CHARON_INNER + "/32", "dev", "lo");
+            try (StrongSwan charon = StrongSwan.start(lab, charonNs, dir.resolve("charon"), Map.of());
+                    IkeUdpEndpoint udp = new IkeUdpEndpoint(espgwNs, InetAddress.getByName(ESPGW_OUTER))) {
+                charon.load(charonConnection(credentials));
+                long[] now = {0};
+                Clock clock = () -> now[0];
+                IkeInitiator initiator = new IkeInitiator(config(credentials, true), new SecureRandom(), clock);
+                List<byte[]> toSend = initiator.start();
+                while (initiator.state() != IkeState.ESTABLISHED && initiator.state() != IkeState.FAILED) {
+                    // §2.23: after a NAT is detected in IKE_SA_INIT, IKE moves to port 4500.
+                    boolean natT = initiator.natStatus().natDetected();
+                    for (byte[] message : toSend) {
+                        udp.send(message, InetAddress.getByName(CHARON_OUTER), natT);
+                    }
+                    IkeUdpEndpoint.Received received = udp.receive(RECEIVE_TIMEOUT_MILLIS);
+                    if (received == null) {
+                        throw new AssertionError("charon did not answer in " + initiator.state() + ":\n"
+                                + charon.logTail(30));
+                    }
+                    toSend = initiator.receive(received.message());
+                }
+
+                assertEquals(IkeState.ESTABLISHED, initiator.state(),
+                        () -> initiator.failure() + "\n" + charon.logTail(30));
+                NegotiatedChildSa ours = initiator.childSa().orElseThrow(() -> new AssertionError(initiator.failure()));
+                IkeSa theirs = only(charon.listSas());
+                assertEquals("ESTABLISHED", theirs.state(), theirs.toString());
+                assertCharonAgrees(theirs.children().get(0), ours);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void charonInitiatesToEspgw(SignatureAlgorithm algorithm) throws Exception {
+        StrongSwan.requireInstalled();
+        Credentials credentials = credentials(algorithm);
+        try (NetnsLab lab = new NetnsLab("ikecert")) {
+            String espgwNs = lab.namespace("espgw");
+            String charonNs = lab.namespace("charon");
+            lab.veth(espgwNs, "e0", ESPGW_OUTER + "/24", charonNs, "c0", CHARON_OUTER + "/24");
+            // charon routes its side of the CHILD SA from its inner address through its libipsec TUN.
+            lab.exec(charonNs, "ip", "addr", "add", CHARON_INNER + "/32", "dev", "lo");
+            try (StrongSwan charon = StrongSwan.start(lab, charonNs, dir.resolve("charon"), Map.of());
+                    IkeUdpEndpoint udp = new IkeUdpEndpoint(espgwNs, InetAddress.getByName(ESPGW_OUTER))) {
+                charon.load(charonConnection(credentials));
+                IkeResponder responder = new IkeResponder(config(credentials, false), new SecureRandom());
+                CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answer(responder, udp));
+
+                charon.initiate("espgw");
+                answering.get(RECEIVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+
+                assertEquals(IkeState.ESTABLISHED, responder.state(), () -> responder.failure().toString());
+                NegotiatedChildSa ours = responder.childSa().orElseThrow(() -> new AssertionError(responder.failure()));
+                IkeSa theirs = only(charon.listSas());
+                assertEquals("ESTABLISHED", theirs.state(), theirs.toString());
+                assertCharonAgrees(theirs.children().get(0), ours);
+            }
+        }
+    }
+
+    /** Answers until the responder is done, on the port each request came in on. */
+    private static void answer(IkeResponder responder, IkeUdpEndpoint udp) {
+        try {
+            while (responder.state() != IkeState.ESTABLISHED && responder.state() != IkeState.FAILED) {
+                IkeUdpEndpoint.Received received = udp.receive(RECEIVE_TIMEOUT_MILLIS);
+                if (received == null) {
+                    throw new AssertionError("charon sent nothing more in " + responder.state());
+                }
+                for (byte[] response : responder.receive(received.message())) {
+                    udp.send(response, InetAddress.getByName(CHARON_OUTER),
+                            received.localPort() == IkeUdpEndpoint.NAT_T_PORT);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void assertCharonAgrees(ChildSa child, NegotiatedChildSa ours) {
+        assertEquals("INSTALLED", child.state(), child.toString());
+        assertEquals(String.format("%08x", ours.inboundSpi()), child.get("spi-out"), child.toString());
+        assertEquals(String.format("%08x", ours.outboundSpi()), child.get("spi-in"), child.toString());
+        assertEquals("AES_GCM_16/128", child.algorithms());
+    }
+
+    /** One CA for both ends; espgw's key stays in memory, charon's goes to PEM files. */
+    private record Credentials(X509Certificate ca, LocalCredential espgw, Path caFile, Path charonCert,
+            Path charonKey) {
+    }
+
+    private Credentials credentials(SignatureAlgorithm algorithm) throws Exception {
+        Instant now = Instant.now();
+        Duration day = Duration.ofDays(1);
+        KeyPair caKeys = Keys.generate(algorithm);
+        X509Certificate ca = CertificateIssuer.selfSignedCa(caKeys, "espgw interop CA", now, day);
+        KeyPair espgwKeys = Keys.generate(algorithm);
+        X509Certificate espgwCert = CertificateIssuer.issue(caKeys.getPrivate(), ca, espgwKeys.getPublic(),
+                IkeIdentity.parse(ESPGW_ID), now, day);
+        KeyPair charonKeys = Keys.generate(algorithm);
+        X509Certificate charonCert = CertificateIssuer.issue(caKeys.getPrivate(), ca, charonKeys.getPublic(),
+                IkeIdentity.parse(CHARON_ID), now, day);
+        Path pki = Files.createDirectories(dir.resolve("pki"));
+        Path caFile = Files.writeString(pki.resolve("ca.pem"), Pem.certificate(ca));
+        Path charonCertFile = Files.writeString(pki.resolve("charon.pem"), Pem.certificate(charonCert));
+        Path charonKeyFile = Files.writeString(pki.resolve("charon-key.pem"), Pem.privateKey(charonKeys.getPrivate()));
+        return new Credentials(ca, new LocalCredential(espgwKeys.getPrivate(), List.of(espgwCert)), caFile,
+                charonCertFile, charonKeyFile);
+    }
+
+    private static SwanctlConnection charonConnection(Credentials credentials) {
+        return SwanctlConnection.builder("espgw")
+                .local(CHARON_OUTER, CHARON_ID).remote(ESPGW_OUTER, ESPGW_ID)
+                .trafficSelectors(CHARON_INNER + "/32", ESPGW_INNER + "/32")
+                .authentication(new SwanctlConnection.Certificates(credentials.charonCert(), credentials.charonKey(),
+                        credentials.caFile()))
+                .proposals("aes128gcm16-prfsha256-x25519", "aes128gcm16").build();
+    }
+
+    private static IkeSessionConfig config(Credentials credentials, boolean initiator) throws Exception {
+        IkeAuthentication authentication = new IkeAuthentication.Certificates(credentials.espgw(),
+                new PeerAuthenticator(new CertificateChainValidator(credentials.ca())));
+        IkeAlgorithms ike = new IkeAlgorithms(List.of(IkeEncryption.values()), List.of(Prf.values()),
+                List.of(KeyExchangeGroup.values()));
+        return new IkeSessionConfig(IdPayload.fqdn(initiator, ESPGW_ID), IdPayload.fqdn(!initiator, CHARON_ID),
+                authentication, ike, EspAlgorithms.defaults(), List.of(ESPGW_NET), List.of(CHARON_NET),
+                new InetSocketAddress(ESPGW_OUTER, IkeUdpEndpoint.IKE_PORT),
+                new InetSocketAddress(CHARON_OUTER, IkeUdpEndpoint.IKE_PORT));
+    }
+
+    private static <T> T only(List<T> items) {
+        assertEquals(1, items.size(), items.toString());
+        return items.get(0);
+    }
+}
