@@ -20,6 +20,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * espgw to espgw with keys from IKEv2 (PSK) instead of manual SAs, on seed scenario 2's LAN
@@ -161,30 +163,37 @@ class IkeScenarioTest {
     }
 
     /**
-     * The client (10.0.0.161) behind a masquerading router (10.0.0.1 / 10.1.2.1) initiates to the server
-     * (10.1.2.5), neither configured for UDP: NAT detection moves IKE to port 4500 (RFC 7296 §2.23) and
-     * ESP into UDP, through the NAT, and the server knows the client by the router's address.
+     * Seed scenario 1 with IKE: the client (10.0.0.161) reaches the server (10.1.2.5) through a router
+     * (10.0.0.1 / 10.1.2.1), initiating. Without NAT, IKE stays on port 500 and ESP bare. With the
+     * router masquerading, neither end configured for UDP: NAT detection moves IKE to port 4500
+     * (RFC 7296 §2.23) and ESP into UDP, and the server knows the client by the router's address.
      */
-    @Test
-    void behindANatIkeDetectsItAndMovesEspIntoUdp() throws Exception {
+    @ParameterizedTest(name = "masquerading router: {0}")
+    @ValueSource(booleans = {false, true})
+    void throughARouterAndBehindANatIkeChoosesTheEncapsulation(boolean nat) throws Exception {
         String server = "10.1.2.5";
-        String nat = "10.1.2.1";
-        try (Lab lab = new Lab("ikn", dir)) {
+        String router = "10.1.2.1";
+        String clientSeenAs = nat ? router : CLIENT;
+        try (Lab lab = new Lab(nat ? "ikn" : "ikr", dir)) {
             String clientNs = lab.host("c");
             String routerNs = lab.host("r");
             String serverNs = lab.host("s");
             lab.link(clientNs, "eth0", CLIENT + "/24", routerNs, "r0", "10.0.0.1/24");
-            lab.link(routerNs, "r1", nat + "/24", serverNs, "eth0", server + "/24");
+            lab.link(routerNs, "r1", router + "/24", serverNs, "eth0", server + "/24");
             lab.exec(routerNs, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-            lab.exec(routerNs, "nft", "add table ip nat; add chain ip nat post { type nat hook postrouting priority 100; };"
-                    + " add rule ip nat post oifname r1 masquerade");
+            if (nat) {
+                lab.exec(routerNs, "nft", "add table ip nat; add chain ip nat post { type nat hook postrouting priority 100; };"
+                        + " add rule ip nat post oifname r1 masquerade");
+            } else {
+                lab.exec(serverNs, "ip", "route", "add", "default", "via", router);
+            }
             lab.exec(clientNs, "ip", "route", "add", "default", "via", "10.0.0.1");
             String clientBefore = lab.hostState(clientNs);
             String serverBefore = lab.hostState(serverNs);
 
             Lab.Gateway serverGateway = lab.startGateway(serverNs, lab.config("server",
                     "instance: server\nrole: server\nlocal: " + server + "/24\npeers:\n"
-                            + "  - name: client\n    address: " + nat + "\n"
+                            + "  - name: client\n    address: " + clientSeenAs + "\n"
                             + "    ike: {psk: " + PSK + ", local_id: server.espgw.test, remote_id: client.espgw.test,"
                             + " remote_ts: [" + CLIENT + "/32]}\n"));
             Lab.Gateway clientGateway = lab.startGateway(clientNs, lab.config("client",
@@ -194,17 +203,19 @@ class IkeScenarioTest {
                             + " initiate: true}\n"));
             awaitOutput(clientGateway, "IKE SA up: peer server");
             awaitOutput(serverGateway, "IKE SA up: peer client");
-            assertTrue(clientGateway.output().contains("as initiator, ESP in UDP, NAT detected"), clientGateway.output());
-            assertTrue(serverGateway.output().contains("as responder, ESP in UDP, NAT detected"), serverGateway.output());
+            String expected = nat ? "ESP in UDP, NAT detected" : "bare ESP";
+            assertTrue(clientGateway.output().contains("as initiator, " + expected), clientGateway.output());
+            assertTrue(serverGateway.output().contains("as responder, " + expected), serverGateway.output());
 
-            Path pcap = dir.resolve("nat.pcap");
+            Path pcap = dir.resolve("router.pcap");
             try (WireCapture capture = WireCapture.start(routerNs, "r1", pcap)) {
                 assertPing(lab, clientNs, server);
                 assertTcpAndUdp(clientNs, serverNs, server, 5001, SMALL_TRANSFER_BYTES);
             }
-            PcapSummary wire = PcapSummary.read(pcap, Ipv4Prefix.parseAddress(nat), Ipv4Prefix.parseAddress(server),
-                    ScenarioSupport.MARKER);
-            assertTrue(wire.onlyEspInUdp(), "behind the NAT only ESP in UDP: " + wire);
+            PcapSummary wire = PcapSummary.read(pcap, Ipv4Prefix.parseAddress(clientSeenAs),
+                    Ipv4Prefix.parseAddress(server), ScenarioSupport.MARKER);
+            assertTrue(nat ? wire.onlyEspInUdp() : wire.onlyEsp() && wire.espInUdpBetween() == 0,
+                    "between the router and the server: " + wire);
 
             assertEquals(0, clientGateway.stop(), clientGateway.output());
             assertEquals(0, serverGateway.stop(), serverGateway.output());
