@@ -149,6 +149,8 @@ class IkeScenarioTest {
             assertFalse(clientGateway.output().contains("SA up"), clientGateway.output());
             Lab.Result ping = lab.tryExec(client, "ping", "-n", "-c", "1", "-W", "1", SERVER);
             assertTrue(ping.exitCode() != 0, "no SA, no ping: " + ping.output());
+            String status = lab.espgw(client, "status").output();
+            assertTrue(status.contains("sa: none (IKE has not negotiated one)"), status);
             String metrics = NamespacedHttp.get(client, 9587, "/metrics").body();
             assertTrue(metrics.contains("espgw_ike_failures_total{notify=\"AUTHENTICATION_FAILED\",peer=\"server\"}"),
                     metrics);
