@@ -9,8 +9,8 @@ import java.util.List;
 interface Exchange {
     int exchangeType();
 
-    /** The payloads inside SK; called once, when the request is about to be sent. */
-    List<IkePayload> request();
+    /** The payloads inside SK; called once, when the request is about to be sent on {@code channel}. */
+    List<IkePayload> request(IkeSaChannel channel);
 
     /** The opened response (or an error notify in it). */
     void onResponse(IkeMessage response) throws IkeProtocolException;

@@ -50,12 +50,12 @@ public final class IkeSa {
     private IkeSaChannel current;
     private long lastHeardNanos;
     private long ikeRekeyAtNanos;
-    private ChildRekey childRekeyInProgress;
-    private IkeRekeyExchange ikeRekeyInProgress;
+    private ChildSaRekey childRekeyInProgress;
+    private IkeSaRekey ikeRekeyInProgress;
     private IkeFailure closedBecause;
 
     /** A CHILD SA pair and when it is due for rekeying; a superseded one is only waiting for its delete. */
-    private static final class Child {
+    static final class Child {
         final NegotiatedChildSa sa;
         long rekeyAtNanos;
         boolean superseded;
@@ -127,7 +127,7 @@ public final class IkeSa {
         long now = clock.nanoTime();
         long dpd = config.lifetimes().dpdInterval().toNanos();
         if (dpd > 0 && current.idle() && now - lastHeardNanos >= dpd) {
-            current.request(livenessCheck()).ifPresent(out::add);
+            current.request(Informational.livenessCheck()).ifPresent(out::add);
         }
         if (ikeRekeyAtNanos != Long.MAX_VALUE && now - ikeRekeyAtNanos >= 0 && ikeRekeyInProgress == null) {
             out.addAll(rekeyIke());
@@ -154,7 +154,7 @@ public final class IkeSa {
             return List.of();
         }
         child.rekeyAtNanos = Long.MAX_VALUE;
-        childRekeyInProgress = new ChildRekey(child);
+        childRekeyInProgress = new ChildSaRekey(child, config.esp(), random, new ChildRekeyOutcome());
         return send(current.request(childRekeyInProgress));
     }
 
@@ -164,13 +164,13 @@ public final class IkeSa {
             return List.of();
         }
         ikeRekeyAtNanos = Long.MAX_VALUE;
-        ikeRekeyInProgress = new IkeRekeyExchange(current);
+        ikeRekeyInProgress = new IkeSaRekey(config.ike(), random, clock, new IkeRekeyOutcome());
         return send(current.request(ikeRekeyInProgress));
     }
 
     /** An empty INFORMATIONAL request (§2.4); the peer counts as dead if it never answers. */
     public List<byte[]> checkLiveness() {
-        return closed() ? List.of() : send(current.request(livenessCheck()));
+        return closed() ? List.of() : send(current.request(Informational.livenessCheck()));
     }
 
     /** Deletes the CHILD SA with this inbound SPI (§1.4.1); it is reported removed when the peer answers. */
@@ -189,7 +189,7 @@ public final class IkeSa {
             return List.of();
         }
         IkeSaChannel channel = current;
-        return send(channel.request(informational(List.of(DeletePayload.ikeSa()), response ->
+        return send(channel.request(new Informational(List.of(DeletePayload.ikeSa()), response ->
                 close(new IkeFailure(IkeFailure.NO_NOTIFY, "IKE SA deleted"), new IkeEvent.IkeSaDeleted(false)))));
     }
 
@@ -334,7 +334,7 @@ public final class IkeSa {
         Arrays.fill(sharedSecret, (byte) 0);
         addChild(sa);
         if (childRekeyInProgress != null && childRekeyInProgress.old == old) {
-            childRekeyInProgress.collidedWith(rekey.ni(), nr, sa.inboundSpi());
+            childRekeyInProgress.collidedWith(rekey.ni(), nr);
         }
         return CreateChildSa.childRekeyResponse(rekey.suite(), ourSpi, nr, pfs, config.remoteTrafficSelectors(),
                 config.localTrafficSelectors());
@@ -365,7 +365,7 @@ public final class IkeSa {
             ikeRekeyInProgress.collidedWith(rekey.nonce(), nr, successor);
             retiring.add(successor);
         } else {
-            replaceIkeSa(successor, pendingSends);
+            replaceIkeSa(successor);
         }
         return CreateChildSa.ikeRekeyResponse(rekey.suite(), spiR, nr, ke);
     }
@@ -398,188 +398,76 @@ public final class IkeSa {
         }
     }
 
-    private Exchange livenessCheck() {
-        return informational(List.of(), response -> {
-        });
-    }
-
     private Exchange deleteChildExchange(Child child) {
-        return informational(List.of(new DeletePayload(ProtocolId.ESP, 4,
+        return new Informational(List.of(new DeletePayload(ProtocolId.ESP, 4,
                 List.of(CreateChildSa.spiBytes(child.sa.inboundSpi())))), response -> remove(child));
     }
 
-    private interface ResponseHandler {
-        void accept(IkeMessage response) throws IkeProtocolException;
+    /** §1.4.1: deleting an IKE SA other than the current one (old or redundant) forgets it once answered. */
+    private void deleteRetired(IkeSaChannel channel) {
+        channel.request(new Informational(List.of(DeletePayload.ikeSa()), response -> retiring.remove(channel)))
+                .ifPresent(pendingSends::add);
     }
 
-    private static Exchange informational(List<IkePayload> payloads, ResponseHandler handler) {
-        return new Exchange() {
-            @Override
-            public int exchangeType() {
-                return ExchangeType.INFORMATIONAL;
-            }
-
-            @Override
-            public List<IkePayload> request() {
-                return payloads;
-            }
-
-            @Override
-            public void onResponse(IkeMessage response) throws IkeProtocolException {
-                handler.accept(response);
-            }
-        };
-    }
-
-    /** §1.3.3 as initiator, and §2.8.1 when the peer rekeyed the same pair at the same time. */
-    private final class ChildRekey implements Exchange {
-        final Child old;
-        private final byte[] ni = Exchanges.nonce(random);
-        private final int newSpi = Exchanges.espSpi(random);
-        private final KeyExchange pfs = current.suite.group().newKeyExchange(random);
-        private Collision collision;
-
-        ChildRekey(Child old) {
-            this.old = old;
-        }
-
-        void collidedWith(byte[] peerNi, byte[] ourNr, int peerPairSpi) {
-            collision = new Collision(peerNi, ourNr, peerPairSpi);
-        }
-
+    /** What our CHILD SA rekey comes to (§1.3.3, §2.8.1). */
+    private final class ChildRekeyOutcome implements ChildSaRekey.Outcome {
         @Override
-        public int exchangeType() {
-            return ExchangeType.CREATE_CHILD_SA;
-        }
-
-        @Override
-        public List<IkePayload> request() {
-            return CreateChildSa.childRekeyRequest(old.sa.inboundSpi(), config.esp(), newSpi, ni, pfs,
-                    old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
-        }
-
-        @Override
-        public void onResponse(IkeMessage response) throws IkeProtocolException {
+        public void refused(Child old) {
             childRekeyInProgress = null;
-            if (response.firstError().isPresent()) {
-                old.rekeyAtNanos = clock.nanoTime() + REKEY_RETRY.toNanos();
-                return;
-            }
-            CreateChildSa.ChildRekeyResponse answer = CreateChildSa.parseChildRekeyResponse(response, config.esp(),
-                    pfs.group());
-            if (!Exchanges.covers(old.sa.localTrafficSelectors(), answer.tsi())
-                    || !Exchanges.covers(old.sa.remoteTrafficSelectors(), answer.tsr())) {
-                throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "the responder widened the selectors");
-            }
-            byte[] sharedSecret = pfs.sharedSecret(answer.ke().orElseThrow().keyExchangeData());
-            ChildSaKeys keys = ChildSaKeys.derive(current.keys.prf(), current.keys.skD(),
-                    answer.suite().encryption(), sharedSecret, ni, answer.nr());
-            Arrays.fill(sharedSecret, (byte) 0);
-            NegotiatedChildSa sa = new NegotiatedChildSa(newSpi, answer.suite().senderSpi(), answer.suite().encryption(),
-                    answer.suite().esn(), keys.responderToInitiator(), keys.initiatorToResponder(), answer.tsi(),
-                    answer.tsr());
-            Child created = addChild(sa);
+            old.rekeyAtNanos = clock.nanoTime() + REKEY_RETRY.toNanos();
+        }
+
+        @Override
+        public void rekeyed(Child old, NegotiatedChildSa replacement, boolean redundant) {
+            childRekeyInProgress = null;
+            Child created = addChild(replacement);
             old.superseded = true;
-            if (collision != null && collision.weLose(ni, answer.nr())) {
-                // §2.8.1: the exchange with the lowest nonce made the redundant pair; its initiator deletes it.
-                created.superseded = true;
-                current.request(deleteChildExchange(created)).ifPresent(pendingSends::add);
-            } else {
-                current.request(deleteChildExchange(old)).ifPresent(pendingSends::add);
-            }
+            // §2.8.1: the initiator of the losing exchange deletes its new pair, the winner the old one.
+            Child obsolete = redundant ? created : old;
+            obsolete.superseded = true;
+            current.request(deleteChildExchange(obsolete)).ifPresent(pendingSends::add);
         }
     }
 
-    /** §1.3.2 and §2.18 as initiator, and §2.8.2 when the peer rekeyed the IKE SA at the same time. */
-    private final class IkeRekeyExchange implements Exchange {
-        private final IkeSaChannel old;
-        private final byte[] ni = Exchanges.nonce(random);
-        private final long newSpi = Exchanges.ikeSpi(random);
-        private final KeyExchange ke;
-        private Collision collision;
-        private IkeSaChannel peersSuccessor;
-
-        IkeRekeyExchange(IkeSaChannel old) {
-            this.old = old;
-            this.ke = old.suite.group().newKeyExchange(random);
-        }
-
-        void collidedWith(byte[] peerNi, byte[] ourNr, IkeSaChannel successor) {
-            collision = new Collision(peerNi, ourNr, 0);
-            peersSuccessor = successor;
-        }
-
+    /** What our IKE SA rekey comes to (§1.3.2, §2.8.2). */
+    private final class IkeRekeyOutcome implements IkeSaRekey.Outcome {
         @Override
-        public int exchangeType() {
-            return ExchangeType.CREATE_CHILD_SA;
-        }
-
-        @Override
-        public List<IkePayload> request() {
-            return CreateChildSa.ikeRekeyRequest(config.ike(), newSpi, ni, ke);
-        }
-
-        @Override
-        public void onResponse(IkeMessage response) throws IkeProtocolException {
+        public void refused(Optional<IkeSaChannel> peersSuccessor) {
             ikeRekeyInProgress = null;
-            if (response.firstError().isPresent()) {
-                ikeRekeyAtNanos = clock.nanoTime() + REKEY_RETRY.toNanos();
-                promotePeersSuccessor();
-                return;
-            }
-            CreateChildSa.IkeRekey answer = CreateChildSa.parseIkeRekeyResponse(response, config.ike(), ke.group());
-            byte[] sharedSecret = ke.sharedSecret(answer.ke().keyExchangeData());
-            IkeSaKeys keys = old.keys.rekey(answer.suite().prf(), answer.suite().encryption(), sharedSecret, ni,
-                    answer.nonce(), newSpi, answer.spi());
-            Arrays.fill(sharedSecret, (byte) 0);
-            IkeSaChannel ours = new IkeSaChannel(newSpi, answer.spi(), true, keys, answer.suite(), clock, 0, 0);
-            if (collision != null && collision.weLose(ni, answer.nonce())) {
-                // §2.8.2: ours is the redundant one: we delete it, the peer deletes the old one.
-                retiring.add(ours);
-                ours.request(informational(List.of(DeletePayload.ikeSa()), r -> retiring.remove(ours)))
-                        .ifPresent(pendingSends::add);
-                promotePeersSuccessor();
-                return;
-            }
-            if (peersSuccessor != null) {
-                // We won: the peer deletes its redundant IKE SA; we keep it to answer that delete.
-                peersSuccessor = null;
-            }
-            replaceIkeSa(ours, pendingSends);
-            old.request(informational(List.of(DeletePayload.ikeSa()), r -> retiring.remove(old)))
-                    .ifPresent(pendingSends::add);
+            ikeRekeyAtNanos = clock.nanoTime() + REKEY_RETRY.toNanos();
+            peersSuccessor.ifPresent(IkeSa.this::adoptPeersSuccessor);
         }
 
-        private void promotePeersSuccessor() {
-            if (peersSuccessor != null) {
-                retiring.remove(peersSuccessor);
-                replaceIkeSa(peersSuccessor, pendingSends);
+        @Override
+        public void rekeyed(IkeSaChannel old, IkeSaChannel successor, Optional<IkeSaChannel> peersSuccessor,
+                boolean redundant) {
+            ikeRekeyInProgress = null;
+            if (redundant) {
+                // §2.8.2: we delete our new SA, the peer deletes the old one.
+                retiring.add(successor);
+                deleteRetired(successor);
+                peersSuccessor.ifPresent(IkeSa.this::adoptPeersSuccessor);
+            } else {
+                // The peer's redundant SA, if any, stays in retiring until the peer deletes it.
+                replaceIkeSa(successor);
+                deleteRetired(old);
             }
         }
     }
 
-    /** The peer's exchange that rekeyed the same SA as ours (§2.8.1, §2.8.2). */
-    private record Collision(byte[] peerNi, byte[] ourNr, int peerPairSpi) {
-        /** True when the lowest of the four nonces was in our exchange. */
-        boolean weLose(byte[] ourNi, byte[] peerNr) {
-            byte[] ours = lower(ourNi, peerNr);
-            byte[] theirs = lower(peerNi, ourNr);
-            return Arrays.compareUnsigned(ours, theirs) < 0;
-        }
-
-        private static byte[] lower(byte[] a, byte[] b) {
-            return Arrays.compareUnsigned(a, b) <= 0 ? a : b;
-        }
+    private void adoptPeersSuccessor(IkeSaChannel successor) {
+        retiring.remove(successor);
+        replaceIkeSa(successor);
     }
 
     // ---- bookkeeping ----
 
     /** The new IKE SA becomes current; the old one retires until its delete; queued requests move over. */
-    private void replaceIkeSa(IkeSaChannel successor, List<byte[]> out) {
+    private void replaceIkeSa(IkeSaChannel successor) {
         IkeSaChannel old = current;
         retiring.add(old);
         current = successor;
-        old.handOverQueued(successor, out);
+        old.handOverQueued(successor, pendingSends);
         ikeRekeyAtNanos = rekeyTime(config.lifetimes().ikeRekey());
         events.add(new IkeEvent.IkeSaRekeyed(successor.spiI, successor.spiR));
     }

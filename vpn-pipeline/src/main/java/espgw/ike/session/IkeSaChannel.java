@@ -73,7 +73,7 @@ final class IkeSaChannel {
         }
         outstanding = next;
         byte[] datagram = protection.seal(IkeHeader.of(spiI, spiR, next.exchangeType(), flags(false), nextRequestId),
-                next.request());
+                next.request(this));
         return Optional.of(retransmission.sent(datagram));
     }
 
