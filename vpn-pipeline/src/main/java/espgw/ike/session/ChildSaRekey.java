@@ -3,6 +3,7 @@ package espgw.ike.session;
 import espgw.ike.crypto.ChildSaKeys;
 import espgw.ike.crypto.IkeSaKeys;
 import espgw.ike.crypto.KeyExchange;
+import espgw.ike.crypto.KeyExchangeGroup;
 import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeMessage;
 import espgw.ike.message.IkePayload;
@@ -11,6 +12,7 @@ import espgw.ike.message.NotifyType;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Our rekey of one CHILD SA (RFC 7296 §1.3.3) with PFS in the IKE SA's group: the keys of the new
@@ -22,12 +24,17 @@ final class ChildSaRekey implements Exchange {
     interface Outcome {
         void refused(IkeSa.Child old);
 
+        /** §1.3: the peer wants PFS in another group we accept: try again with it. */
+        void retry(IkeSa.Child old, KeyExchangeGroup group);
+
         /** @param redundant true when the peer's simultaneous rekey won (§2.8.1): we delete our new pair */
         void rekeyed(IkeSa.Child old, NegotiatedChildSa replacement, boolean redundant);
     }
 
     final IkeSa.Child old;
     private final EspAlgorithms esp;
+    private final List<KeyExchangeGroup> groups;
+    private final Optional<KeyExchangeGroup> group;
     private final SecureRandom random;
     private final Outcome outcome;
     private final byte[] ni;
@@ -36,9 +43,16 @@ final class ChildSaRekey implements Exchange {
     private KeyExchange pfs;
     private RekeyCollision collision;
 
-    ChildSaRekey(IkeSa.Child old, EspAlgorithms esp, SecureRandom random, Outcome outcome) {
+    /**
+     * @param groups the groups we accept for PFS
+     * @param group the one to use, or empty for the IKE SA's own
+     */
+    ChildSaRekey(IkeSa.Child old, EspAlgorithms esp, List<KeyExchangeGroup> groups, Optional<KeyExchangeGroup> group,
+            SecureRandom random, Outcome outcome) {
         this.old = old;
         this.esp = esp;
+        this.groups = groups;
+        this.group = group;
         this.random = random;
         this.outcome = outcome;
         this.ni = Exchanges.nonce(random);
@@ -58,13 +72,19 @@ final class ChildSaRekey implements Exchange {
     @Override
     public List<IkePayload> request(IkeSaChannel channel) {
         ikeKeys = channel.keys;
-        pfs = channel.suite.group().newKeyExchange(random);
-        return CreateChildSa.childRekeyRequest(old.sa.inboundSpi(), esp, newSpi, ni, pfs,
+        pfs = group.orElse(channel.suite.group()).newKeyExchange(random);
+        return CreateChildSa.childRekeyRequest(old.sa.inboundSpi(), esp, newSpi, ni, pfs, groups,
                 old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
     }
 
     @Override
     public void onResponse(IkeMessage response) throws IkeProtocolException {
+        Optional<KeyExchangeGroup> wanted = CreateChildSa.requestedGroup(response).filter(groups::contains)
+                .filter(g -> g != pfs.group());
+        if (wanted.isPresent() && group.isEmpty()) {
+            outcome.retry(old, wanted.get());
+            return;
+        }
         if (response.firstError().isPresent()) {
             outcome.refused(old);
             return;

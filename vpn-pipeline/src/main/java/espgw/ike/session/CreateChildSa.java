@@ -58,12 +58,17 @@ final class CreateChildSa {
                 .orElse(false);
     }
 
-    /** §1.3.3: SK {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr}; the notify names our inbound SPI of the SA replaced. */
+    /**
+     * §1.3.3: SK {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr}; the notify names our inbound SPI of the SA
+     * replaced. The proposal offers every group we accept for PFS, the KE's first (§1.3: the peer
+     * may ask for another with INVALID_KE_PAYLOAD).
+     */
     static List<IkePayload> childRekeyRequest(int rekeyedInboundSpi, EspAlgorithms esp, int newInboundSpi, byte[] ni,
-            KeyExchange pfs, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
+            KeyExchange pfs, List<KeyExchangeGroup> groups, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
         Proposal offer = esp.proposal(newInboundSpi);
         List<Transform> transforms = new ArrayList<>(offer.transforms());
         transforms.add(pfs.group().transform());
+        groups.stream().filter(g -> g != pfs.group()).forEach(g -> transforms.add(g.transform()));
         return List.of(new NotifyPayload(ProtocolId.ESP, spiBytes(rekeyedInboundSpi), NotifyType.REKEY_SA, new byte[0]),
                 new SaPayload(List.of(new Proposal(offer.proposalNumber(), ProtocolId.ESP, offer.spi(), transforms))),
                 new NoncePayload(ni), new KePayload(pfs.group().groupNumber(), pfs.publicValue()),
@@ -204,6 +209,12 @@ final class CreateChildSa {
 
     private static byte[] ikeSpiBytes(long spi) {
         return ByteBuffer.allocate(IKE_SPI_SIZE).putLong(spi).array();
+    }
+
+    /** The group an INVALID_KE_PAYLOAD asks for (§3.10.1: its data is the two-octet group number). */
+    static Optional<KeyExchangeGroup> requestedGroup(IkeMessage response) {
+        return response.notify(NotifyType.INVALID_KE_PAYLOAD).map(NotifyPayload::data).filter(d -> d.length == 2)
+                .flatMap(d -> KeyExchangeGroup.fromGroupNumber(ByteBuffer.wrap(d).getShort() & 0xFFFF));
     }
 
     private static byte[] groupData(KeyExchangeGroup group) {

@@ -3,6 +3,7 @@ package espgw.ike.session;
 import espgw.ike.crypto.ChildSaKeys;
 import espgw.ike.crypto.IkeSaKeys;
 import espgw.ike.crypto.KeyExchange;
+import espgw.ike.crypto.KeyExchangeGroup;
 import espgw.ike.message.DeletePayload;
 import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeHeader;
@@ -154,8 +155,7 @@ public final class IkeSa {
             return List.of();
         }
         child.rekeyAtNanos = Long.MAX_VALUE;
-        childRekeyInProgress = new ChildSaRekey(child, config.esp(), random, new ChildRekeyOutcome());
-        return send(current.request(childRekeyInProgress));
+        return send(current.request(startChildRekey(child, Optional.empty())));
     }
 
     /** Rekeys the IKE SA (§1.3.2); the CHILD SAs move to the new one. */
@@ -409,12 +409,23 @@ public final class IkeSa {
                 .ifPresent(pendingSends::add);
     }
 
+    private ChildSaRekey startChildRekey(Child child, Optional<KeyExchangeGroup> group) {
+        childRekeyInProgress = new ChildSaRekey(child, config.esp(), config.ike().groups(), group, random,
+                new ChildRekeyOutcome());
+        return childRekeyInProgress;
+    }
+
     /** What our CHILD SA rekey comes to (§1.3.3, §2.8.1). */
     private final class ChildRekeyOutcome implements ChildSaRekey.Outcome {
         @Override
         public void refused(Child old) {
             childRekeyInProgress = null;
             old.rekeyAtNanos = clock.nanoTime() + REKEY_RETRY.toNanos();
+        }
+
+        @Override
+        public void retry(Child old, KeyExchangeGroup group) {
+            current.request(startChildRekey(old, Optional.of(group))).ifPresent(pendingSends::add);
         }
 
         @Override
