@@ -179,7 +179,8 @@ final class CreateChildSa {
     static List<IkePayload> ikeRekeyResponse(ProposalSelection.IkeSuite suite, long newSpi, byte[] nr, KeyExchange ke) {
         Proposal answer = suite.toProposal();
         return List.of(new SaPayload(List.of(new Proposal(answer.proposalNumber(), ProtocolId.IKE, ikeSpiBytes(newSpi),
-                answer.transforms()))), new NoncePayload(nr), new KePayload(ke.group().groupNumber(), ke.publicValue()));
+                answer.transforms()))), new NoncePayload(nr),
+                new KePayload(ke.group().groupNumber(), ke.publicValue()));
     }
 
     static IkeRekey parseIkeRekeyResponse(IkeMessage response, IkeAlgorithms ike, KeyExchangeGroup sent)

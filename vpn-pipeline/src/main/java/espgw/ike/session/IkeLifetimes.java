@@ -25,7 +25,10 @@ public record IkeLifetimes(Duration dpdInterval, Duration childRekey, Duration i
         }
     }
 
-    /** Liveness check after 30 s of silence; CHILD SAs rekeyed hourly, the IKE SA every 4 h (strongSwan's defaults); 10% jitter. */
+    /**
+     * A liveness check after 30 s of silence; CHILD SAs rekeyed hourly, the IKE SA every 4 h
+     * (strongSwan's defaults); 10% jitter.
+     */
     public static IkeLifetimes defaults() {
         return new IkeLifetimes(Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofHours(4), 10);
     }

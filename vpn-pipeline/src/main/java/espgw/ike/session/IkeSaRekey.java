@@ -53,7 +53,10 @@ final class IkeSaRekey implements Exchange {
         this.newSpi = Exchanges.ikeSpi(random);
     }
 
-    /** The peer rekeyed the IKE SA while ours was outstanding: we answered with {@code ourNr}, making {@code successor}. */
+    /**
+     * The peer rekeyed the IKE SA while ours was outstanding: we answered with {@code ourNr},
+     * making {@code successor}.
+     */
     void collidedWith(byte[] peerNi, byte[] ourNr, IkeSaChannel successor) {
         collision = new RekeyCollision(peerNi, ourNr);
         peersSuccessor = successor;

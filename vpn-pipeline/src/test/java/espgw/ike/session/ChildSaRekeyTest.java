@@ -54,7 +54,8 @@ class ChildSaRekeyTest {
         ChildSaRekey retried = rekey(Optional.of(KeyExchangeGroup.ECP_256));
         retried.request(channel(KeyExchangeGroup.CURVE25519));
         retried.onResponse(response(NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, new byte[] {0, 31})));
-        assertEquals(List.of("retry ECP_256", "refused"), outcomes, "no second retry: the peer keeps changing its mind");
+        assertEquals(List.of("retry ECP_256", "refused"), outcomes,
+                "no second retry: the peer keeps changing its mind");
     }
 
     @Test

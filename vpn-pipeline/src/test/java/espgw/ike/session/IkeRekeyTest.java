@@ -89,6 +89,39 @@ class IkeRekeyTest {
     }
 
     @Test
+    void theIkeRekeyLifetimeLessItsJitterTriggersAnIkeRekeyOnlyOnce() {
+        IkePeers peers = established(new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(100), 10));
+        long oldSpiI = peers.initiatorSa().initiatorSpi();
+        peers.now[0] += TimeUnit.MINUTES.toNanos(90) - 1;
+        assertTrue(peers.initiator.onTimer().isEmpty() && peers.responder.onTimer().isEmpty(),
+                "at most 10% early");
+        peers.now[0] += TimeUnit.MINUTES.toNanos(10) + 1;
+        List<byte[]> fromInitiator = peers.initiator.onTimer();
+        List<byte[]> fromResponder = peers.responder.onTimer();
+        assertEquals(2, fromInitiator.size() + fromResponder.size(), "both ends are due by now");
+        peers.exchange(fromInitiator, fromResponder);
+        assertNotEquals(oldSpiI, peers.initiatorSa().initiatorSpi());
+        assertEquals(peers.initiatorSa().responderSpi(), peers.responderSa().responderSpi());
+        assertEquals(1, peers.initiatorSa().pollEvents().size());
+        peers.now[0] += TimeUnit.MINUTES.toNanos(80);
+        assertTrue(peers.initiator.onTimer().isEmpty() && peers.responder.onTimer().isEmpty(),
+                "the new IKE SA has its own lifetime");
+    }
+
+    @Test
+    void eventsNameNoKey() {
+        IkePeers peers = established(NO_TIMERS);
+        peers.exchange(peers.initiatorSa().rekeyChild(), List.of());
+        List<IkeEvent> events = peers.initiatorSa().pollEvents();
+        NegotiatedChildSa installed = ((IkeEvent.ChildSaInstalled) events.get(0)).childSa();
+        for (Direction direction : Direction.values()) {
+            String key = java.util.HexFormat.of().formatHex(installed.keymat(direction)).substring(0, 8);
+            assertFalse(events.toString().toLowerCase().contains(key), events.toString());
+            assertFalse(peers.initiatorSa().toString().toLowerCase().contains(key));
+        }
+    }
+
+    @Test
     void anIkeSaRekeyMovesTheChildSasAndTheNextChildRekeyRunsOnTheNewIkeSa() throws Exception {
         IkePeers peers = established(NO_TIMERS);
         long oldSpiI = peers.initiatorSa().initiatorSpi();
@@ -110,7 +143,8 @@ class IkeRekeyTest {
         assertOnePairOnBothSides(peers);
         // The new IKE SA's keys agree on both ends: the CHILD keys derived from SK_d do.
         NegotiatedChildSa i = peers.initiatorSa().childSas().get(0);
-        assertArrayEquals(i.keymat(Direction.OUTBOUND), peers.responderSa().childSas().get(0).keymat(Direction.INBOUND));
+        assertArrayEquals(i.keymat(Direction.OUTBOUND),
+                peers.responderSa().childSas().get(0).keymat(Direction.INBOUND));
         // The old IKE SA is gone on both sides.
         assertTrue(peers.responder.receive(peers.wire.get(4)).isEmpty());
         peers.exchange(peers.initiatorSa().checkLiveness(), List.of());

@@ -34,11 +34,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An established espgw IKE SA against a live strongSwan charon (namespaces prefixed {@code ikerekey}),
- * PSK: with espgw as the original initiator, CHILD SA rekeys with PFS and IKE SA rekeys made by
- * either end, a liveness check and espgw's delete of the IKE SA; with espgw as the original
- * responder, charon's liveness checks, a PFS group other than the IKE SA's, and charon's delete. After each step charon must list exactly the
- * SAs espgw has, by SPI. Only IKE runs (no ESP data path).
+ * An established espgw IKE SA against a live strongSwan charon (namespaces prefixed
+ * {@code ikerekey}), PSK. With espgw as the original initiator: CHILD SA rekeys with PFS and IKE SA
+ * rekeys made by either end, a liveness check and espgw's delete of the IKE SA. With espgw as the
+ * original responder: charon's liveness checks, a PFS group other than the IKE SA's, and charon's
+ * delete. After each step charon must list exactly the SAs espgw has, by SPI. Only IKE runs (no
+ * ESP data path).
  */
 @ExtendWith(LeakCheckExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
