@@ -258,6 +258,7 @@ public final class IkeResponder {
         return Optional.ofNullable(ikeSa);
     }
 
+    /** The first CHILD SA once established with one (later ones: {@link IkeSa#pollEvents()}). */
     public Optional<NegotiatedChildSa> childSa() {
         return Optional.ofNullable(childSa);
     }

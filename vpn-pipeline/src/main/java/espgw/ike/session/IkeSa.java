@@ -148,7 +148,10 @@ public final class IkeSa {
                 .map(c -> rekeyChild(c.sa.inboundSpi())).orElse(List.of());
     }
 
-    /** Rekeys the CHILD SA with this inbound SPI (e.g. when its soft lifetime ran out). */
+    /**
+     * Rekeys the CHILD SA with this inbound SPI (e.g. when its soft lifetime ran out). Nothing
+     * while another CHILD SA rekey is outstanding (one at a time; its own timer tries again).
+     */
     public List<byte[]> rekeyChild(int inboundSpi) {
         Child child = children.get(inboundSpi);
         if (closed() || child == null || child.superseded || childRekeyInProgress != null) {
