@@ -42,7 +42,20 @@ public final class IkeSaKeys {
      */
     public static IkeSaKeys derive(Prf prf, IkeEncryption encryption, byte[] ni, byte[] nr, byte[] sharedSecret,
             long spiI, long spiR) {
-        byte[] skeyseed = skeyseed(prf, ni, nr, sharedSecret);
+        return expand(prf, encryption, skeyseed(prf, ni, nr, sharedSecret), ni, nr, spiI, spiR);
+    }
+
+    /**
+     * §2.18: the keys of the IKE SA that replaces this one, SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr)
+     * with the old PRF, then prf+ as in §2.14 with the new PRF, nonces and SPIs.
+     */
+    public IkeSaKeys rekey(Prf newPrf, IkeEncryption newEncryption, byte[] newSharedSecret, byte[] ni, byte[] nr,
+            long newSpiI, long newSpiR) {
+        return expand(newPrf, newEncryption, prf.compute(skD, newSharedSecret, ni, nr), ni, nr, newSpiI, newSpiR);
+    }
+
+    private static IkeSaKeys expand(Prf prf, IkeEncryption encryption, byte[] skeyseed, byte[] ni, byte[] nr,
+            long spiI, long spiR) {
         byte[] seed = concat(ni, nr, ByteBuffer.allocate(16).putLong(spiI).putLong(spiR).array());
         int length = 3 * prf.outputLength() + 2 * encryption.keymatLength();
         byte[] keymat = prf.plus(skeyseed, seed, length);

@@ -31,12 +31,16 @@ import java.util.Optional;
 /**
  * The initiator of an IKE SA and its first CHILD SA (RFC 7296 §1.2): IKE_SA_INIT (retried with
  * the group an INVALID_KE_PAYLOAD asks for, §1.2, and with a COOKIE, §2.6), then IKE_AUTH with
- * a pre-shared key or certificates ({@link IkeAuthentication}). No I/O: {@link #start()},
- * {@link #receive(byte[])} and {@link #onTimer()} return the datagrams to send. Confined to one thread.
+ * a pre-shared key or certificates ({@link IkeAuthentication}). Once established, {@link #ikeSa()}
+ * serves the IKE SA (liveness, deletes, rekeys) and {@link #receive(byte[])} and {@link #onTimer()}
+ * hand over to it; when it closes (peer dead, deleted) the state becomes {@link IkeState#FAILED}.
+ * No I/O: {@link #start()}, {@link #receive(byte[])} and {@link #onTimer()} return the datagrams
+ * to send. Confined to one thread.
  */
 public final class IkeInitiator {
     private final IkeSessionConfig config;
     private final SecureRandom random;
+    private final Clock clock;
     private final Retransmission retransmission;
     private final long spiI;
     private final byte[] ni;
@@ -49,8 +53,10 @@ public final class IkeInitiator {
     private byte[] initResponse;
     private long spiR;
     private byte[] nr;
+    private ProposalSelection.IkeSuite suite;
     private IkeSaKeys keys;
     private IkeMessageProtection protection;
+    private IkeSa ikeSa;
     private NatStatus natStatus = NatStatus.UNKNOWN;
     private NegotiatedChildSa childSa;
     private IkeFailure failure;
@@ -58,6 +64,7 @@ public final class IkeInitiator {
     public IkeInitiator(IkeSessionConfig config, SecureRandom random, Clock clock) {
         this.config = config;
         this.random = random;
+        this.clock = clock;
         this.retransmission = new Retransmission(clock);
         this.spiI = Exchanges.ikeSpi(random);
         this.ni = Exchanges.nonce(random);
@@ -79,6 +86,9 @@ public final class IkeInitiator {
      * response is dropped: a stray or forged datagram never changes the state.
      */
     public List<byte[]> receive(byte[] datagram) {
+        if (ikeSa != null) {
+            return ikeSa.receive(datagram);
+        }
         IkeMessage message;
         try {
             message = IkeMessage.decode(datagram);
@@ -106,6 +116,9 @@ public final class IkeInitiator {
 
     /** Call periodically: retransmits the outstanding request when due, gives up after the last try. */
     public List<byte[]> onTimer() {
+        if (ikeSa != null) {
+            return ikeSa.onTimer();
+        }
         if (retransmission.exhausted()) {
             fail(IkeFailure.NO_NOTIFY, "no response after " + Retransmission.MAX_RETRANSMISSIONS + " retransmissions");
             return List.of();
@@ -136,7 +149,7 @@ public final class IkeInitiator {
             fail(e.notifyType(), e.getMessage());
             return List.of();
         }
-        ProposalSelection.IkeSuite suite = ProposalSelection.acceptIke(config.ike(), Exchanges.required(response, SaPayload.class))
+        suite = ProposalSelection.acceptIke(config.ike(), Exchanges.required(response, SaPayload.class))
                 .orElseThrow(() -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN,
                         "the responder chose a proposal we did not offer"));
         KePayload ke = Exchanges.required(response, KePayload.class);
@@ -238,9 +251,12 @@ public final class IkeInitiator {
         Optional<NotifyPayload> childError = response.firstError();
         if (childError.isPresent()) {
             failure = new IkeFailure(childError.get().notifyType(), "IKE SA up, but no CHILD SA");
-            return List.of();
+        } else {
+            establishChild(response);
         }
-        establishChild(response);
+        // §2.2: IKE_SA_INIT and IKE_AUTH used our message IDs 0 and 1.
+        ikeSa = new IkeSa(config, random, clock, new IkeSaChannel(spiI, spiR, true, keys, suite, clock, 2, 0),
+                Optional.ofNullable(childSa));
         return List.of();
     }
 
@@ -269,18 +285,24 @@ public final class IkeInitiator {
         failure = new IkeFailure(notifyType, reason);
     }
 
+    /** {@link IkeState#FAILED} also once an established IKE SA closed ({@link #failure()} says why). */
     public IkeState state() {
-        return state;
+        return ikeSa != null && ikeSa.closed() ? IkeState.FAILED : state;
     }
 
-    /** The first CHILD SA once established with one. */
+    /** The established IKE SA: rekeys, deletes, liveness and its {@link IkeEvent}s. */
+    public Optional<IkeSa> ikeSa() {
+        return Optional.ofNullable(ikeSa);
+    }
+
+    /** The first CHILD SA once established with one (later ones: {@link IkeSa#pollEvents()}). */
     public Optional<NegotiatedChildSa> childSa() {
         return Optional.ofNullable(childSa);
     }
 
     /** Why the setup or its CHILD SA failed. */
     public Optional<IkeFailure> failure() {
-        return Optional.ofNullable(failure);
+        return ikeSa != null && ikeSa.closed() ? ikeSa.closedBecause() : Optional.ofNullable(failure);
     }
 
     public NatStatus natStatus() {

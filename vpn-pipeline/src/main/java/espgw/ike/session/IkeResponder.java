@@ -20,6 +20,7 @@ import espgw.ike.message.PayloadType;
 import espgw.ike.message.SaPayload;
 import espgw.ike.message.TrafficSelector;
 import espgw.ike.message.TrafficSelectorPayload;
+import espgw.sa.Clock;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -33,11 +34,15 @@ import java.util.Set;
  * IKE_SA_INIT (or refuses it with NO_PROPOSAL_CHOSEN / INVALID_KE_PAYLOAD, keeping no state),
  * then IKE_AUTH with a pre-shared key or certificates ({@link IkeAuthentication}), narrowing the
  * traffic selectors to its own (§2.9). A retransmitted request gets the same response again
- * (§2.1). No I/O: {@link #receive(byte[])} returns the datagrams to send. Confined to one thread.
+ * (§2.1). Once established, {@link #ikeSa()} serves the IKE SA (liveness, deletes, rekeys) and
+ * {@link #receive(byte[])} and {@link #onTimer()} hand over to it; when it closes (peer dead,
+ * deleted) the state becomes {@link IkeState#FAILED}. No I/O: {@link #receive(byte[])} and
+ * {@link #onTimer()} return the datagrams to send. Confined to one thread.
  */
 public final class IkeResponder {
     private final IkeSessionConfig config;
     private final SecureRandom random;
+    private final Clock clock;
 
     private IkeState state = IkeState.WAITING_FOR_IKE_SA_INIT;
     private long spiI;
@@ -48,22 +53,33 @@ public final class IkeResponder {
     private byte[] initResponse;
     private byte[] lastRequest;
     private byte[] lastResponse;
+    private ProposalSelection.IkeSuite suite;
     private IkeSaKeys keys;
     private IkeMessageProtection protection;
+    private IkeSa ikeSa;
     private Optional<Set<HashAlgorithm>> initiatorSignatureHashes = Optional.empty();
     private NatStatus natStatus = NatStatus.UNKNOWN;
     private NegotiatedChildSa childSa;
     private IkeFailure failure;
 
+    /** With the system clock for the established IKE SA's timers. */
     public IkeResponder(IkeSessionConfig config, SecureRandom random) {
+        this(config, random, Clock.system());
+    }
+
+    public IkeResponder(IkeSessionConfig config, SecureRandom random, Clock clock) {
         this.config = config;
         this.random = random;
+        this.clock = clock;
     }
 
     /** One received datagram (without the non-ESP marker); returns the response, if any. */
     public List<byte[]> receive(byte[] datagram) {
         if (lastRequest != null && Arrays.equals(datagram, lastRequest)) {
             return List.of(lastResponse);
+        }
+        if (ikeSa != null) {
+            return ikeSa.receive(datagram);
         }
         IkeMessage message;
         try {
@@ -96,7 +112,7 @@ public final class IkeResponder {
                 fail(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable IKE proposal");
                 return List.of(initError(header, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN)));
             }
-            ProposalSelection.IkeSuite suite = chosen.get();
+            suite = chosen.get();
             KePayload ke = Exchanges.required(request, KePayload.class);
             if (ke.group() != suite.group().groupNumber()) {
                 // §1.2: name the group we want; the initiator retries with it. We keep no state.
@@ -151,7 +167,11 @@ public final class IkeResponder {
             return answered(datagram, authResponse(List.of(e.toNotify())));
         }
         try {
-            return answered(datagram, authResponse(authenticate(request)));
+            List<byte[]> response = answered(datagram, authResponse(authenticate(request)));
+            // §2.2: the initiator's IKE_SA_INIT and IKE_AUTH used its message IDs 0 and 1.
+            ikeSa = new IkeSa(config, random, clock, new IkeSaChannel(spiI, spiR, false, keys, suite, clock, 0, 2),
+                    Optional.ofNullable(childSa));
+            return response;
         } catch (IkeProtocolException e) {
             fail(e.notifyType(), e.getMessage());
             return answered(datagram, authResponse(List.of(e.toNotify())));
@@ -223,16 +243,28 @@ public final class IkeResponder {
         failure = new IkeFailure(notifyType, reason);
     }
 
+    /** {@link IkeState#FAILED} also once an established IKE SA closed ({@link #failure()} says why). */
     public IkeState state() {
-        return state;
+        return ikeSa != null && ikeSa.closed() ? IkeState.FAILED : state;
     }
 
+    /** Call periodically once established: the IKE SA's retransmissions, liveness checks and rekeys. */
+    public List<byte[]> onTimer() {
+        return ikeSa == null ? List.of() : ikeSa.onTimer();
+    }
+
+    /** The established IKE SA: rekeys, deletes, liveness and its {@link IkeEvent}s. */
+    public Optional<IkeSa> ikeSa() {
+        return Optional.ofNullable(ikeSa);
+    }
+
+    /** The first CHILD SA once established with one (later ones: {@link IkeSa#pollEvents()}). */
     public Optional<NegotiatedChildSa> childSa() {
         return Optional.ofNullable(childSa);
     }
 
     public Optional<IkeFailure> failure() {
-        return Optional.ofNullable(failure);
+        return ikeSa != null && ikeSa.closed() ? ikeSa.closedBecause() : Optional.ofNullable(failure);
     }
 
     public NatStatus natStatus() {

@@ -9,15 +9,18 @@ import java.util.Objects;
 /**
  * One peer as an IKE session sees it: both identities, how they authenticate (a pre-shared key or
  * certificates), the algorithms, the traffic selectors (this end's networks and the peer's) and
- * the UDP addresses, which only the NAT detection hashes use. {@link #toString()} never prints a key.
+ * the UDP addresses, which only the NAT detection hashes use, and the timers of the established IKE
+ * SA. {@link #toString()} never prints a key.
  *
  * @param localId this end's identity (the role flag of the payload does not matter)
  * @param remoteId the identity the peer must prove
+ * @param lifetimes liveness check and rekey times ({@link IkeLifetimes#defaults()} unless given)
  */
 public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthentication authentication,
         IkeAlgorithms ike, EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
-        InetSocketAddress localAddress, InetSocketAddress remoteAddress) {
+        InetSocketAddress localAddress, InetSocketAddress remoteAddress, IkeLifetimes lifetimes) {
     public IkeSessionConfig {
+        Objects.requireNonNull(lifetimes, "lifetimes");
         Objects.requireNonNull(localId, "localId");
         Objects.requireNonNull(remoteId, "remoteId");
         Objects.requireNonNull(authentication, "authentication");
@@ -30,6 +33,15 @@ public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthent
         if (localTrafficSelectors.isEmpty() || remoteTrafficSelectors.isEmpty()) {
             throw new IllegalArgumentException("traffic selectors: at least one on each side");
         }
+    }
+
+    /** With the default timers. */
+    public IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthentication authentication, IkeAlgorithms ike,
+            EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors,
+            List<TrafficSelector> remoteTrafficSelectors, InetSocketAddress localAddress,
+            InetSocketAddress remoteAddress) {
+        this(localId, remoteId, authentication, ike, esp, localTrafficSelectors, remoteTrafficSelectors, localAddress,
+                remoteAddress, IkeLifetimes.defaults());
     }
 
     /** Authentication with a pre-shared key on both ends. */
@@ -56,7 +68,13 @@ public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthent
     /** The same peer with other algorithms (tests and per-peer overrides). */
     public IkeSessionConfig withAlgorithms(IkeAlgorithms newIke, EspAlgorithms newEsp) {
         return new IkeSessionConfig(localId, remoteId, authentication, newIke, newEsp, localTrafficSelectors,
-                remoteTrafficSelectors, localAddress, remoteAddress);
+                remoteTrafficSelectors, localAddress, remoteAddress, lifetimes);
+    }
+
+    /** The same peer with other timers. */
+    public IkeSessionConfig withLifetimes(IkeLifetimes newLifetimes) {
+        return new IkeSessionConfig(localId, remoteId, authentication, ike, esp, localTrafficSelectors,
+                remoteTrafficSelectors, localAddress, remoteAddress, newLifetimes);
     }
 
     @Override

@@ -29,7 +29,7 @@ final class IkePeers {
     IkePeers(IkeSessionConfig initiatorConfig, IkeSessionConfig responderConfig) {
         SecureRandom random = new SecureRandom();
         initiator = new IkeInitiator(initiatorConfig, random, () -> now[0]);
-        responder = new IkeResponder(responderConfig, random);
+        responder = new IkeResponder(responderConfig, random, () -> now[0]);
     }
 
     IkePeers() {
@@ -56,6 +56,47 @@ final class IkePeers {
     /** @param link returns the datagram to deliver, or null to drop it */
     void run(UnaryOperator<byte[]> link) {
         deliver(initiator.start(), link);
+    }
+
+    /**
+     * Delivers datagrams sent by both ends at the same moment (crossing on the wire, as in a
+     * simultaneous rekey) and everything they cause, until nobody sends anything.
+     */
+    void exchange(List<byte[]> toResponder, List<byte[]> toInitiator, UnaryOperator<byte[]> link) {
+        List<byte[]> pendingToResponder = new ArrayList<>(toResponder);
+        List<byte[]> pendingToInitiator = new ArrayList<>(toInitiator);
+        for (int rounds = 0; !(pendingToResponder.isEmpty() && pendingToInitiator.isEmpty()) && rounds < 40; rounds++) {
+            List<byte[]> nextToResponder = new ArrayList<>();
+            List<byte[]> nextToInitiator = new ArrayList<>();
+            for (byte[] datagram : pendingToResponder) {
+                wire.add(datagram);
+                byte[] delivered = link.apply(datagram);
+                if (delivered != null) {
+                    nextToInitiator.addAll(responder.receive(delivered));
+                }
+            }
+            for (byte[] datagram : pendingToInitiator) {
+                wire.add(datagram);
+                byte[] delivered = link.apply(datagram);
+                if (delivered != null) {
+                    nextToResponder.addAll(initiator.receive(delivered));
+                }
+            }
+            pendingToResponder = nextToResponder;
+            pendingToInitiator = nextToInitiator;
+        }
+    }
+
+    void exchange(List<byte[]> toResponder, List<byte[]> toInitiator) {
+        exchange(toResponder, toInitiator, UnaryOperator.identity());
+    }
+
+    IkeSa initiatorSa() {
+        return initiator.ikeSa().orElseThrow();
+    }
+
+    IkeSa responderSa() {
+        return responder.ikeSa().orElseThrow();
     }
 
     void deliver(List<byte[]> toResponder, UnaryOperator<byte[]> link) {

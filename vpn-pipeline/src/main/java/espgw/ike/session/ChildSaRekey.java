@@ -1,0 +1,111 @@
+package espgw.ike.session;
+
+import espgw.ike.crypto.ChildSaKeys;
+import espgw.ike.crypto.IkeSaKeys;
+import espgw.ike.crypto.KeyExchange;
+import espgw.ike.crypto.KeyExchangeGroup;
+import espgw.ike.message.ExchangeType;
+import espgw.ike.message.IkeMessage;
+import espgw.ike.message.IkePayload;
+import espgw.ike.message.IkeProtocolException;
+import espgw.ike.message.NotifyType;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Our rekey of one CHILD SA (RFC 7296 §1.3.3) with PFS in the IKE SA's group: the keys of the new
+ * pair come from §2.17 with g^ir (new) and the SK_d of the IKE SA the exchange ran on. When the
+ * peer rekeyed the same pair meanwhile, {@link RekeyCollision} decides which new pair stays.
+ */
+final class ChildSaRekey implements Exchange {
+    /** What {@link IkeSa} does with the outcome. */
+    interface Outcome {
+        void refused(IkeSa.Child old);
+
+        /** §1.3: the peer wants PFS in another group we accept: try again with it. */
+        void retry(IkeSa.Child old, KeyExchangeGroup group);
+
+        /** @param redundant true when the peer's simultaneous rekey won (§2.8.1): we delete our new pair */
+        void rekeyed(IkeSa.Child old, NegotiatedChildSa replacement, boolean redundant);
+    }
+
+    final IkeSa.Child old;
+    private final EspAlgorithms esp;
+    private final List<KeyExchangeGroup> groups;
+    private final Optional<KeyExchangeGroup> group;
+    private final SecureRandom random;
+    private final Outcome outcome;
+    private final byte[] ni;
+    private final int newSpi;
+    private IkeSaKeys ikeKeys;
+    private KeyExchange pfs;
+    private RekeyCollision collision;
+
+    /**
+     * @param groups the groups we accept for PFS
+     * @param group the one to use, or empty for the IKE SA's own
+     */
+    ChildSaRekey(IkeSa.Child old, EspAlgorithms esp, List<KeyExchangeGroup> groups, Optional<KeyExchangeGroup> group,
+            SecureRandom random, Outcome outcome) {
+        this.old = old;
+        this.esp = esp;
+        this.groups = groups;
+        this.group = group;
+        this.random = random;
+        this.outcome = outcome;
+        this.ni = Exchanges.nonce(random);
+        this.newSpi = Exchanges.espSpi(random);
+    }
+
+    /** The peer rekeyed the same pair while ours was outstanding; we answered with {@code ourNr}. */
+    void collidedWith(byte[] peerNi, byte[] ourNr) {
+        collision = new RekeyCollision(peerNi, ourNr);
+    }
+
+    @Override
+    public int exchangeType() {
+        return ExchangeType.CREATE_CHILD_SA;
+    }
+
+    @Override
+    public List<IkePayload> request(IkeSaChannel channel) {
+        ikeKeys = channel.keys;
+        pfs = group.orElse(channel.suite.group()).newKeyExchange(random);
+        return CreateChildSa.childRekeyRequest(old.sa.inboundSpi(), esp, newSpi, ni, pfs, groups,
+                old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
+    }
+
+    @Override
+    public void onResponse(IkeMessage response) throws IkeProtocolException {
+        Optional<KeyExchangeGroup> wanted = CreateChildSa.requestedGroup(response).filter(groups::contains)
+                .filter(g -> g != pfs.group());
+        if (wanted.isPresent() && group.isEmpty()) {
+            outcome.retry(old, wanted.get());
+            return;
+        }
+        if (response.firstError().isPresent()) {
+            outcome.refused(old);
+            return;
+        }
+        try {
+            CreateChildSa.ChildRekeyResponse answer = CreateChildSa.parseChildRekeyResponse(response, esp, pfs.group());
+            if (!Exchanges.covers(old.sa.localTrafficSelectors(), answer.tsi())
+                    || !Exchanges.covers(old.sa.remoteTrafficSelectors(), answer.tsr())) {
+                throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "the responder widened the selectors");
+            }
+            byte[] sharedSecret = pfs.sharedSecret(answer.ke().orElseThrow().keyExchangeData());
+            ChildSaKeys keys = ChildSaKeys.derive(ikeKeys.prf(), ikeKeys.skD(), answer.suite().encryption(),
+                    sharedSecret, ni, answer.nr());
+            Arrays.fill(sharedSecret, (byte) 0);
+            NegotiatedChildSa replacement = new NegotiatedChildSa(newSpi, answer.suite().senderSpi(),
+                    answer.suite().encryption(), answer.suite().esn(), keys.responderToInitiator(),
+                    keys.initiatorToResponder(), answer.tsi(), answer.tsr());
+            outcome.rekeyed(old, replacement, collision != null && collision.weLose(ni, answer.nr()));
+        } catch (IkeProtocolException e) {
+            outcome.refused(old);
+            throw e;
+        }
+    }
+}

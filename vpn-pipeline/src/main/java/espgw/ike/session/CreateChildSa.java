@@ -1,0 +1,224 @@
+package espgw.ike.session;
+
+import espgw.ike.crypto.KeyExchange;
+import espgw.ike.crypto.KeyExchangeGroup;
+import espgw.ike.message.IkeMessage;
+import espgw.ike.message.IkePayload;
+import espgw.ike.message.IkeProtocolException;
+import espgw.ike.message.KePayload;
+import espgw.ike.message.NoncePayload;
+import espgw.ike.message.NotifyPayload;
+import espgw.ike.message.NotifyType;
+import espgw.ike.message.PayloadType;
+import espgw.ike.message.Proposal;
+import espgw.ike.message.ProtocolId;
+import espgw.ike.message.SaPayload;
+import espgw.ike.message.TrafficSelector;
+import espgw.ike.message.TrafficSelectorPayload;
+import espgw.ike.message.Transform;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The CREATE_CHILD_SA messages (RFC 7296 §1.3) espgw sends and understands, built and parsed in
+ * one place: rekeying a CHILD SA (§1.3.3, with a KE payload for PFS) and rekeying the IKE SA
+ * (§1.3.2). Key derivation is the caller's.
+ */
+final class CreateChildSa {
+    /** §3.3.1: an IKE SA's proposal in CREATE_CHILD_SA carries the sender's new 8-octet SPI. */
+    static final int IKE_SPI_SIZE = 8;
+
+    /** A CHILD SA rekey request as the responder sees it. */
+    record ChildRekeyRequest(int rekeyedSpi, ProposalSelection.EspSuite suite, byte[] ni,
+            Optional<KePayload> ke, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
+    }
+
+    /** The responder's answer to our CHILD SA rekey. */
+    record ChildRekeyResponse(ProposalSelection.EspSuite suite, byte[] nr, Optional<KePayload> ke,
+            List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
+    }
+
+    /** An IKE SA rekey request (§1.3.2) or its answer: the chosen suite, the sender's new SPI, nonce and KE. */
+    record IkeRekey(ProposalSelection.IkeSuite suite, long spi, byte[] nonce, KePayload ke) {
+    }
+
+    private CreateChildSa() {
+    }
+
+    static boolean isChildRekey(IkeMessage request) {
+        return request.notify(NotifyType.REKEY_SA).isPresent();
+    }
+
+    /** §1.3.2: an SA payload offering protocol IKE and no REKEY_SA. */
+    static boolean isIkeRekey(IkeMessage request) {
+        return !isChildRekey(request) && request.first(SaPayload.class)
+                .map(sa -> !sa.proposals().isEmpty() && sa.proposals().get(0).protocolId() == ProtocolId.IKE)
+                .orElse(false);
+    }
+
+    /**
+     * §1.3.3: SK {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr}; the notify names our inbound SPI of the SA
+     * replaced. The proposal offers every group we accept for PFS, the KE's first (§1.3: the peer
+     * may ask for another with INVALID_KE_PAYLOAD).
+     */
+    static List<IkePayload> childRekeyRequest(int rekeyedInboundSpi, EspAlgorithms esp, int newInboundSpi, byte[] ni,
+            KeyExchange pfs, List<KeyExchangeGroup> groups, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
+        Proposal offer = esp.proposal(newInboundSpi);
+        List<Transform> transforms = new ArrayList<>(offer.transforms());
+        transforms.add(pfs.group().transform());
+        groups.stream().filter(g -> g != pfs.group()).forEach(g -> transforms.add(g.transform()));
+        return List.of(new NotifyPayload(ProtocolId.ESP, spiBytes(rekeyedInboundSpi), NotifyType.REKEY_SA, new byte[0]),
+                new SaPayload(List.of(new Proposal(offer.proposalNumber(), ProtocolId.ESP, offer.spi(), transforms))),
+                new NoncePayload(ni), new KePayload(pfs.group().groupNumber(), pfs.publicValue()),
+                new TrafficSelectorPayload(true, tsi), new TrafficSelectorPayload(false, tsr));
+    }
+
+    /**
+     * The responder's reading of a CHILD SA rekey. A KE payload must be of a group the chosen
+     * proposal offers and we accept.
+     *
+     * @throws IkeProtocolException NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD (naming the group we
+     *     want) or INVALID_SYNTAX, to be answered with that notify
+     */
+    static ChildRekeyRequest parseChildRekeyRequest(IkeMessage request, EspAlgorithms esp,
+            List<KeyExchangeGroup> groups) throws IkeProtocolException {
+        NotifyPayload rekey = request.notify(NotifyType.REKEY_SA).orElseThrow();
+        if (rekey.protocolId() != ProtocolId.ESP || rekey.spi().length != 4) {
+            throw IkeProtocolException.invalidSyntax("REKEY_SA for protocol " + rekey.protocolId());
+        }
+        SaPayload sa = Exchanges.required(request, SaPayload.class);
+        ProposalSelection.EspSuite suite = ProposalSelection.chooseEsp(esp, sa).orElseThrow(
+                () -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal"));
+        Proposal chosen = sa.proposals().stream().filter(p -> p.proposalNumber() == suite.proposalNumber())
+                .findFirst().orElseThrow();
+        Optional<KePayload> ke = request.first(KePayload.class);
+        List<Transform> offeredGroups = chosen.transformsOfType(Transform.TYPE_DH);
+        if (ke.isPresent() || !offeredGroups.isEmpty()) {
+            Optional<KeyExchangeGroup> wanted = groups.stream()
+                    .filter(g -> offeredGroups.stream().anyMatch(t -> t.sameAs(g.transform()))).findFirst();
+            if (wanted.isEmpty()) {
+                throw new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable PFS group");
+            }
+            boolean keAcceptable = ke.isPresent() && groups.stream().anyMatch(g -> g.groupNumber() == ke.get().group()
+                    && offeredGroups.stream().anyMatch(t -> t.sameAs(g.transform())));
+            if (!keAcceptable) {
+                // §1.3: name the group we want; the initiator may retry with it.
+                throw new IkeProtocolException(NotifyType.INVALID_KE_PAYLOAD, groupData(wanted.get()),
+                        "KE of another group than the proposal's");
+            }
+        }
+        return new ChildRekeyRequest(ByteBuffer.wrap(rekey.spi()).getInt(), suite,
+                Exchanges.required(request, NoncePayload.class).nonce(), ke,
+                Exchanges.selectors(request, PayloadType.TRAFFIC_SELECTOR_INITIATOR),
+                Exchanges.selectors(request, PayloadType.TRAFFIC_SELECTOR_RESPONDER));
+    }
+
+    /** §1.3.3: SK {SA, Nr, [KEr], TSi, TSr}, the DH transform echoed when there is a KE. */
+    static List<IkePayload> childRekeyResponse(ProposalSelection.EspSuite suite, int ourSpi, byte[] nr,
+            Optional<KeyExchange> pfs, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
+        Proposal answer = suite.toProposal(ourSpi);
+        List<Transform> transforms = new ArrayList<>(answer.transforms());
+        pfs.ifPresent(k -> transforms.add(k.group().transform()));
+        List<IkePayload> payloads = new ArrayList<>();
+        payloads.add(new SaPayload(List.of(new Proposal(answer.proposalNumber(), ProtocolId.ESP, answer.spi(),
+                transforms))));
+        payloads.add(new NoncePayload(nr));
+        pfs.ifPresent(k -> payloads.add(new KePayload(k.group().groupNumber(), k.publicValue())));
+        payloads.add(new TrafficSelectorPayload(true, tsi));
+        payloads.add(new TrafficSelectorPayload(false, tsr));
+        return payloads;
+    }
+
+    /** The initiator's check of the answer: one of our proposals, with our PFS group and its KE. */
+    static ChildRekeyResponse parseChildRekeyResponse(IkeMessage response, EspAlgorithms esp, KeyExchangeGroup pfs)
+            throws IkeProtocolException {
+        SaPayload sa = Exchanges.required(response, SaPayload.class);
+        KePayload ke = Exchanges.required(response, KePayload.class);
+        if (sa.proposals().size() != 1 || ke.group() != pfs.groupNumber()) {
+            throw new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "the answer is not one of our offers");
+        }
+        Proposal chosen = sa.proposals().get(0);
+        List<Transform> group = chosen.transformsOfType(Transform.TYPE_DH);
+        List<Transform> withoutGroup = new ArrayList<>(chosen.transforms());
+        withoutGroup.removeAll(group);
+        Optional<ProposalSelection.EspSuite> suite = ProposalSelection.acceptEsp(esp, new SaPayload(List.of(
+                new Proposal(chosen.proposalNumber(), chosen.protocolId(), chosen.spi(), withoutGroup))));
+        if (suite.isEmpty() || group.size() != 1 || !group.get(0).sameAs(pfs.transform())) {
+            throw new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "the answer is not one of our offers");
+        }
+        return new ChildRekeyResponse(suite.get(), Exchanges.required(response, NoncePayload.class).nonce(),
+                Optional.of(ke), Exchanges.selectors(response, PayloadType.TRAFFIC_SELECTOR_INITIATOR),
+                Exchanges.selectors(response, PayloadType.TRAFFIC_SELECTOR_RESPONDER));
+    }
+
+    /** §1.3.2: SK {SA, Ni, KEi}; the proposal carries our SPI of the new IKE SA. */
+    static List<IkePayload> ikeRekeyRequest(IkeAlgorithms ike, long newSpi, byte[] ni, KeyExchange ke) {
+        Proposal offer = ike.proposal();
+        return List.of(new SaPayload(List.of(new Proposal(offer.proposalNumber(), ProtocolId.IKE, ikeSpiBytes(newSpi),
+                offer.transforms()))), new NoncePayload(ni), new KePayload(ke.group().groupNumber(), ke.publicValue()));
+    }
+
+    /** The responder's reading of an IKE SA rekey: the KE must be of the chosen group. */
+    static IkeRekey parseIkeRekeyRequest(IkeMessage request, IkeAlgorithms ike) throws IkeProtocolException {
+        SaPayload sa = Exchanges.required(request, SaPayload.class);
+        ProposalSelection.IkeSuite suite = ProposalSelection.chooseIke(ike, sa).orElseThrow(
+                () -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable IKE proposal"));
+        Proposal chosen = sa.proposals().stream().filter(p -> p.proposalNumber() == suite.proposalNumber())
+                .findFirst().orElseThrow();
+        KePayload ke = Exchanges.required(request, KePayload.class);
+        if (ke.group() != suite.group().groupNumber()) {
+            throw new IkeProtocolException(NotifyType.INVALID_KE_PAYLOAD, groupData(suite.group()),
+                    "KE of group " + ke.group());
+        }
+        return new IkeRekey(suite, ikeSpi(chosen), Exchanges.required(request, NoncePayload.class).nonce(), ke);
+    }
+
+    /** §1.3.2: SK {SA, Nr, KEr}, the chosen proposal with our new SPI. */
+    static List<IkePayload> ikeRekeyResponse(ProposalSelection.IkeSuite suite, long newSpi, byte[] nr, KeyExchange ke) {
+        Proposal answer = suite.toProposal();
+        return List.of(new SaPayload(List.of(new Proposal(answer.proposalNumber(), ProtocolId.IKE, ikeSpiBytes(newSpi),
+                answer.transforms()))), new NoncePayload(nr),
+                new KePayload(ke.group().groupNumber(), ke.publicValue()));
+    }
+
+    static IkeRekey parseIkeRekeyResponse(IkeMessage response, IkeAlgorithms ike, KeyExchangeGroup sent)
+            throws IkeProtocolException {
+        SaPayload sa = Exchanges.required(response, SaPayload.class);
+        ProposalSelection.IkeSuite suite = ProposalSelection.acceptIke(ike, sa).orElseThrow(
+                () -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "the answer is not one of our offers"));
+        KePayload ke = Exchanges.required(response, KePayload.class);
+        if (suite.group() != sent || ke.group() != sent.groupNumber()) {
+            throw new IkeProtocolException(NotifyType.INVALID_KE_PAYLOAD, "the answer's group is not our KE's");
+        }
+        return new IkeRekey(suite, ikeSpi(sa.proposals().get(0)), Exchanges.required(response, NoncePayload.class)
+                .nonce(), ke);
+    }
+
+    private static long ikeSpi(Proposal proposal) throws IkeProtocolException {
+        byte[] spi = proposal.spi();
+        if (spi.length != IKE_SPI_SIZE || ByteBuffer.wrap(spi).getLong() == 0) {
+            throw IkeProtocolException.invalidSyntax("IKE SA proposal with an SPI of " + spi.length + " octets");
+        }
+        return ByteBuffer.wrap(spi).getLong();
+    }
+
+    static byte[] spiBytes(int spi) {
+        return ByteBuffer.allocate(4).putInt(spi).array();
+    }
+
+    private static byte[] ikeSpiBytes(long spi) {
+        return ByteBuffer.allocate(IKE_SPI_SIZE).putLong(spi).array();
+    }
+
+    /** The group an INVALID_KE_PAYLOAD asks for (§3.10.1: its data is the two-octet group number). */
+    static Optional<KeyExchangeGroup> requestedGroup(IkeMessage response) {
+        return response.notify(NotifyType.INVALID_KE_PAYLOAD).map(NotifyPayload::data).filter(d -> d.length == 2)
+                .flatMap(d -> KeyExchangeGroup.fromGroupNumber(ByteBuffer.wrap(d).getShort() & 0xFFFF));
+    }
+
+    private static byte[] groupData(KeyExchangeGroup group) {
+        return ByteBuffer.allocate(2).putShort((short) group.groupNumber()).array();
+    }
+}

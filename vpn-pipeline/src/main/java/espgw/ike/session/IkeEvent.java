@@ -1,0 +1,39 @@
+package espgw.ike.session;
+
+/**
+ * What an established IKE SA ({@link IkeSa}) tells the daemon, in the order it happened; drained
+ * with {@link IkeSa#pollEvents()} after each call that may have changed something. None carries a key
+ * in its {@code toString()}.
+ */
+public sealed interface IkeEvent {
+    /** A new CHILD SA pair to install (a rekey's replacement is reported before the old pair's removal). */
+    record ChildSaInstalled(NegotiatedChildSa childSa) implements IkeEvent {
+    }
+
+    /** A CHILD SA pair to remove, by this end's inbound and outbound SPI. */
+    record ChildSaRemoved(int inboundSpi, int outboundSpi) implements IkeEvent {
+        @Override
+        public String toString() {
+            return String.format("ChildSaRemoved[in 0x%08x out 0x%08x]", inboundSpi, outboundSpi);
+        }
+    }
+
+    /** The IKE SA was replaced by one with these SPIs (RFC 7296 §2.18); the CHILD SAs carry on. */
+    record IkeSaRekeyed(long initiatorSpi, long responderSpi) implements IkeEvent {
+        @Override
+        public String toString() {
+            return String.format("IkeSaRekeyed[%016x/%016x]", initiatorSpi, responderSpi);
+        }
+    }
+
+    /**
+     * The peer stopped answering (RFC 7296 §2.4): every CHILD SA is reported removed before this;
+     * the daemon may initiate a new IKE SA.
+     */
+    record PeerDead(String reason) implements IkeEvent {
+    }
+
+    /** The IKE SA was deleted (by us or by the peer); every CHILD SA is reported removed before this. */
+    record IkeSaDeleted(boolean byPeer) implements IkeEvent {
+    }
+}

@@ -1,0 +1,35 @@
+package espgw.ike.session;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The timers of an established IKE SA. {@link Duration#ZERO} turns one off.
+ *
+ * @param dpdInterval a liveness check (RFC 7296 §2.4) when nothing came from the peer for this long
+ * @param childRekey a CHILD SA is rekeyed (§2.8) this long after it was made, less the jitter
+ * @param ikeRekey the IKE SA is rekeyed (§2.18) this long after it was made, less the jitter
+ * @param jitterPercent up to this share of a rekey time is taken off at random, so that two ends
+ *     configured alike rarely rekey at the same moment (§2.8.1 handles it when they do)
+ */
+public record IkeLifetimes(Duration dpdInterval, Duration childRekey, Duration ikeRekey, int jitterPercent) {
+    public IkeLifetimes {
+        Objects.requireNonNull(dpdInterval, "dpdInterval");
+        Objects.requireNonNull(childRekey, "childRekey");
+        Objects.requireNonNull(ikeRekey, "ikeRekey");
+        if (dpdInterval.isNegative() || childRekey.isNegative() || ikeRekey.isNegative()) {
+            throw new IllegalArgumentException("IKE timers cannot be negative");
+        }
+        if (jitterPercent < 0 || jitterPercent > 50) {
+            throw new IllegalArgumentException("rekey jitter of " + jitterPercent + "%, allowed 0 to 50");
+        }
+    }
+
+    /**
+     * A liveness check after 30 s of silence; CHILD SAs rekeyed hourly, the IKE SA every 4 h
+     * (strongSwan's defaults); 10% jitter.
+     */
+    public static IkeLifetimes defaults() {
+        return new IkeLifetimes(Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofHours(4), 10);
+    }
+}

@@ -1,0 +1,544 @@
+package espgw.ike.session;
+
+import espgw.ike.crypto.ChildSaKeys;
+import espgw.ike.crypto.IkeSaKeys;
+import espgw.ike.crypto.KeyExchange;
+import espgw.ike.crypto.KeyExchangeGroup;
+import espgw.ike.message.DeletePayload;
+import espgw.ike.message.ExchangeType;
+import espgw.ike.message.IkeHeader;
+import espgw.ike.message.IkeMessage;
+import espgw.ike.message.IkePayload;
+import espgw.ike.message.IkeProtocolException;
+import espgw.ike.message.NotifyType;
+import espgw.ike.message.ProtocolId;
+import espgw.ike.message.TrafficSelector;
+import espgw.sa.Clock;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An established IKE SA and its CHILD SAs (RFC 7296 §1.3–§1.4, §2.4, §2.8, §2.18), for both
+ * roles of the original setup: answers and makes INFORMATIONAL exchanges (liveness checks,
+ * deletes) and CREATE_CHILD_SA exchanges (CHILD SA rekey with PFS, IKE SA rekey), and resolves
+ * simultaneous rekeys by the nonces (§2.8.1, §2.8.2). What changed is reported as
+ * {@link IkeEvent}s, drained with {@link #pollEvents()}. No I/O: every method returns the
+ * datagrams to send. Confined to one thread.
+ *
+ * <p>A rekeyed CHILD SA is replaced make-before-break: the new pair is reported installed first, the
+ * old pair removed only once the delete of it was answered (or received).
+ */
+public final class IkeSa {
+    /** §2.25: how long to wait before trying a refused or failed rekey again. */
+    static final Duration REKEY_RETRY = Duration.ofSeconds(30);
+
+    private final IkeSessionConfig config;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Map<Integer, Child> children = new LinkedHashMap<>();
+    /** Old IKE SAs awaiting their delete and redundant ones of a simultaneous rekey (§2.8.2). */
+    private final List<IkeSaChannel> retiring = new ArrayList<>();
+    private final List<IkeEvent> events = new ArrayList<>();
+    /** Requests sent while handling a received message, on another IKE SA than the one it came on. */
+    private final List<byte[]> pendingSends = new ArrayList<>();
+    private IkeSaChannel current;
+    private long lastHeardNanos;
+    private long ikeRekeyAtNanos;
+    private ChildSaRekey childRekeyInProgress;
+    private IkeSaRekey ikeRekeyInProgress;
+    private IkeFailure closedBecause;
+
+    /** A CHILD SA pair and when it is due for rekeying; a superseded one is only waiting for its delete. */
+    static final class Child {
+        final NegotiatedChildSa sa;
+        long rekeyAtNanos;
+        boolean superseded;
+
+        Child(NegotiatedChildSa sa, long rekeyAtNanos) {
+            this.sa = sa;
+            this.rekeyAtNanos = rekeyAtNanos;
+        }
+    }
+
+    IkeSa(IkeSessionConfig config, SecureRandom random, Clock clock, IkeSaChannel channel,
+            Optional<NegotiatedChildSa> firstChild) {
+        this.config = config;
+        this.random = random;
+        this.clock = clock;
+        this.current = channel;
+        this.lastHeardNanos = clock.nanoTime();
+        this.ikeRekeyAtNanos = rekeyTime(config.lifetimes().ikeRekey());
+        // The first CHILD SA is the setup's childSa(), not an event.
+        firstChild.ifPresent(this::track);
+    }
+
+    // ---- what the daemon calls ----
+
+    /** One received datagram of this IKE SA (or of the one it is replacing); returns what to send. */
+    public List<byte[]> receive(byte[] datagram) {
+        List<byte[]> out = new ArrayList<>();
+        if (closed()) {
+            return out;
+        }
+        IkeMessage message;
+        try {
+            message = IkeMessage.decode(datagram);
+        } catch (IkeProtocolException e) {
+            return out;
+        }
+        IkeSaChannel channel = channelOf(message.header());
+        if (channel == null || message.header().isInitiator() == channel.originalInitiator) {
+            return out;
+        }
+        if (message.header().isResponse()) {
+            onResponse(channel, message, datagram, out);
+        } else if (channel.isNewRequest(message.header())) {
+            onRequest(channel, message, datagram, out);
+        } else {
+            channel.cachedResponse(datagram).ifPresent(out::add);
+        }
+        out.addAll(pendingSends);
+        pendingSends.clear();
+        return out;
+    }
+
+    /** Call periodically: retransmissions, the liveness check, rekeys when due, the peer declared dead. */
+    public List<byte[]> onTimer() {
+        List<byte[]> out = new ArrayList<>();
+        if (closed()) {
+            return out;
+        }
+        if (current.retransmissionsExhausted()) {
+            close(new IkeFailure(IkeFailure.NO_NOTIFY, "no answer after " + Retransmission.MAX_RETRANSMISSIONS
+                    + " retransmissions: peer dead"), new IkeEvent.PeerDead("no answer after "
+                    + Retransmission.MAX_RETRANSMISSIONS + " retransmissions"));
+            return out;
+        }
+        // An old or redundant IKE SA whose delete goes unanswered is simply forgotten.
+        retiring.removeIf(IkeSaChannel::retransmissionsExhausted);
+        current.retransmitIfDue().ifPresent(out::add);
+        retiring.forEach(c -> c.retransmitIfDue().ifPresent(out::add));
+        long now = clock.nanoTime();
+        long dpd = config.lifetimes().dpdInterval().toNanos();
+        if (dpd > 0 && current.idle() && now - lastHeardNanos >= dpd) {
+            current.request(Informational.livenessCheck()).ifPresent(out::add);
+        }
+        if (ikeRekeyAtNanos != Long.MAX_VALUE && now - ikeRekeyAtNanos >= 0 && ikeRekeyInProgress == null) {
+            out.addAll(rekeyIke());
+        }
+        for (Child child : List.copyOf(children.values())) {
+            if (!child.superseded && child.rekeyAtNanos != Long.MAX_VALUE && now - child.rekeyAtNanos >= 0
+                    && childRekeyInProgress == null) {
+                out.addAll(rekeyChild(child.sa.inboundSpi()));
+            }
+        }
+        return out;
+    }
+
+    /** Rekeys the oldest CHILD SA that is not already being replaced; nothing when there is none. */
+    public List<byte[]> rekeyChild() {
+        return children.values().stream().filter(c -> !c.superseded).findFirst()
+                .map(c -> rekeyChild(c.sa.inboundSpi())).orElse(List.of());
+    }
+
+    /**
+     * Rekeys the CHILD SA with this inbound SPI (e.g. when its soft lifetime ran out). Nothing
+     * while another CHILD SA rekey is outstanding (one at a time; its own timer tries again).
+     */
+    public List<byte[]> rekeyChild(int inboundSpi) {
+        Child child = children.get(inboundSpi);
+        if (closed() || child == null || child.superseded || childRekeyInProgress != null) {
+            return List.of();
+        }
+        child.rekeyAtNanos = Long.MAX_VALUE;
+        return send(current.request(startChildRekey(child, Optional.empty())));
+    }
+
+    /** Rekeys the IKE SA (§1.3.2); the CHILD SAs move to the new one. */
+    public List<byte[]> rekeyIke() {
+        if (closed() || ikeRekeyInProgress != null) {
+            return List.of();
+        }
+        ikeRekeyAtNanos = Long.MAX_VALUE;
+        ikeRekeyInProgress = new IkeSaRekey(config.ike(), random, clock, new IkeRekeyOutcome());
+        return send(current.request(ikeRekeyInProgress));
+    }
+
+    /** An empty INFORMATIONAL request (§2.4); the peer counts as dead if it never answers. */
+    public List<byte[]> checkLiveness() {
+        return closed() ? List.of() : send(current.request(Informational.livenessCheck()));
+    }
+
+    /** Deletes the CHILD SA with this inbound SPI (§1.4.1); it is reported removed when the peer answers. */
+    public List<byte[]> deleteChild(int inboundSpi) {
+        Child child = children.get(inboundSpi);
+        if (closed() || child == null) {
+            return List.of();
+        }
+        child.superseded = true;
+        return send(current.request(deleteChildExchange(child)));
+    }
+
+    /** Deletes the IKE SA and with it every CHILD SA (§1.4.1). */
+    public List<byte[]> deleteIke() {
+        if (closed()) {
+            return List.of();
+        }
+        IkeSaChannel channel = current;
+        return send(channel.request(new Informational(List.of(DeletePayload.ikeSa()), response ->
+                close(new IkeFailure(IkeFailure.NO_NOTIFY, "IKE SA deleted"), new IkeEvent.IkeSaDeleted(false)))));
+    }
+
+    /** The events since the last call, oldest first. */
+    public List<IkeEvent> pollEvents() {
+        List<IkeEvent> drained = List.copyOf(events);
+        events.clear();
+        return drained;
+    }
+
+    /** The CHILD SAs now installed, oldest first (during a rekey the old and the new pair). */
+    public List<NegotiatedChildSa> childSas() {
+        return children.values().stream().map(c -> c.sa).toList();
+    }
+
+    /** True once the IKE SA was deleted or the peer found dead; {@link #closedBecause()} says which. */
+    public boolean closed() {
+        return closedBecause != null;
+    }
+
+    public Optional<IkeFailure> closedBecause() {
+        return Optional.ofNullable(closedBecause);
+    }
+
+    public long initiatorSpi() {
+        return current.spiI;
+    }
+
+    public long responderSpi() {
+        return current.spiR;
+    }
+
+    // ---- requests from the peer ----
+
+    private void onRequest(IkeSaChannel channel, IkeMessage outer, byte[] datagram, List<byte[]> out) {
+        IkeMessage request;
+        try {
+            Optional<IkeMessage> opened = channel.open(outer, datagram);
+            if (opened.isEmpty()) {
+                return;
+            }
+            request = opened.get();
+        } catch (IkeProtocolException e) {
+            // §2.21.2: authentic but malformed: answered with the error, the message ID used up.
+            lastHeardNanos = clock.nanoTime();
+            out.add(channel.respond(datagram, outer.header(), List.of(e.toNotify())));
+            return;
+        }
+        lastHeardNanos = clock.nanoTime();
+        List<IkePayload> response;
+        try {
+            response = switch (outer.header().exchangeType()) {
+                case ExchangeType.INFORMATIONAL -> onInformational(channel, request);
+                case ExchangeType.CREATE_CHILD_SA -> onCreateChildSa(channel, request);
+                default -> throw IkeProtocolException.invalidSyntax(outer.header() + " on an established IKE SA");
+            };
+        } catch (IkeProtocolException e) {
+            response = List.of(e.toNotify());
+        }
+        out.add(channel.respond(datagram, outer.header(), response));
+        if (channel != current && closing(request)) {
+            retiring.remove(channel);
+        }
+    }
+
+    private static boolean closing(IkeMessage request) {
+        return request.first(DeletePayload.class).filter(d -> d.protocolId() == ProtocolId.IKE).isPresent();
+    }
+
+    /** §1.4.1: deletes are answered with our half of each pair; an empty request is a liveness check (§2.4). */
+    private List<IkePayload> onInformational(IkeSaChannel channel, IkeMessage request) {
+        List<IkePayload> response = new ArrayList<>();
+        for (DeletePayload delete : request.payloads().stream().filter(DeletePayload.class::isInstance)
+                .map(DeletePayload.class::cast).toList()) {
+            if (delete.protocolId() == ProtocolId.IKE) {
+                if (channel == current) {
+                    close(new IkeFailure(IkeFailure.NO_NOTIFY, "the peer deleted the IKE SA"),
+                            new IkeEvent.IkeSaDeleted(true));
+                }
+                return List.of();
+            }
+            if (delete.protocolId() == ProtocolId.ESP) {
+                List<byte[]> ours = new ArrayList<>();
+                for (byte[] spi : delete.spis()) {
+                    byOutboundSpi(ByteBuffer.wrap(spi).getInt()).ifPresent(child -> {
+                        ours.add(CreateChildSa.spiBytes(child.sa.inboundSpi()));
+                        remove(child);
+                    });
+                }
+                if (!ours.isEmpty()) {
+                    response.add(new DeletePayload(ProtocolId.ESP, 4, ours));
+                }
+            }
+        }
+        return response;
+    }
+
+    private List<IkePayload> onCreateChildSa(IkeSaChannel channel, IkeMessage request) throws IkeProtocolException {
+        if (channel != current) {
+            // §2.25: this IKE SA is being replaced; the peer may try again on the new one.
+            throw new IkeProtocolException(NotifyType.TEMPORARY_FAILURE, "IKE SA being rekeyed");
+        }
+        if (CreateChildSa.isChildRekey(request)) {
+            return onChildRekeyRequest(request);
+        }
+        if (CreateChildSa.isIkeRekey(request)) {
+            return onIkeRekeyRequest(request);
+        }
+        // One CHILD SA pair per IKE SA is all espgw negotiates.
+        throw new IkeProtocolException(NotifyType.NO_ADDITIONAL_SAS, "only rekeys on this IKE SA");
+    }
+
+    /** §1.3.3 as responder: the new pair is installed at once, the old one stays until its delete. */
+    private List<IkePayload> onChildRekeyRequest(IkeMessage request) throws IkeProtocolException {
+        CreateChildSa.ChildRekeyRequest rekey = CreateChildSa.parseChildRekeyRequest(request, config.esp(),
+                config.ike().groups());
+        Child old = byOutboundSpi(rekey.rekeyedSpi()).orElseThrow(() -> new IkeProtocolException(
+                NotifyType.CHILD_SA_NOT_FOUND, "no CHILD SA to rekey"));
+        if (old.superseded) {
+            // §2.25.1: we already replaced or are deleting it.
+            throw new IkeProtocolException(NotifyType.TEMPORARY_FAILURE, "CHILD SA being deleted");
+        }
+        // We narrow to our own selectors, as in IKE_AUTH (§2.9).
+        if (!Exchanges.covers(rekey.tsi(), config.remoteTrafficSelectors())
+                || !Exchanges.covers(rekey.tsr(), config.localTrafficSelectors())) {
+            throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "rekey with other traffic selectors");
+        }
+        byte[] nr = Exchanges.nonce(random);
+        int ourSpi = Exchanges.espSpi(random);
+        Optional<KeyExchange> pfs = Optional.empty();
+        byte[] sharedSecret = new byte[0];
+        if (rekey.ke().isPresent()) {
+            KeyExchange ke = current.suite.group().groupNumber() == rekey.ke().get().group()
+                    ? current.suite.group().newKeyExchange(random)
+                    : config.ike().groups().stream().filter(g -> g.groupNumber() == rekey.ke().get().group())
+                            .findFirst().orElseThrow().newKeyExchange(random);
+            sharedSecret = ke.sharedSecret(rekey.ke().get().keyExchangeData());
+            pfs = Optional.of(ke);
+        }
+        NegotiatedChildSa sa = responderChildSa(current.keys, rekey, sharedSecret, nr, ourSpi,
+                config.localTrafficSelectors(), config.remoteTrafficSelectors());
+        Arrays.fill(sharedSecret, (byte) 0);
+        addChild(sa);
+        if (childRekeyInProgress != null && childRekeyInProgress.old == old) {
+            childRekeyInProgress.collidedWith(rekey.ni(), nr);
+        }
+        return CreateChildSa.childRekeyResponse(rekey.suite(), ourSpi, nr, pfs, config.remoteTrafficSelectors(),
+                config.localTrafficSelectors());
+    }
+
+    /** §2.17: the responder's CHILD SA from a rekey request; its inbound keys are the initiator-to-responder ones. */
+    static NegotiatedChildSa responderChildSa(IkeSaKeys keys, CreateChildSa.ChildRekeyRequest rekey,
+            byte[] sharedSecret, byte[] nr, int ourSpi, List<TrafficSelector> local,
+            List<TrafficSelector> remote) {
+        ChildSaKeys childKeys = ChildSaKeys.derive(keys.prf(), keys.skD(), rekey.suite().encryption(), sharedSecret,
+                rekey.ni(), nr);
+        return new NegotiatedChildSa(ourSpi, rekey.suite().senderSpi(), rekey.suite().encryption(),
+                rekey.suite().esn(), childKeys.initiatorToResponder(), childKeys.responderToInitiator(), local, remote);
+    }
+
+    /** §1.3.2 as responder: the new IKE SA takes over at once unless ours collides (§2.8.2). */
+    private List<IkePayload> onIkeRekeyRequest(IkeMessage request) throws IkeProtocolException {
+        CreateChildSa.IkeRekey rekey = CreateChildSa.parseIkeRekeyRequest(request, config.ike());
+        KeyExchange ke = rekey.suite().group().newKeyExchange(random);
+        byte[] sharedSecret = ke.sharedSecret(rekey.ke().keyExchangeData());
+        byte[] nr = Exchanges.nonce(random);
+        long spiR = Exchanges.ikeSpi(random);
+        IkeSaKeys keys = current.keys.rekey(rekey.suite().prf(), rekey.suite().encryption(), sharedSecret,
+                rekey.nonce(), nr, rekey.spi(), spiR);
+        Arrays.fill(sharedSecret, (byte) 0);
+        IkeSaChannel successor = new IkeSaChannel(rekey.spi(), spiR, false, keys, rekey.suite(), clock, 0, 0);
+        if (ikeRekeyInProgress != null) {
+            ikeRekeyInProgress.collidedWith(rekey.nonce(), nr, successor);
+            retiring.add(successor);
+        } else {
+            replaceIkeSa(successor);
+        }
+        return CreateChildSa.ikeRekeyResponse(rekey.suite(), spiR, nr, ke);
+    }
+
+    // ---- our requests ----
+
+    private void onResponse(IkeSaChannel channel, IkeMessage outer, byte[] datagram, List<byte[]> out) {
+        Exchange exchange = channel.answering(outer.header());
+        if (exchange == null) {
+            return;
+        }
+        IkeMessage response;
+        try {
+            Optional<IkeMessage> opened = channel.open(outer, datagram);
+            if (opened.isEmpty()) {
+                return;
+            }
+            response = opened.get();
+        } catch (IkeProtocolException e) {
+            response = new IkeMessage(outer.header(), List.of(e.toNotify()));
+        }
+        lastHeardNanos = clock.nanoTime();
+        try {
+            exchange.onResponse(response);
+        } catch (IkeProtocolException e) {
+            // The exchange failed; the SA it would have made does not exist on our side. Nothing else changes.
+        }
+        if (!closed()) {
+            channel.completed().ifPresent(out::add);
+        }
+    }
+
+    private Exchange deleteChildExchange(Child child) {
+        return new Informational(List.of(new DeletePayload(ProtocolId.ESP, 4,
+                List.of(CreateChildSa.spiBytes(child.sa.inboundSpi())))), response -> remove(child));
+    }
+
+    /** §1.4.1: deleting an IKE SA other than the current one (old or redundant) forgets it once answered. */
+    private void deleteRetired(IkeSaChannel channel) {
+        channel.request(new Informational(List.of(DeletePayload.ikeSa()), response -> retiring.remove(channel)))
+                .ifPresent(pendingSends::add);
+    }
+
+    private ChildSaRekey startChildRekey(Child child, Optional<KeyExchangeGroup> group) {
+        childRekeyInProgress = new ChildSaRekey(child, config.esp(), config.ike().groups(), group, random,
+                new ChildRekeyOutcome());
+        return childRekeyInProgress;
+    }
+
+    /** What our CHILD SA rekey comes to (§1.3.3, §2.8.1). */
+    private final class ChildRekeyOutcome implements ChildSaRekey.Outcome {
+        @Override
+        public void refused(Child old) {
+            childRekeyInProgress = null;
+            old.rekeyAtNanos = clock.nanoTime() + REKEY_RETRY.toNanos();
+        }
+
+        @Override
+        public void retry(Child old, KeyExchangeGroup group) {
+            current.request(startChildRekey(old, Optional.of(group))).ifPresent(pendingSends::add);
+        }
+
+        @Override
+        public void rekeyed(Child old, NegotiatedChildSa replacement, boolean redundant) {
+            childRekeyInProgress = null;
+            Child created = addChild(replacement);
+            old.superseded = true;
+            // §2.8.1: the initiator of the losing exchange deletes its new pair, the winner the old one.
+            Child obsolete = redundant ? created : old;
+            obsolete.superseded = true;
+            current.request(deleteChildExchange(obsolete)).ifPresent(pendingSends::add);
+        }
+    }
+
+    /** What our IKE SA rekey comes to (§1.3.2, §2.8.2). */
+    private final class IkeRekeyOutcome implements IkeSaRekey.Outcome {
+        @Override
+        public void refused(Optional<IkeSaChannel> peersSuccessor) {
+            ikeRekeyInProgress = null;
+            ikeRekeyAtNanos = clock.nanoTime() + REKEY_RETRY.toNanos();
+            peersSuccessor.ifPresent(IkeSa.this::adoptPeersSuccessor);
+        }
+
+        @Override
+        public void rekeyed(IkeSaChannel old, IkeSaChannel successor, Optional<IkeSaChannel> peersSuccessor,
+                boolean redundant) {
+            ikeRekeyInProgress = null;
+            if (redundant) {
+                // §2.8.2: we delete our new SA, the peer deletes the old one.
+                retiring.add(successor);
+                deleteRetired(successor);
+                peersSuccessor.ifPresent(IkeSa.this::adoptPeersSuccessor);
+            } else {
+                // The peer's redundant SA, if any, stays in retiring until the peer deletes it.
+                replaceIkeSa(successor);
+                deleteRetired(old);
+            }
+        }
+    }
+
+    private void adoptPeersSuccessor(IkeSaChannel successor) {
+        retiring.remove(successor);
+        replaceIkeSa(successor);
+    }
+
+    // ---- bookkeeping ----
+
+    /** The new IKE SA becomes current; the old one retires until its delete; queued requests move over. */
+    private void replaceIkeSa(IkeSaChannel successor) {
+        IkeSaChannel old = current;
+        retiring.add(old);
+        current = successor;
+        old.handOverQueued(successor, pendingSends);
+        ikeRekeyAtNanos = rekeyTime(config.lifetimes().ikeRekey());
+        events.add(new IkeEvent.IkeSaRekeyed(successor.spiI, successor.spiR));
+    }
+
+    private Child addChild(NegotiatedChildSa sa) {
+        events.add(new IkeEvent.ChildSaInstalled(sa));
+        return track(sa);
+    }
+
+    private Child track(NegotiatedChildSa sa) {
+        Child child = new Child(sa, rekeyTime(config.lifetimes().childRekey()));
+        children.put(sa.inboundSpi(), child);
+        return child;
+    }
+
+    private void remove(Child child) {
+        if (children.remove(child.sa.inboundSpi(), child)) {
+            events.add(new IkeEvent.ChildSaRemoved(child.sa.inboundSpi(), child.sa.outboundSpi()));
+        }
+    }
+
+    private Optional<Child> byOutboundSpi(int outboundSpi) {
+        return children.values().stream().filter(c -> c.sa.outboundSpi() == outboundSpi).findFirst();
+    }
+
+    private IkeSaChannel channelOf(IkeHeader header) {
+        if (current.owns(header)) {
+            return current;
+        }
+        return retiring.stream().filter(c -> c.owns(header)).findFirst().orElse(null);
+    }
+
+    private void close(IkeFailure why, IkeEvent event) {
+        for (Child child : List.copyOf(children.values())) {
+            remove(child);
+        }
+        closedBecause = why;
+        events.add(event);
+    }
+
+    /** When a new SA of this lifetime is due for rekeying: the lifetime less up to the jitter; never when 0. */
+    private long rekeyTime(Duration lifetime) {
+        if (lifetime.isZero()) {
+            return Long.MAX_VALUE;
+        }
+        long nanos = lifetime.toNanos();
+        long jitter = (long) (random.nextDouble() * nanos * config.lifetimes().jitterPercent() / 100);
+        return clock.nanoTime() + nanos - jitter;
+    }
+
+    private static List<byte[]> send(Optional<byte[]> datagram) {
+        return datagram.map(List::of).orElse(List.of());
+    }
+
+    @Override
+    public String toString() {
+        return String.format("IkeSa[%016x/%016x %d CHILD SAs%s]", current.spiI, current.spiR, children.size(),
+                closed() ? " closed: " + closedBecause : "");
+    }
+}
