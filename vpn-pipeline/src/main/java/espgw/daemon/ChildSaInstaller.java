@@ -76,21 +76,33 @@ final class ChildSaInstaller {
         }
     }
 
-    /** Takes the peer's SAs out of service, the previous inbound one too: the peer deleted them. */
-    void remove(Peer peer) {
-        SecurityAssociation out = peer.outbound();
-        SecurityAssociation in = peer.inbound();
-        peer.uninstall();
-        for (SecurityAssociation sa : new SecurityAssociation[] {out, in, previousInbound.remove(peer)}) {
-            if (sa != null) {
-                database.remove(sa);
-                if (sa.direction() == Direction.INBOUND) {
-                    peers.inboundRemoved(sa);
-                }
-                metrics.saRemoved(sa);
-                LOG.info("SA down: peer {}, {} after {} packets (deleted by the peer)", peer, sa, sa.packets());
-            }
+    /**
+     * Takes the pair with this inbound SPI out of service: the one in force (the peer's packets drop as
+     * {@code no_sa} until a new one), or the replaced one kept for packets in flight.
+     */
+    void remove(Peer peer, int inboundSpi) {
+        SecurityAssociation replaced = previousInbound.get(peer);
+        if (replaced != null && replaced.spi() == inboundSpi) {
+            previousInbound.remove(peer);
+            takeOut(peer, replaced);
+            return;
         }
+        SecurityAssociation in = peer.inbound();
+        if (in != null && in.spi() == inboundSpi) {
+            SecurityAssociation out = peer.outbound();
+            peer.uninstall();
+            takeOut(peer, out);
+            takeOut(peer, in);
+        }
+    }
+
+    private void takeOut(Peer peer, SecurityAssociation sa) {
+        database.remove(sa);
+        if (sa.direction() == Direction.INBOUND) {
+            peers.inboundRemoved(sa);
+        }
+        metrics.saRemoved(sa);
+        LOG.info("SA down: peer {}, {} after {} packets (removed)", peer, sa, sa.packets());
     }
 
     private void retire(Peer peer, SecurityAssociation sa) {

@@ -4,10 +4,11 @@ import espgw.config.IkeConfig;
 import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeHeader;
 import espgw.ike.message.NotifyType;
-import espgw.ike.session.EstablishedIkeSa;
+import espgw.ike.session.IkeEvent;
 import espgw.ike.session.IkeFailure;
 import espgw.ike.session.IkeInitiator;
 import espgw.ike.session.IkeResponder;
+import espgw.ike.session.IkeSa;
 import espgw.ike.session.IkeSessionConfig;
 import espgw.ike.session.IkeState;
 import espgw.ike.session.NatStatus;
@@ -33,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * {@code encapsulation: udp}; the responder answers where each request came from. ESP then travels
  * in UDP if the IKE SA moved, a NAT was detected, or the config says so.
  *
- * <p>Once established, the IKE SA answers the peer's INFORMATIONAL requests (liveness checks and
- * Deletes, RFC 7296 §1.4). When the peer deletes the IKE SA whose CHILD SA is in force, or that
- * CHILD SA, the SAs go, and with {@code initiate: true} this end sets up a new IKE SA after the
- * retry wait (there is no CREATE_CHILD_SA yet to make a new CHILD SA on the old one).
+ * <p>Once established, the {@link IkeSa} runs the INFORMATIONAL and CREATE_CHILD_SA exchanges
+ * (RFC 7296 §1.3, §1.4): liveness checks both ways, Deletes, CHILD SA and IKE SA rekeys; its events
+ * install and remove CHILD SAs here. When the IKE SA is deleted or the peer found dead, or its last
+ * CHILD SA deleted, an end with {@code initiate: true} sets up a new IKE SA after the retry wait.
  */
 final class IkeSession {
     private static final Logger LOG = LoggerFactory.getLogger(IkeSession.class);
@@ -60,16 +61,19 @@ final class IkeSession {
     /** When to initiate again; meaningful only while {@link #retryPending}. */
     private long retryAtNanos;
     private boolean retryPending;
+    /** True while an IKE SA of ours is or was in force since the last setup: its loss calls for a new one. */
+    private boolean wasEstablished;
     private IkeResponder responder;
     private boolean responderOnNatTraversalPort;
     /** The IKE SA whose CHILD SA is in force, and the one before it (both ends may have set one up). */
-    private EstablishedIkeSa current;
-    private EstablishedIkeSa previous;
-    /** Where the current IKE SA's peer is: address and port, and whether on the NAT-traversal port. */
-    private InetSocketAddress currentPeer;
-    private boolean currentOnNatTraversalPort;
+    private Established current;
+    private Established previous;
     /** Where the responder's last request came from. */
     private InetSocketAddress responderPeer;
+
+    /** An established IKE SA, where its peer is, and whether its CHILD SAs' ESP travels in UDP. */
+    private record Established(IkeSa sa, InetSocketAddress peerEndpoint, boolean onNatTraversalPort, boolean udp) {
+    }
 
     IkeSession(Peer peer, IkeSessionConfig sessionConfig, IkeTransport transport, ChildSaInstaller installer,
             GatewayMetrics metrics, SecureRandom random, Clock clock) {
@@ -98,14 +102,19 @@ final class IkeSession {
     void stop() {
         retryPending = false;
         if (current != null) {
-            transport.send(current.deleteRequest(), currentPeer, currentOnNatTraversalPort);
+            send(current.sa().deleteIke(), current.peerEndpoint(), current.onNatTraversalPort());
             LOG.info("IKE SA deleted: peer {}", peer);
             current = null;
+            previous = null;
         }
     }
 
     /** Called a few times a second: retransmits, notices a peer that never answered, retries after back-off. */
     void onTimer() {
+        for (Established established : established()) {
+            send(established.sa().onTimer(), established.peerEndpoint(), established.onNatTraversalPort());
+        }
+        afterIkeSaSteps();
         if (initiator != null) {
             send(initiator.onTimer(), initiatorEndpoint(), initiatorOnNatTraversalPort);
             afterInitiatorStep();
@@ -116,14 +125,18 @@ final class IkeSession {
 
     /** One message from this peer, its header already parsed. */
     void receive(byte[] message, IkeHeader header, InetSocketAddress sender, boolean natTraversalPort) {
+        if (header.exchangeType() == ExchangeType.INFORMATIONAL || header.exchangeType() == ExchangeType.CREATE_CHILD_SA) {
+            // §1.3, §1.4: exchanges of an established IKE SA; one that is not its own is dropped by it.
+            for (Established established : established()) {
+                send(established.sa().receive(message), sender, natTraversalPort);
+            }
+            afterIkeSaSteps();
+            return;
+        }
         if (header.isResponse()) {
             if (initiator != null && header.initiatorSpi() == initiator.initiatorSpi()) {
                 onResponse(message);
             }
-            return;
-        }
-        if (header.exchangeType() == ExchangeType.INFORMATIONAL) {
-            onInformational(message, header, sender, natTraversalPort);
             return;
         }
         if (header.exchangeType() == ExchangeType.IKE_SA_INIT && header.messageId() == 0
@@ -143,30 +156,40 @@ final class IkeSession {
         }
     }
 
-    /** §1.4: a request on an established IKE SA; a Delete of the one in force or its CHILD SA takes the SAs away. */
-    private void onInformational(byte[] message, IkeHeader header, InetSocketAddress sender, boolean natTraversalPort) {
-        EstablishedIkeSa sa = current != null && current.owns(header) ? current
-                : previous != null && previous.owns(header) ? previous : null;
-        if (sa == null) {
-            return;
-        }
-        boolean inForce = sa == current && !sa.childDeleted();
-        send(sa.receive(message), sender, natTraversalPort);
-        if (sa.deleted()) {
-            if (sa == current) {
-                current = null;
-            } else {
+    private List<Established> established() {
+        return current == null ? List.of() : previous == null ? List.of(current) : List.of(current, previous);
+    }
+
+    /** Applies what the established IKE SAs report: CHILD SAs installed and removed, the IKE SA gone. */
+    private void afterIkeSaSteps() {
+        for (Established established : established()) {
+            for (IkeEvent event : established.sa().pollEvents()) {
+                if (event instanceof IkeEvent.ChildSaInstalled installed) {
+                    installer.install(peer, installed.childSa(), established.udp());
+                } else if (event instanceof IkeEvent.ChildSaRemoved removed) {
+                    installer.remove(peer, removed.inboundSpi());
+                } else if (event instanceof IkeEvent.IkeSaRekeyed) {
+                    LOG.info("IKE SA rekeyed: peer {}", peer);
+                } else if (event instanceof IkeEvent.PeerDead dead) {
+                    LOG.warn("IKE SA lost: peer {} is dead: {}", peer, dead.reason());
+                } else if (event instanceof IkeEvent.IkeSaDeleted deleted) {
+                    LOG.info(deleted.byPeer() ? "IKE SA deleted by peer {}" : "IKE SA deleted: peer {}", peer);
+                }
+            }
+            if (established.sa().closed()) {
+                if (established == current) {
+                    current = previous;
+                }
                 previous = null;
             }
         }
-        if (!inForce || !sa.childDeleted()) {
-            return;
+        if (current != null && peer.outbound() == null) {
+            // The last CHILD SA went, not its IKE SA: with no CREATE_CHILD_SA of our own, a new IKE SA replaces it.
+            current = null;
+            previous = null;
         }
-        LOG.info("{} deleted by peer {}", sa.deleted() ? "IKE SA" : "CHILD SA", peer);
-        // An older IKE SA's CHILD SA is not brought back: a new setup replaces both.
-        previous = null;
-        installer.remove(peer);
-        if (ike.initiate() && initiator == null) {
+        if (current == null && ike.initiate() && initiator == null && !retryPending && wasEstablished) {
+            wasEstablished = false;
             scheduleRetry();
         }
     }
@@ -198,7 +221,7 @@ final class IkeSession {
         }
         boolean up = state == IkeState.ESTABLISHED
                 && established("initiator", initiator.childSa(), initiator.failure(), initiator.natStatus(),
-                        initiatorOnNatTraversalPort, initiator.establishedSa(), initiatorEndpoint());
+                        initiatorOnNatTraversalPort, initiator.ikeSa().orElseThrow(), initiatorEndpoint());
         if (!up && state == IkeState.FAILED) {
             failed("IKE SA failed", initiator.failure());
         }
@@ -220,7 +243,7 @@ final class IkeSession {
     private void afterResponderStep() {
         if (responder.state() == IkeState.ESTABLISHED) {
             if (established("responder", responder.childSa(), responder.failure(), responder.natStatus(),
-                    responderOnNatTraversalPort, responder.establishedSa(), responderPeer)) {
+                    responderOnNatTraversalPort, responder.ikeSa().orElseThrow(), responderPeer)) {
                 // The peer set the tunnel up: a retry of ours is not needed any more. An exchange of ours
                 // in flight goes on: the peer installs its CHILD SA too, and both stay usable.
                 retryPending = false;
@@ -233,7 +256,7 @@ final class IkeSession {
 
     /** Installs the CHILD SA of an established IKE SA; false (and logged) when there is none. */
     private boolean established(String role, Optional<NegotiatedChildSa> child, Optional<IkeFailure> failure,
-            NatStatus nat, boolean onNatTraversalPort, EstablishedIkeSa sa, InetSocketAddress saPeer) {
+            NatStatus nat, boolean onNatTraversalPort, IkeSa sa, InetSocketAddress saPeer) {
         if (child.isEmpty()) {
             failed("IKE SA up, CHILD SA failed", failure);
             return false;
@@ -244,9 +267,8 @@ final class IkeSession {
                 udp ? "ESP in UDP" : "bare ESP", nat.natDetected() ? ", NAT detected" : "");
         metrics.ikeEstablished(peer.name());
         previous = current;
-        current = sa;
-        currentPeer = saPeer;
-        currentOnNatTraversalPort = onNatTraversalPort;
+        current = new Established(sa, saPeer, onNatTraversalPort, udp);
+        wasEstablished = true;
         return true;
     }
 

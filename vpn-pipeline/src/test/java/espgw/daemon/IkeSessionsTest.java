@@ -163,6 +163,28 @@ class IkeSessionsTest {
     }
 
     @Test
+    void childSasAreRekeyedByTheEstablishedIkeSaAndTheOldPairGoes() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+        SecurityAssociation oldOut = client.peer.outbound();
+        SecurityAssociation oldServerIn = server.peer.inbound();
+
+        now += TimeUnit.MINUTES.toNanos(61); // past the hourly CHILD rekey, whatever the jitter
+        client.sessions.onTimer();
+        server.sessions.onTimer();
+        exchange(client, server);
+
+        assertTrue(client.peer.outbound() != oldOut, "a new outbound SA");
+        assertEquals(client.peer.outbound().spi(), server.peer.inbound().spi());
+        assertEquals(server.peer.outbound().spi(), client.peer.inbound().spi());
+        assertNull(server.database.inbound(oldServerIn.spi()), "the old pair deleted (§1.3.3)");
+        assertNull(server.directory.ofInbound(oldServerIn));
+        assertSame(server.peer.inbound(), server.database.inbound(server.peer.inbound().spi()));
+    }
+
+    @Test
     void forcedUdpEncapsulationMovesIkeAuthToTheNatTraversalPort() {
         Side client = new Side(CLIENT, SERVER, PSK, true, "udp");
         Side server = new Side(SERVER, CLIENT, PSK, false, "udp");

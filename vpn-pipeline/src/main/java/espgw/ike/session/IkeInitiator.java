@@ -309,14 +309,6 @@ public final class IkeInitiator {
         return natStatus;
     }
 
-    /** Once {@link IkeState#ESTABLISHED}: the IKE SA, which answers the peer's INFORMATIONAL requests. */
-    public EstablishedIkeSa establishedSa() {
-        if (state != IkeState.ESTABLISHED) {
-            throw new IllegalStateException("not established: " + state);
-        }
-        return new EstablishedIkeSa(spiI, spiR, true, protection, 0, childSa);
-    }
-
     public long initiatorSpi() {
         return spiI;
     }

@@ -271,15 +271,6 @@ public final class IkeResponder {
         return natStatus;
     }
 
-    /** Once {@link IkeState#ESTABLISHED}: the IKE SA, which answers the peer's INFORMATIONAL requests. */
-    public EstablishedIkeSa establishedSa() {
-        if (state != IkeState.ESTABLISHED) {
-            throw new IllegalStateException("not established: " + state);
-        }
-        // The peer's IKE_SA_INIT and IKE_AUTH were messages 0 and 1.
-        return new EstablishedIkeSa(spiI, spiR, false, protection, 2, childSa);
-    }
-
     /** The initiator's SPI of the IKE SA being set up; 0 before an IKE_SA_INIT was answered. */
     public long initiatorSpi() {
         return spiI;
