@@ -125,7 +125,8 @@ final class IkeSession {
 
     /** One message from this peer, its header already parsed. */
     void receive(byte[] message, IkeHeader header, InetSocketAddress sender, boolean natTraversalPort) {
-        if (header.exchangeType() == ExchangeType.INFORMATIONAL || header.exchangeType() == ExchangeType.CREATE_CHILD_SA) {
+        int exchange = header.exchangeType();
+        if (exchange == ExchangeType.INFORMATIONAL || exchange == ExchangeType.CREATE_CHILD_SA) {
             // §1.3, §1.4: exchanges of an established IKE SA; one that is not its own is dropped by it.
             for (Established established : established()) {
                 send(established.sa().receive(message), sender, natTraversalPort);
