@@ -21,6 +21,9 @@ final class StatusView {
             s.append("  transfer: ").append(size(peer.bytesIn())).append(" received (")
                     .append(peer.packetsIn()).append(" packets), ").append(size(peer.bytesOut()))
                     .append(" sent (").append(peer.packetsOut()).append(" packets)\n");
+            if (peer.sas().isEmpty()) {
+                s.append("  sa: none (IKE has not negotiated one)\n");
+            }
             for (StatusReport.Sa sa : peer.sas()) {
                 s.append(String.format("  sa %s %-3s %s%s, age %s, %d packets, %s%n", sa.spi(),
                         sa.direction(), sa.algorithm(), sa.esn() ? " esn" : "", duration(sa.ageSeconds()),

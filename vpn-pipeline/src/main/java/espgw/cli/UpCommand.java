@@ -93,11 +93,17 @@ public final class UpCommand implements Callable<Integer> {
                 config.tunnel().device(), gateway.mtu(), gateway.hostSetup().tunnelRoutes(),
                 config.tunnel().routeTable(), config.tunnel().fwmark());
         for (PeerConfig peer : config.peers()) {
+            String via = peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT
+                    ? " (same subnet, via " + Ipv4Prefix.format(gateway.hostSetup().offsetAddress(peer.address())) + ")"
+                    : "";
+            if (peer.keyedByIke()) {
+                out.printf("  peer %s at %s%s: keys by IKEv2 as %s, %s%n", peer.name(),
+                        Ipv4Prefix.format(peer.address()), via, peer.ike().localId().display(),
+                        peer.ike().initiate() ? "initiating" : "waiting for the peer to initiate");
+                continue;
+            }
             out.printf("  peer %s at %s%s: out SPI 0x%08x, in SPI 0x%08x, %s%s%n", peer.name(),
-                    Ipv4Prefix.format(peer.address()),
-                    peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT
-                            ? " (same subnet, via " + Ipv4Prefix.format(gateway.hostSetup().offsetAddress(peer.address())) + ")"
-                            : "",
+                    Ipv4Prefix.format(peer.address()), via,
                     peer.outbound().spi(), peer.inbound().spi(), peer.outbound().algorithm().configName(),
                     peer.outbound().esn() ? ", ESN" : "");
         }

@@ -58,9 +58,17 @@ public record GatewayConfig(
     public static final int DEFAULT_FWMARK = 0xe59;
     public static final int DEFAULT_ROUTE_TABLE = 0xe59;
 
-    /** True when any peer uses ESP in UDP, so the gateway needs its UDP socket. */
+    /**
+     * True when any peer uses, or may come to use (IKE peers), ESP in UDP, so the gateway needs its
+     * UDP socket: IKE shares it after a NAT is detected (RFC 7296 §2.23).
+     */
     public boolean anyUdpPeer() {
-        return peers.stream().anyMatch(PeerConfig::udpEncapsulated);
+        return peers.stream().anyMatch(PeerConfig::mayUseUdp);
+    }
+
+    /** True when any peer is keyed by IKEv2, so the gateway needs its IKE socket on UDP port 500. */
+    public boolean anyIkePeer() {
+        return peers.stream().anyMatch(PeerConfig::keyedByIke);
     }
 
     public static GatewayConfig load(Path file) throws ConfigException {
@@ -181,7 +189,7 @@ public record GatewayConfig(
             if (!addresses.add(peer.address())) {
                 throw root.error(at + ".address", Ipv4Prefix.format(peer.address()) + " is used by two peers");
             }
-            if (!inboundSpis.add(peer.inbound().spi())) {
+            if (peer.inbound() != null && !inboundSpis.add(peer.inbound().spi())) {
                 throw root.error(at + ".sa.inbound.spi", "0x" + Integer.toHexString(peer.inbound().spi())
                         + " is used by two peers: inbound SPIs must be unique on this gateway");
             }

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A peer gateway: its outer address, the inner networks reached through it, and the manual SAs in
- * both directions.
+ * A peer gateway: its outer address, the inner networks reached through it, and how its SAs are
+ * keyed: manual SAs in both directions ({@code sa:}) or IKEv2 ({@code ike:}).
  *
  * @param sameSubnet the peer is on this host's LAN subnet, so it is reached through its offset
  *                   address (seed scenario 2) rather than through routes (scenario 1)
@@ -17,11 +17,14 @@ import java.util.List;
  *                   address is always protected and need not be listed
  * @param encapsulation how ESP travels to and from the peer
  * @param udpPort    with {@link Encapsulation#UDP}: the peer's UDP port (the gateway's own port
- *                   unless given); 0 with {@link Encapsulation#NONE}
+ *                   unless given); 0 with {@link Encapsulation#NONE} unless IKE may float to it
+ * @param outbound   manual key of the outbound SA; null for an IKE peer
+ * @param inbound    manual key of the inbound SA; null for an IKE peer
+ * @param ike        null for a peer with manual keys
  */
 public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4Prefix> networks,
                          ManualSa outbound, ManualSa inbound, SaLifetime lifetime,
-                         Encapsulation encapsulation, int udpPort) {
+                         Encapsulation encapsulation, int udpPort, IkeConfig ike) {
 
     /** How ESP packets travel between the gateways. */
     public enum Encapsulation {
@@ -44,21 +47,33 @@ public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4
         for (int i = 0; i < texts.size(); i++) {
             networks.add(GatewayConfig.prefix(node, "networks[" + i + "]", texts.get(i)));
         }
-        ConfigNode sa = node.child("sa");
-        ManualSa outbound = SaConfig.from(sa.child("outbound"));
-        ManualSa inbound = SaConfig.from(sa.child("inbound"));
-        SaLifetime lifetime = lifetime(sa.optionalChild("lifetime"));
-        sa.rejectUnknownFields();
+        if (node.has("sa") == node.has("ike")) {
+            throw node.error(null, "give exactly one of sa (manual keys) or ike (keys negotiated with IKEv2)");
+        }
+        ManualSa outbound = null;
+        ManualSa inbound = null;
+        SaLifetime lifetime = SaLifetime.NONE;
+        IkeConfig ike = null;
+        if (node.has("sa")) {
+            ConfigNode sa = node.child("sa");
+            outbound = SaConfig.from(sa.child("outbound"));
+            inbound = SaConfig.from(sa.child("inbound"));
+            lifetime = lifetime(sa.optionalChild("lifetime"));
+            sa.rejectUnknownFields();
+        } else {
+            ike = IkeConfig.from(node.child("ike"), localAddress, address, networks);
+        }
         Encapsulation encapsulation = encapsulation(node);
         int udpPort = 0;
-        if (encapsulation == Encapsulation.UDP) {
+        // IKE moves ESP into UDP when it detects a NAT (RFC 7296 §2.23), so an IKE peer always has a UDP port.
+        if (encapsulation == Encapsulation.UDP || ike != null) {
             udpPort = (int) node.integer("udp_port", gatewayUdpPort, 1, 65535);
         } else if (node.has("udp_port")) {
-            throw node.error("udp_port", "applies only with encapsulation: udp");
+            throw node.error("udp_port", "applies only with encapsulation: udp or with ike");
         }
         node.rejectUnknownFields();
         return new PeerConfig(name, address, local.contains(address), List.copyOf(networks), outbound, inbound,
-                lifetime, encapsulation, udpPort);
+                lifetime, encapsulation, udpPort, ike);
     }
 
     private static Encapsulation encapsulation(ConfigNode node) throws ConfigException {
@@ -70,8 +85,18 @@ public record PeerConfig(String name, int address, boolean sameSubnet, List<Ipv4
         };
     }
 
+    /** True when ESP to this peer always travels in UDP ({@code encapsulation: udp}). */
     public boolean udpEncapsulated() {
         return encapsulation == Encapsulation.UDP;
+    }
+
+    /** True when ESP to this peer travels, or may come to travel, in UDP: forced, or after IKE's NAT detection. */
+    public boolean mayUseUdp() {
+        return udpPort != 0;
+    }
+
+    public boolean keyedByIke() {
+        return ike != null;
     }
 
     /** Soft (warn) and hard (expire) limits for both SAs of the peer; absent fields are unlimited. */

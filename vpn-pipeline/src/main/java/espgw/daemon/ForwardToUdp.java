@@ -47,7 +47,10 @@ final class ForwardToUdp extends ChannelInboundHandlerAdapter {
     private final DatagramBatch[] all;
     private boolean segmentation;
 
-    /** @param segmentation whether the UDP channel takes GSO buffers ({@link EspUdpSocket#gsoSupported()}) */
+    /**
+     * @param udpPeers     the peers that may use UDP; each packet goes by whether its peer uses it now
+     * @param segmentation whether the UDP channel takes GSO buffers ({@link EspUdpSocket#gsoSupported()})
+     */
     ForwardToUdp(TunnelRouter router, List<Peer> udpPeers, Channel udp, boolean segmentation, DropRecorder drops) {
         this.router = router;
         this.udp = udp;
@@ -62,7 +65,7 @@ final class ForwardToUdp extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Peer peer = router.current();
-        DatagramBatch batch = peer == null ? null : batches.get(peer);
+        DatagramBatch batch = peer == null || !peer.udpEncapsulated() ? null : batches.get(peer);
         if (batch == null || !(msg instanceof ByteBuf packet)) {
             ctx.fireChannelRead(msg);
             return;

@@ -6,6 +6,7 @@ import espgw.drop.DropRecorder;
 import espgw.esp.EspInbound;
 import espgw.esp.EspOutbound;
 import espgw.esp.InboundContext;
+import espgw.ike.session.IkeSessionConfig;
 import espgw.linux.host.HostNetwork;
 import espgw.metrics.GatewayMetrics;
 import espgw.metrics.MetricsServer;
@@ -24,6 +25,7 @@ import espgw.nat.Ipv4Prefix;
 import espgw.nat.PathMtuGuard;
 import espgw.offload.GroCoalescer;
 import espgw.offload.GsoSplitter;
+import espgw.sa.Clock;
 import espgw.sa.Direction;
 import espgw.sa.FileSequenceStore;
 import espgw.sa.KeyLog;
@@ -47,6 +49,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +68,8 @@ import org.slf4j.LoggerFactory;
  *   ESP read → OuterDecapsulation → EspInbound → count
  *            → ConntrackSourceRestore (client) / ClientSourceMapping (server) → [GroCoalescer] TUN write
  *   UDP read → UdpDecapsulation (keepalive, IKE, ESP) → EspInbound → ... the same → TUN write
+ *   IKE (UDP 500, and UDP 4500 behind the Non-ESP Marker) → IkeSessions → IkeSession of the peer
+ *            → ChildSaInstaller: the peer's SAs, the SA database
  * </pre>
  *
  * The bracketed handlers are there with TUN offloads ({@code tunnel.offload}, the default): the TUN
@@ -94,6 +99,10 @@ public final class Gateway implements AutoCloseable {
     static final int OFFLOAD_READS_PER_WAKEUP = 16;
     /** Kernel buffers of the raw ESP socket, so bursts wait in the kernel rather than drop. */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /** How often IKE checks its retransmission and retry timers (its first timeout is 2 s). */
+    static final long IKE_TIMER_MILLIS = 250;
+    /** How long {@link #close()} waits for the IKE Deletes to be handed to the sockets. */
+    static final long IKE_STOP_MILLIS = 1000;
 
     private final GatewayConfig config;
     private final HostNetwork host;
@@ -111,6 +120,11 @@ public final class Gateway implements AutoCloseable {
     private EspSocketChannel esp;
     /** ESP in UDP; null when no peer uses it. */
     private EpollDatagramChannel udp;
+    /** IKE on UDP port 500; null when no peer is keyed by IKE. */
+    private EpollDatagramChannel ikePort;
+    /** Stays open while the gateway runs: IKE peers get their keys later. Null without --keylog. */
+    private final KeyLog keyLog;
+    private IkeSessions ikeSessions;
     private MetricsServer metricsServer;
 
     private Gateway(GatewayConfig config, HostNetwork host, Path keyLogFile) throws IOException {
@@ -118,7 +132,11 @@ public final class Gateway implements AutoCloseable {
         this.host = host;
         this.metrics = new GatewayMetrics(this::isUp);
         this.drops = metrics.drops();
-        this.peers = new PeerDirectory(buildPeers(config, keyLogFile, metrics));
+        this.keyLog = keyLogFile == null ? null : KeyLog.open(keyLogFile);
+        if (keyLog != null) {
+            resources.add(keyLog);
+        }
+        this.peers = new PeerDirectory(buildPeers(config, keyLog, metrics));
         this.mtu = config.tunnel().mtu() > 0 ? config.tunnel().mtu()
                 : innerMtu(config.tunnel().outerMtu() - (config.anyUdpPeer() ? UdpEncapsulation.OVERHEAD : 0));
         this.clientPool = new ClientAddressPool(config.clientPool());
@@ -156,28 +174,31 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static List<Peer> buildPeers(GatewayConfig config, Path keyLogFile, GatewayMetrics metrics)
+    /** The peers; those with manual keys get their SAs now, IKE peers once IKE negotiated them. */
+    private static List<Peer> buildPeers(GatewayConfig config, KeyLog keyLog, GatewayMetrics metrics)
             throws IOException {
         FileSequenceStore sequences = new FileSequenceStore(config.sequenceDir().resolve(config.instance()));
         Inet4Address local = inet(config.localAddress());
         SaEventListener events = new SaLifetimeLog();
         List<Peer> peers = new ArrayList<>();
-        try (KeyLog keyLog = keyLogFile == null ? null : KeyLog.open(keyLogFile)) {
-            for (PeerConfig peer : config.peers()) {
-                Inet4Address remote = inet(peer.address());
-                SecurityAssociation out = peer.outbound().toBuilder(Direction.OUTBOUND)
-                        .addresses(local, remote).sequenceStore(sequences).listener(events)
-                        .lifetime(peer.lifetime()).build();
-                SecurityAssociation in = peer.inbound().toBuilder(Direction.INBOUND)
-                        .addresses(local, remote).listener(events).lifetime(peer.lifetime()).build();
-                if (keyLog != null) {
-                    keyLog.log(out, peer.outbound().keymat());
-                    keyLog.log(in, peer.inbound().keymat());
-                }
-                metrics.saInstalled(peer.name(), out);
-                metrics.saInstalled(peer.name(), in);
-                peers.add(new Peer(peer, out, in, metrics.peer(peer.name())));
+        for (PeerConfig peer : config.peers()) {
+            if (peer.keyedByIke()) {
+                peers.add(new Peer(peer, null, null, metrics.peer(peer.name())));
+                continue;
             }
+            Inet4Address remote = inet(peer.address());
+            SecurityAssociation out = peer.outbound().toBuilder(Direction.OUTBOUND)
+                    .addresses(local, remote).sequenceStore(sequences).listener(events)
+                    .lifetime(peer.lifetime()).build();
+            SecurityAssociation in = peer.inbound().toBuilder(Direction.INBOUND)
+                    .addresses(local, remote).listener(events).lifetime(peer.lifetime()).build();
+            if (keyLog != null) {
+                keyLog.log(out, peer.outbound().keymat());
+                keyLog.log(in, peer.inbound().keymat());
+            }
+            metrics.saInstalled(peer.name(), out);
+            metrics.saInstalled(peer.name(), in);
+            peers.add(new Peer(peer, out, in, metrics.peer(peer.name())));
         }
         return peers;
     }
@@ -193,8 +214,7 @@ public final class Gateway implements AutoCloseable {
                 .withSendBufferBytes(SOCKET_BUFFER_BYTES).withReceiveBufferBytes(SOCKET_BUFFER_BYTES));
         esp.config().setWriteBufferWaterMark(WATER_MARK);
         for (Peer peer : peers.all()) {
-            database.install(peer.outbound());
-            database.install(peer.inbound());
+            peer.sas().forEach(database::install);
         }
 
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
@@ -209,7 +229,17 @@ public final class Gateway implements AutoCloseable {
             tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
         }
         if (config.anyUdpPeer()) {
-            openUdp();
+            udp = EspUdpSocket.open(config.tunnel().fwmark(), SOCKET_BUFFER_BYTES, WATER_MARK);
+        }
+        if (config.anyIkePeer()) {
+            ikePort = IkeTransport.openIkePort(config.tunnel().fwmark());
+        }
+        ikeSessions = ikeSessions(new IkeTransport(ikePort, udp));
+        if (udp != null) {
+            setUpUdp(ikeSessions);
+        }
+        if (ikePort != null) {
+            setUpIke(ikeSessions);
         }
         buildOutbound(tun.pipeline());
         buildInbound(esp.pipeline(), new OuterDecapsulation(drops));
@@ -223,15 +253,45 @@ public final class Gateway implements AutoCloseable {
             metricsServer = MetricsServer.start(config.metricsPort(), metrics, this::isUp, this::status);
         }
         for (Peer peer : peers.all()) {
-            LOG.info("SA up: peer {}, {}", peer, peer.outbound());
-            LOG.info("SA up: peer {}, {}", peer, peer.inbound());
+            for (SecurityAssociation sa : peer.sas()) {
+                LOG.info("SA up: peer {}, {}", peer, sa);
+            }
         }
+        // Only now does the firewall admit IKE, and are the routes there for the SAs it brings.
+        loop.execute(ikeSessions::start);
+    }
+
+    /** The IKE sessions of the IKE peers (none: every IKE message counts as from an unknown peer). */
+    private IkeSessions ikeSessions(IkeTransport transport) {
+        List<IkeSession> sessions = new ArrayList<>();
+        ChildSaInstaller installer = new ChildSaInstaller(peers, database, metrics, new SaLifetimeLog(),
+                inet(config.localAddress()), keyLog);
+        SecureRandom random = new SecureRandom();
+        InetSocketAddress local = new InetSocketAddress(inet(config.localAddress()), IkeTransport.IKE_PORT);
+        for (Peer peer : peers.all()) {
+            if (peer.config().keyedByIke()) {
+                IkeSessionConfig session = IkeSessions.sessionConfig(peer.config().ike(), local,
+                        new InetSocketAddress(inet(peer.address()), IkeTransport.IKE_PORT));
+                sessions.add(new IkeSession(peer, session, transport, installer, metrics, random,
+                        Clock.system()));
+            }
+        }
+        return new IkeSessions(sessions, drops);
+    }
+
+    /** The socket on {@code local:500} for IKE (RFC 7296 §2), and the timer of retransmissions. */
+    private void setUpIke(IkeSessions ike) throws IOException {
+        ikePort.pipeline().addLast("ike", new IkePortReceiver(ike));
+        ikePort.pipeline().addLast("send-failures", new SendFailures(drops));
+        await(loop.register(ikePort), "registering the IKE socket");
+        await(ikePort.bind(new InetSocketAddress(inet(config.localAddress()), IkeTransport.IKE_PORT)),
+                "binding UDP port " + IkeTransport.IKE_PORT + " (IKE)");
+        loop.scheduleAtFixedRate(ike::onTimer, IKE_TIMER_MILLIS, IKE_TIMER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The UDP socket on {@code local:udp_port}, its inbound pipeline, and NAT-keepalives. */
-    private void openUdp() throws IOException {
-        udp = EspUdpSocket.open(config.tunnel().fwmark(), SOCKET_BUFFER_BYTES, WATER_MARK);
-        buildInbound(udp.pipeline(), new UdpDecapsulation(drops));
+    private void setUpUdp(IkeInbound ike) throws IOException {
+        buildInbound(udp.pipeline(), new UdpDecapsulation(drops, ike));
         udp.pipeline().addLast("send-failures", new SendFailures(drops));
         await(loop.register(udp), "registering the UDP socket");
         int port = config.tunnel().udpPort();
@@ -246,13 +306,12 @@ public final class Gateway implements AutoCloseable {
     }
 
     private List<Peer> udpPeers() {
-        return peers.all().stream().filter(Peer::udpEncapsulated).toList();
+        return peers.all().stream().filter(Peer::mayUseUdp).toList();
     }
 
     private void checkLifetimes() {
         for (Peer peer : peers.all()) {
-            peer.outbound().checkLifetime();
-            peer.inbound().checkLifetime();
+            peer.sas().forEach(SecurityAssociation::checkLifetime);
         }
     }
 
@@ -262,7 +321,7 @@ public final class Gateway implements AutoCloseable {
         List<StatusReport.Peer> report = new ArrayList<>();
         for (Peer peer : peers.all()) {
             report.add(metrics.peerStatus(peer.name(), Ipv4Prefix.format(peer.address()), peer.sameSubnet(),
-                    List.of(peer.outbound(), peer.inbound()), now));
+                    peer.sas(), now));
         }
         return new StatusReport(config.instance(), TimeUnit.NANOSECONDS.toSeconds(now - startedNanos), report,
                 metrics.dropCounts());
@@ -325,13 +384,18 @@ public final class Gateway implements AutoCloseable {
     /** True while all channels are open: what {@code /health} reports. */
     public boolean isUp() {
         return tun != null && tun.isActive() && esp != null && esp.isActive()
-                && (!config.anyUdpPeer() || udp != null && udp.isActive());
+                && (!config.anyUdpPeer() || udp != null && udp.isActive())
+                && (!config.anyIkePeer() || ikePort != null && ikePort.isActive());
     }
 
     @Override
     public void close() throws IOException {
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (ikeSessions != null && loop != null && !loop.isShuttingDown()) {
+            // The peers hear of the end before the sockets close (writes are ordered on the one loop).
+            loop.submit(ikeSessions::stop).awaitUninterruptibly(IKE_STOP_MILLIS);
         }
         if (tun != null) {
             tun.close().awaitUninterruptibly();
@@ -341,6 +405,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (udp != null) {
             udp.close().awaitUninterruptibly();
+        }
+        if (ikePort != null) {
+            ikePort.close().awaitUninterruptibly();
         }
         if (loop != null) {
             loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -353,8 +420,9 @@ public final class Gateway implements AutoCloseable {
             }
         }
         for (Peer peer : peers.all()) {
-            LOG.info("SA down: peer {}, {} after {} packets", peer, peer.outbound(), peer.outbound().packets());
-            LOG.info("SA down: peer {}, {} after {} packets", peer, peer.inbound(), peer.inbound().packets());
+            for (SecurityAssociation sa : peer.sas()) {
+                LOG.info("SA down: peer {}, {} after {} packets", peer, sa, sa.packets());
+            }
         }
         metrics.close();
         host.close();
@@ -367,7 +435,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Inet4Address inet(int address) {
+    static Inet4Address inet(int address) {
         try {
             return (Inet4Address) InetAddress.getByAddress(new byte[] {
                 (byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address});

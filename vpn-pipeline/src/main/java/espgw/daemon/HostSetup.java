@@ -26,9 +26,9 @@ import java.util.StringJoiner;
  * from real to offset address, seed scenario 2 without its one-rule-per-server defect), TCP MSS
  * clamping to the tunnel MTU, and a guard that drops any packet to or from a protected address
  * that is neither espgw's ESP nor inside the tunnel. The guard outlives a crashed daemon until
- * {@code espgw down}, so a killed gateway leaks nothing in clear text. ESP in UDP passes the guard
- * the same way: out by espgw's mark, in to espgw's UDP port; the DNAT of same-subnet peers spares
- * it by the mark too.
+ * {@code espgw down}, so a killed gateway leaks nothing in clear text. ESP in UDP and IKE pass the
+ * guard the same way: out by espgw's mark, in to espgw's UDP ports (NAT-T and 500); the DNAT of
+ * same-subnet peers spares them by the mark too.
  */
 public final class HostSetup {
     /** Priority of the policy rule, below the main table's 32766. */
@@ -107,8 +107,12 @@ public final class HostSetup {
                 // packet too big for the tunnel) come back over loopback, un-NATed to the peer.
                 .append("    iifname \"lo\" accept\n");
         if (config.anyUdpPeer()) {
-            // ESP in UDP (RFC 3948) arrives at espgw's own UDP port; IKE will share it.
+            // ESP in UDP (RFC 3948) arrives at espgw's own UDP port, and IKE after NAT detection.
             nft.append("    ip saddr @protected udp dport ").append(config.tunnel().udpPort()).append(" accept\n");
+        }
+        if (config.anyIkePeer()) {
+            // IKE starts on port 500 (RFC 7296 §2); espgw's replies leave by the mark like its ESP.
+            nft.append("    ip saddr @protected udp dport ").append(IkeTransport.IKE_PORT).append(" accept\n");
         }
         nft.append("    ip saddr @protected meta l4proto != esp drop\n  }\n");
         return nft.toString();

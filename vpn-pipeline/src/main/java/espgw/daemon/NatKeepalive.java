@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * RFC 3948 §2.3 and §4: run every keepalive interval on the UDP channel's event loop, it sends a
  * NAT-keepalive (one octet 0xFF) to each UDP peer that was sent nothing since the previous run, so a
- * NAT between the gateways keeps its mapping while the tunnel is idle.
+ * NAT between the gateways keeps its mapping while the tunnel is idle. An IKE peer whose ESP does not
+ * (yet) travel in UDP gets none.
  */
 final class NatKeepalive implements Runnable {
     private final List<Peer> udpPeers;
@@ -24,7 +25,7 @@ final class NatKeepalive implements Runnable {
     public void run() {
         boolean sent = false;
         for (Peer peer : udpPeers) {
-            if (!peer.takeUdpSent() && udp.isActive()) {
+            if (peer.udpEncapsulated() && !peer.takeUdpSent() && udp.isActive()) {
                 ByteBuf keepalive = UdpEncapsulation.writeNatKeepalive(
                         udp.alloc().directBuffer(UdpEncapsulation.NAT_KEEPALIVE_LENGTH));
                 udp.write(new DatagramPacket(keepalive, peer.udpEndpoint()), udp.voidPromise());

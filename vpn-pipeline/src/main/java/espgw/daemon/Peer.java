@@ -5,18 +5,26 @@ import espgw.metrics.PeerTraffic;
 import espgw.nat.Ipv4Prefix;
 import espgw.sa.SecurityAssociation;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * A peer gateway at run time: where its ESP goes, and its two SAs. Also the client key of the
  * server's address pool, so it keeps identity equality.
+ *
+ * <p>A peer with manual keys has its SAs from the start; an IKE peer has none (its packets count as
+ * {@code no_sa}) until IKE installs the negotiated CHILD SA with {@link #install}, and again after the
+ * peer deleted it ({@link #uninstall}). The SAs and the
+ * encapsulation change only on the event loop; they are volatile so that status reports from other
+ * threads see the current ones.
  */
 public final class Peer {
     private final PeerConfig config;
-    private final SecurityAssociation outbound;
-    private final SecurityAssociation inbound;
+    private volatile SecurityAssociation outbound;
+    private volatile SecurityAssociation inbound;
     private final PeerTraffic traffic;
-    /** Built once: every datagram to the peer names it, and none may allocate one. */
+    /** Built once: every datagram to the peer names it, and none may allocate one. Null if never UDP. */
     private final InetSocketAddress udpEndpoint;
+    private volatile boolean udpEncapsulated;
     /** Set on each datagram sent, cleared by each NAT-keepalive check; only the event loop touches it. */
     private boolean udpSent;
 
@@ -25,8 +33,34 @@ public final class Peer {
         this.outbound = outbound;
         this.inbound = inbound;
         this.traffic = traffic;
-        this.udpEndpoint = config.udpEncapsulated()
-                ? new InetSocketAddress(outbound.peer(), config.udpPort()) : null;
+        this.udpEndpoint = config.mayUseUdp()
+                ? new InetSocketAddress(Gateway.inet(config.address()), config.udpPort()) : null;
+        this.udpEncapsulated = config.udpEncapsulated();
+    }
+
+    /**
+     * Puts a newly negotiated SA pair in force (event loop only) and says whether its ESP travels in
+     * UDP; returns the inbound SA it replaces, or null.
+     */
+    SecurityAssociation install(SecurityAssociation newOutbound, SecurityAssociation newInbound, boolean udp) {
+        if (udp && udpEndpoint == null) {
+            throw new IllegalArgumentException(this + " has no UDP port");
+        }
+        SecurityAssociation replaced = inbound;
+        udpEncapsulated = udp;
+        inbound = newInbound;
+        outbound = newOutbound;
+        return replaced;
+    }
+
+    /** Takes the SA pair out of service (event loop only): the peer's packets drop as {@code no_sa} again. */
+    void uninstall() {
+        outbound = null;
+        inbound = null;
+    }
+
+    PeerConfig config() {
+        return config;
     }
 
     PeerTraffic traffic() {
@@ -42,12 +76,17 @@ public final class Peer {
         return config.address();
     }
 
-    /** True when ESP to and from this peer travels in UDP (RFC 3948). */
+    /** True when ESP to and from this peer travels in UDP (RFC 3948) now. */
     public boolean udpEncapsulated() {
+        return udpEncapsulated;
+    }
+
+    /** True when ESP to this peer travels or may come to travel in UDP (IKE peers: after NAT detection). */
+    boolean mayUseUdp() {
         return udpEndpoint != null;
     }
 
-    /** With UDP encapsulation: the peer's address and port, where its datagrams go; else null. */
+    /** Where the peer's datagrams go when ESP travels in UDP; null for a peer that never uses UDP. */
     InetSocketAddress udpEndpoint() {
         return udpEndpoint;
     }
@@ -80,12 +119,21 @@ public final class Peer {
         return false;
     }
 
+    /** The SA for packets to the peer; null while IKE has not negotiated one. */
     public SecurityAssociation outbound() {
         return outbound;
     }
 
+    /** The SA of packets from the peer; null while IKE has not negotiated one. */
     public SecurityAssociation inbound() {
         return inbound;
+    }
+
+    /** The SAs in force: none, or outbound and inbound. */
+    List<SecurityAssociation> sas() {
+        SecurityAssociation out = outbound;
+        SecurityAssociation in = inbound;
+        return out == null || in == null ? List.of() : List.of(out, in);
     }
 
     @Override

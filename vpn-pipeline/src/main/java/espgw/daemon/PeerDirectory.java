@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Finds the peer for a packet without allocating: by inner destination (outbound) and by the SA
- * a packet was decrypted with (inbound). Built once at start and never changed, so it is shared by
- * every event loop without locks.
+ * a packet was decrypted with (inbound). The peers are fixed at start; the inbound SPIs change when
+ * IKE installs an SA ({@link #inboundInstalled}), on the one event loop that also reads them.
  */
 public final class PeerDirectory {
     private final List<Peer> peers;
@@ -18,8 +18,20 @@ public final class PeerDirectory {
         this.peers = List.copyOf(peers);
         for (Peer peer : peers) {
             byAddress.put(peer.address(), peer);
-            byInboundSpi.put(peer.inbound().spi(), peer);
+            if (peer.inbound() != null) {
+                byInboundSpi.put(peer.inbound().spi(), peer);
+            }
         }
+    }
+
+    /** After {@link Peer#install}: packets under the peer's new inbound SA count as the peer's. */
+    void inboundInstalled(Peer peer) {
+        byInboundSpi.put(peer.inbound().spi(), peer);
+    }
+
+    /** An inbound SA taken out of service names its peer no more. */
+    void inboundRemoved(SecurityAssociation sa) {
+        byInboundSpi.remove(sa.spi());
     }
 
     public List<Peer> all() {

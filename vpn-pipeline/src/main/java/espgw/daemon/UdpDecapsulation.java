@@ -13,8 +13,8 @@ import io.netty.channel.socket.DatagramPacket;
  * Inbound, first on the UDP socket: tells the datagrams on the NAT-traversal port apart (RFC 3948
  * §2) and emits the ESP ones as their payload buffer, from the SPI on, so ESP decryption sees the
  * same thing as from the raw socket. A NAT-keepalive (§2.3) is released and counted as
- * {@code nat_keepalive}. An IKE message (§2.2, behind the Non-ESP Marker) is where an IKE handler
- * will take over; espgw has no IKE yet, so it is released and counted as {@code ike_unhandled}.
+ * {@code nat_keepalive}. An IKE message (§2.2, behind the Non-ESP Marker) goes without the marker,
+ * with its sender, to the IKE sessions.
  *
  * <p>The sender's address is not passed on: as on the raw socket, the SA an authentic packet
  * decrypts with names its peer. Consumes each {@code DatagramPacket}; other messages pass through.
@@ -22,9 +22,11 @@ import io.netty.channel.socket.DatagramPacket;
 @ChannelHandler.Sharable
 final class UdpDecapsulation extends ChannelInboundHandlerAdapter {
     private final DropRecorder drops;
+    private final IkeInbound ike;
 
-    UdpDecapsulation(DropRecorder drops) {
+    UdpDecapsulation(DropRecorder drops, IkeInbound ike) {
         this.drops = drops;
+        this.ike = ike;
     }
 
     @Override
@@ -37,7 +39,7 @@ final class UdpDecapsulation extends ChannelInboundHandlerAdapter {
         switch (UdpEncapsulation.kind(payload, payload.readerIndex(), payload.readableBytes())) {
             case ESP -> ctx.fireChannelRead(payload);
             case NAT_KEEPALIVE -> drop(payload, DropReason.NAT_KEEPALIVE);
-            case IKE -> drop(payload, DropReason.IKE_UNHANDLED);
+            case IKE -> ike.receive(payload.skipBytes(UdpEncapsulation.NON_ESP_MARKER_LENGTH), datagram.sender(), true);
         }
     }
 

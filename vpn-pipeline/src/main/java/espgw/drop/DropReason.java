@@ -38,11 +38,10 @@ public enum DropReason {
      * Counted on its own: it is a peer's sign of life, not an error.
      */
     NAT_KEEPALIVE("nat_keepalive"),
-    /**
-     * RFC 3948 §2.2: an IKE message (behind the Non-ESP Marker) on the UDP port. espgw has no IKE
-     * yet, so each one is dropped and counted here until an IKE handler takes them.
-     */
-    IKE_UNHANDLED("ike_unhandled"),
+    /** An IKE message (UDP 500, or behind RFC 3948's Non-ESP Marker) from an address that is no IKE peer. */
+    IKE_UNKNOWN_PEER("ike_unknown_peer"),
+    /** An IKE message from an IKE peer whose header does not parse (RFC 7296 §3.1). */
+    IKE_MALFORMED("ike_malformed"),
     /** The kernel refused to send an encapsulated datagram (e.g. no route, or ICMP unreachable). */
     SEND_FAILED("send_failed"),
     /**

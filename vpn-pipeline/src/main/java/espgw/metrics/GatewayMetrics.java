@@ -105,6 +105,20 @@ public final class GatewayMetrics implements AutoCloseable {
         }
     }
 
+    /** An IKE SA with its first CHILD SA came up with {@code peer} (RFC 7296 §1.2). */
+    public void ikeEstablished(String peer) {
+        Counter.builder("espgw.ike.sa.established")
+                .description("IKE SAs established with their first CHILD SA")
+                .tag("peer", peer).register(registry).increment();
+    }
+
+    /** An IKE setup with {@code peer} failed; {@code notify} names the error (e.g. AUTHENTICATION_FAILED) or is "none". */
+    public void ikeFailed(String peer, String notify) {
+        Counter.builder("espgw.ike.failures")
+                .description("IKE SA or CHILD SA setups that failed, by the error notify sent or received")
+                .tag("peer", peer).tag("notify", notify).register(registry).increment();
+    }
+
     /** Where handlers count drops: one pre-resolved counter per reason. */
     public DropRecorder drops() {
         return drops;

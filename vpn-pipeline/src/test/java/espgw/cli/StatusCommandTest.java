@@ -40,6 +40,7 @@ class StatusCommandTest {
                   endpoint: 192.0.2.7
                   latest traffic: never
                   transfer: 0 B received (0 packets), 0 B sent (0 packets)
+                  sa: none (IKE has not negotiated one)
 
                 drops: replay 3, no_sa 1
                 """, out.toString());

@@ -56,7 +56,7 @@ class HostSetupTest {
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace("nft");
             for (String example : List.of("scenario1-client.yaml", "scenario2-client.yaml", "scenario2-server.yaml",
-                    "udp-encapsulation-client.yaml")) {
+                    "udp-encapsulation-client.yaml", "scenario2-ike-client.yaml", "scenario2-ike-server.yaml")) {
                 Path script = dir.resolve(example + ".nft");
                 Files.writeString(script, "table ip espgw {\n" + setup(example).nftTable() + "}\n");
                 lab.exec(ns, "nft", "-c", "-f", script.toString());
@@ -74,6 +74,15 @@ class HostSetupTest {
         String raw = setup("scenario2-client.yaml").nftTable();
         assertFalse(raw.contains("udp dport"), raw);
         assertEquals(1, count(raw, "meta mark"), "only postrouting's: " + raw);
+    }
+
+    @Test
+    void ikePeersLetIkeOnPort500AndTheNatTraversalPortPassTheGuardAndEscapeTheDnat() throws Exception {
+        String ike = setup("scenario2-ike-client.yaml").nftTable();
+        assertTrue(ike.contains("ip saddr @protected udp dport 4500 accept\n    ip saddr @protected udp dport 500 accept\n"
+                + "    ip saddr @protected meta l4proto != esp drop"), "IKE in before the guard drops: " + ike);
+        assertTrue(ike.contains("priority -100; policy accept;\n    meta mark 0xe59 accept\n    meta l4proto != esp dnat"),
+                "our own marked IKE datagrams are not steered into the tunnel: " + ike);
     }
 
     private static HostSetup setup(String example) throws Exception {

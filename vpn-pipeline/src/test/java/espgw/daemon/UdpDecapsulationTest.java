@@ -10,20 +10,29 @@ import espgw.esp.EspInbound;
 import espgw.esp.InboundContext;
 import espgw.sa.SaDatabase;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class UdpDecapsulationTest {
     private static final InetSocketAddress PEER = new InetSocketAddress("10.0.0.160", 4500);
     private static final InetSocketAddress US = new InetSocketAddress("10.0.0.161", 4500);
     private final CountingDropRecorder drops = new CountingDropRecorder();
+    private final List<String> ikeReceived = new ArrayList<>();
+    /** Records what reaches IKE, and releases it as the real sessions do. */
+    private final IkeInbound ike = (message, sender, natTraversalPort) -> {
+        ikeReceived.add(ByteBufUtil.hexDump(message) + " from " + sender + (natTraversalPort ? " on NAT-T" : ""));
+        message.release();
+    };
 
     @Test
     void espGoesOnAsThePayloadBufferFromTheSpiOn() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops));
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
         ByteBuf payload = datagram(0x00, 0x00, 0x10, 0x01, 0, 0, 0, 7);
         channel.writeInbound(new DatagramPacket(payload, US, PEER));
         ByteBuf esp = channel.readInbound();
@@ -35,23 +44,23 @@ class UdpDecapsulationTest {
     }
 
     @Test
-    void keepalivesAndIkeAreReleasedAndCountedEachUnderItsOwnReason() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops));
+    void keepalivesAreCountedAndIkeGoesToIkeWithoutTheNonEspMarker() {
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
         ByteBuf keepalive = datagram(0xFF);
-        ByteBuf ike = datagram(0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8);
-        channel.writeInbound(new DatagramPacket(keepalive, US, PEER), new DatagramPacket(ike, US, PEER));
+        ByteBuf message = datagram(0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8);
+        channel.writeInbound(new DatagramPacket(keepalive, US, PEER), new DatagramPacket(message, US, PEER));
         assertNull(channel.readInbound());
         assertEquals(0, keepalive.refCnt());
-        assertEquals(0, ike.refCnt());
+        assertEquals(0, message.refCnt());
         assertEquals(1, drops.count(DropReason.NAT_KEEPALIVE));
-        assertEquals(1, drops.count(DropReason.IKE_UNHANDLED));
-        assertEquals(2, drops.total());
+        assertEquals(1, drops.total());
+        assertEquals(List.of("0102030405060708 from " + PEER + " on NAT-T"), ikeReceived);
         channel.finishAndReleaseAll();
     }
 
     @Test
     void malformedEspIsLeftToEspInboundWhichCountsIt() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops),
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike),
                 new EspInbound(new SaDatabase(), new InboundContext(), drops));
         channel.writeInbound(new DatagramPacket(datagram(0x12, 0x34), US, PEER),
                 new DatagramPacket(datagram(new byte[60], 0x00, 0x00, 0x77, 0x77), US, PEER));
@@ -63,7 +72,7 @@ class UdpDecapsulationTest {
 
     @Test
     void otherMessagesPassUntouched() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops));
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
         channel.writeInbound("not a datagram");
         assertEquals("not a datagram", channel.readInbound());
         channel.finishAndReleaseAll();

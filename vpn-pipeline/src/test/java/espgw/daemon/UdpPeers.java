@@ -71,7 +71,7 @@ final class UdpPeers {
         return peers;
     }
 
-    private static final PeerTraffic NO_TRAFFIC = new PeerTraffic() {
+    static final PeerTraffic NO_TRAFFIC = new PeerTraffic() {
         @Override
         public void packetIn(int bytes) {
         }

@@ -81,7 +81,7 @@ class EspInUdpScenarioTest {
             Thread.sleep(3_000); // idle: each side sends a NAT-keepalive a second, the other counts them
             StatusReport report = status(lab, client);
             assertTrue(report.drops().get("nat_keepalive") >= 1, "keepalives from the idle server: " + report.drops());
-            assertEquals(0L, report.drops().get("ike_unhandled"), report.drops().toString());
+            assertEquals(0L, report.drops().get("ike_unknown_peer"), report.drops().toString());
             assertEquals(0L, report.drops().get("malformed"), report.drops().toString());
             assertEquals(0L, report.drops().get("send_failed"), report.drops().toString());
             assertTrue(clientGateway.output().contains("ESP in UDP on port 4500"), clientGateway.output());

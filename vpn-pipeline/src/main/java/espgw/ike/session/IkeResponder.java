@@ -271,6 +271,11 @@ public final class IkeResponder {
         return natStatus;
     }
 
+    /** The initiator's SPI of the IKE SA being set up; 0 before an IKE_SA_INIT was answered. */
+    public long initiatorSpi() {
+        return spiI;
+    }
+
     @Override
     public String toString() {
         return String.format("IkeResponder[%016x/%016x %s %s]", spiI, spiR, state, config.remoteId().display());

@@ -14,6 +14,6 @@
  * <p>Like the ESP core, these classes do no I/O: they take received datagrams (without RFC 3948's
  * non-ESP marker) and return the datagrams to send; time comes from an injected
  * {@link espgw.sa.Clock}, so two ends run back to back in memory in tests. One instance per IKE
- * SA, confined to one thread. Not yet wired into the daemon.
+ * SA, confined to one thread. The daemon runs them in {@code espgw.daemon.IkeSession}.
  */
 package espgw.ike.session;

@@ -1,0 +1,296 @@
+package espgw.daemon;
+
+import espgw.config.IkeConfig;
+import espgw.ike.message.ExchangeType;
+import espgw.ike.message.IkeHeader;
+import espgw.ike.message.NotifyType;
+import espgw.ike.session.IkeEvent;
+import espgw.ike.session.IkeFailure;
+import espgw.ike.session.IkeInitiator;
+import espgw.ike.session.IkeResponder;
+import espgw.ike.session.IkeSa;
+import espgw.ike.session.IkeSessionConfig;
+import espgw.ike.session.IkeState;
+import espgw.ike.session.NatStatus;
+import espgw.ike.session.NegotiatedChildSa;
+import espgw.metrics.GatewayMetrics;
+import espgw.sa.Clock;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IKEv2 with one peer, on the event loop: runs an {@link IkeInitiator} (with {@code initiate: true},
+ * started at {@code up} and again after a failure, with back-off) and an {@link IkeResponder} for
+ * each IKE_SA_INIT the peer starts, sends what they answer, and hands each CHILD SA they
+ * negotiate to the {@link ChildSaInstaller}.
+ *
+ * <p>Ports (RFC 7296 §2.23): the initiator starts on port 500 and moves to the NAT-traversal port
+ * for IKE_AUTH when NAT detection found a NAT or the peer is configured with
+ * {@code encapsulation: udp}; the responder answers where each request came from. ESP then travels
+ * in UDP if the IKE SA moved, a NAT was detected, or the config says so.
+ *
+ * <p>Once established, the {@link IkeSa} runs the INFORMATIONAL and CREATE_CHILD_SA exchanges
+ * (RFC 7296 §1.3, §1.4): liveness checks both ways, Deletes, CHILD SA and IKE SA rekeys; its events
+ * install and remove CHILD SAs here. When the IKE SA is deleted or the peer found dead, or its last
+ * CHILD SA deleted, an end with {@code initiate: true} sets up a new IKE SA after the retry wait.
+ */
+final class IkeSession {
+    private static final Logger LOG = LoggerFactory.getLogger(IkeSession.class);
+    /** The first wait before initiating again after a failure; doubled after each, up to the maximum. */
+    static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final Peer peer;
+    private final IkeConfig ike;
+    private final IkeSessionConfig sessionConfig;
+    private final IkeTransport transport;
+    private final ChildSaInstaller installer;
+    private final GatewayMetrics metrics;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final InetSocketAddress ikeEndpoint;
+
+    private IkeInitiator initiator;
+    private boolean initiatorOnNatTraversalPort;
+    private long retryDelayNanos = FIRST_RETRY_NANOS;
+    /** When to initiate again; meaningful only while {@link #retryPending}. */
+    private long retryAtNanos;
+    private boolean retryPending;
+    /** True while an IKE SA of ours is or was in force since the last setup: its loss calls for a new one. */
+    private boolean wasEstablished;
+    private IkeResponder responder;
+    private boolean responderOnNatTraversalPort;
+    /** The IKE SA whose CHILD SA is in force, and the one before it (both ends may have set one up). */
+    private Established current;
+    private Established previous;
+    /** Where the responder's last request came from. */
+    private InetSocketAddress responderPeer;
+
+    /** An established IKE SA, where its peer is, and whether its CHILD SAs' ESP travels in UDP. */
+    private record Established(IkeSa sa, InetSocketAddress peerEndpoint, boolean onNatTraversalPort, boolean udp) {
+    }
+
+    IkeSession(Peer peer, IkeSessionConfig sessionConfig, IkeTransport transport, ChildSaInstaller installer,
+            GatewayMetrics metrics, SecureRandom random, Clock clock) {
+        this.peer = peer;
+        this.ike = peer.config().ike();
+        this.sessionConfig = sessionConfig;
+        this.transport = transport;
+        this.installer = installer;
+        this.metrics = metrics;
+        this.random = random;
+        this.clock = clock;
+        this.ikeEndpoint = new InetSocketAddress(Gateway.inet(peer.address()), IkeTransport.IKE_PORT);
+    }
+
+    Peer peer() {
+        return peer;
+    }
+
+    void start() {
+        if (ike.initiate()) {
+            initiate();
+        }
+    }
+
+    /** As espgw stops: tells the peer the IKE SA in force is gone (§1.4.1), once, without waiting. */
+    void stop() {
+        retryPending = false;
+        if (current != null) {
+            send(current.sa().deleteIke(), current.peerEndpoint(), current.onNatTraversalPort());
+            LOG.info("IKE SA deleted: peer {}", peer);
+            current = null;
+            previous = null;
+        }
+    }
+
+    /** Called a few times a second: retransmits, notices a peer that never answered, retries after back-off. */
+    void onTimer() {
+        for (Established established : established()) {
+            send(established.sa().onTimer(), established.peerEndpoint(), established.onNatTraversalPort());
+        }
+        afterIkeSaSteps();
+        if (initiator != null) {
+            send(initiator.onTimer(), initiatorEndpoint(), initiatorOnNatTraversalPort);
+            afterInitiatorStep();
+        } else if (retryPending && clock.nanoTime() - retryAtNanos >= 0) {
+            initiate();
+        }
+    }
+
+    /** One message from this peer, its header already parsed. */
+    void receive(byte[] message, IkeHeader header, InetSocketAddress sender, boolean natTraversalPort) {
+        int exchange = header.exchangeType();
+        if (exchange == ExchangeType.INFORMATIONAL || exchange == ExchangeType.CREATE_CHILD_SA) {
+            // §1.3, §1.4: exchanges of an established IKE SA; one that is not its own is dropped by it.
+            for (Established established : established()) {
+                send(established.sa().receive(message), sender, natTraversalPort);
+            }
+            afterIkeSaSteps();
+            return;
+        }
+        if (header.isResponse()) {
+            if (initiator != null && header.initiatorSpi() == initiator.initiatorSpi()) {
+                onResponse(message);
+            }
+            return;
+        }
+        if (header.exchangeType() == ExchangeType.IKE_SA_INIT && header.messageId() == 0
+                && (responder == null || responder.initiatorSpi() != header.initiatorSpi())) {
+            // A new IKE SA from the peer (also after its restart); a retransmission reaches the old responder.
+            responder = new IkeResponder(sessionConfig, random);
+        }
+        if (responder == null) {
+            return;
+        }
+        IkeState before = responder.state();
+        send(responder.receive(message), sender, natTraversalPort);
+        if (responder.state() != before) {
+            responderOnNatTraversalPort = natTraversalPort;
+            responderPeer = sender;
+            afterResponderStep();
+        }
+    }
+
+    private List<Established> established() {
+        return current == null ? List.of() : previous == null ? List.of(current) : List.of(current, previous);
+    }
+
+    /** Applies what the established IKE SAs report: CHILD SAs installed and removed, the IKE SA gone. */
+    private void afterIkeSaSteps() {
+        for (Established established : established()) {
+            for (IkeEvent event : established.sa().pollEvents()) {
+                if (event instanceof IkeEvent.ChildSaInstalled installed) {
+                    installer.install(peer, installed.childSa(), established.udp());
+                } else if (event instanceof IkeEvent.ChildSaRemoved removed) {
+                    installer.remove(peer, removed.inboundSpi());
+                } else if (event instanceof IkeEvent.IkeSaRekeyed) {
+                    LOG.info("IKE SA rekeyed: peer {}", peer);
+                } else if (event instanceof IkeEvent.PeerDead dead) {
+                    LOG.warn("IKE SA lost: peer {} is dead: {}", peer, dead.reason());
+                } else if (event instanceof IkeEvent.IkeSaDeleted deleted) {
+                    LOG.info(deleted.byPeer() ? "IKE SA deleted by peer {}" : "IKE SA deleted: peer {}", peer);
+                }
+            }
+            if (established.sa().closed()) {
+                if (established == current) {
+                    current = previous;
+                }
+                previous = null;
+            }
+        }
+        if (current != null && peer.outbound() == null) {
+            // The last CHILD SA went, not its IKE SA: with no CREATE_CHILD_SA of our own, a new IKE SA replaces it.
+            current = null;
+            previous = null;
+        }
+        if (current == null && ike.initiate() && initiator == null && !retryPending && wasEstablished) {
+            wasEstablished = false;
+            scheduleRetry();
+        }
+    }
+
+    private void initiate() {
+        retryPending = false;
+        initiator = new IkeInitiator(sessionConfig, random, clock);
+        initiatorOnNatTraversalPort = false;
+        LOG.info("IKE: initiating with peer {}", peer);
+        send(initiator.start(), ikeEndpoint, false);
+    }
+
+    private void onResponse(byte[] message) {
+        IkeState before = initiator.state();
+        List<byte[]> replies = initiator.receive(message);
+        if (before == IkeState.IKE_SA_INIT_SENT && initiator.state() == IkeState.IKE_AUTH_SENT
+                && (initiator.natStatus().natDetected() || peer.config().udpEncapsulated())) {
+            // §2.23: after IKE_SA_INIT, a NAT (or forced encapsulation) moves the exchange to the NAT-T port.
+            initiatorOnNatTraversalPort = true;
+        }
+        send(replies, initiatorEndpoint(), initiatorOnNatTraversalPort);
+        afterInitiatorStep();
+    }
+
+    private void afterInitiatorStep() {
+        IkeState state = initiator.state();
+        if (state != IkeState.ESTABLISHED && state != IkeState.FAILED) {
+            return;
+        }
+        boolean up = state == IkeState.ESTABLISHED
+                && established("initiator", initiator.childSa(), initiator.failure(), initiator.natStatus(),
+                        initiatorOnNatTraversalPort, initiator.ikeSa().orElseThrow(), initiatorEndpoint());
+        if (!up && state == IkeState.FAILED) {
+            failed("IKE SA failed", initiator.failure());
+        }
+        initiator = null;
+        if (up) {
+            retryDelayNanos = FIRST_RETRY_NANOS;
+        } else {
+            scheduleRetry();
+        }
+    }
+
+    private void scheduleRetry() {
+        retryPending = true;
+        retryAtNanos = clock.nanoTime() + retryDelayNanos;
+        LOG.info("IKE: peer {}: initiating again in {} s", peer, TimeUnit.NANOSECONDS.toSeconds(retryDelayNanos));
+        retryDelayNanos = Math.min(retryDelayNanos * 2, MAX_RETRY_NANOS);
+    }
+
+    private void afterResponderStep() {
+        if (responder.state() == IkeState.ESTABLISHED) {
+            if (established("responder", responder.childSa(), responder.failure(), responder.natStatus(),
+                    responderOnNatTraversalPort, responder.ikeSa().orElseThrow(), responderPeer)) {
+                // The peer set the tunnel up: a retry of ours is not needed any more. An exchange of ours
+                // in flight goes on: the peer installs its CHILD SA too, and both stay usable.
+                retryPending = false;
+                retryDelayNanos = FIRST_RETRY_NANOS;
+            }
+        } else if (responder.state() == IkeState.FAILED) {
+            failed("IKE SA failed", responder.failure());
+        }
+    }
+
+    /** Installs the CHILD SA of an established IKE SA; false (and logged) when there is none. */
+    private boolean established(String role, Optional<NegotiatedChildSa> child, Optional<IkeFailure> failure,
+            NatStatus nat, boolean onNatTraversalPort, IkeSa sa, InetSocketAddress saPeer) {
+        if (child.isEmpty()) {
+            failed("IKE SA up, CHILD SA failed", failure);
+            return false;
+        }
+        boolean udp = onNatTraversalPort || nat.natDetected() || peer.config().udpEncapsulated();
+        installer.install(peer, child.get(), udp);
+        LOG.info("IKE SA up: peer {} ({}) as {}, {}{}", peer, ike.remoteId().display(), role,
+                udp ? "ESP in UDP" : "bare ESP", nat.natDetected() ? ", NAT detected" : "");
+        metrics.ikeEstablished(peer.name());
+        previous = current;
+        current = new Established(sa, saPeer, onNatTraversalPort, udp);
+        wasEstablished = true;
+        return true;
+    }
+
+    private void failed(String what, Optional<IkeFailure> failure) {
+        int notify = failure.map(IkeFailure::notifyType).orElse(IkeFailure.NO_NOTIFY);
+        String name = notify == IkeFailure.NO_NOTIFY ? "none" : NotifyType.name(notify);
+        String reason = failure.map(IkeFailure::reason).orElse("no reason given");
+        // A reason taken from a protocol exception may already start with the notify's name.
+        String prefix = name + ": ";
+        LOG.warn("{}: peer {}: {}{}", what, peer, notify == IkeFailure.NO_NOTIFY ? "" : prefix,
+                reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
+        metrics.ikeFailed(peer.name(), name);
+    }
+
+    private InetSocketAddress initiatorEndpoint() {
+        return initiatorOnNatTraversalPort ? peer.udpEndpoint() : ikeEndpoint;
+    }
+
+    private void send(List<byte[]> messages, InetSocketAddress recipient, boolean natTraversalPort) {
+        for (byte[] message : messages) {
+            transport.send(message, recipient, natTraversalPort);
+        }
+    }
+}

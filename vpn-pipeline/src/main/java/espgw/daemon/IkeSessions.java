@@ -1,0 +1,107 @@
+package espgw.daemon;
+
+import espgw.config.IkeConfig;
+import espgw.drop.DropReason;
+import espgw.drop.DropRecorder;
+import espgw.ike.message.IkeHeader;
+import espgw.ike.message.IkeProtocolException;
+import espgw.ike.message.TrafficSelector;
+import espgw.ike.session.IkeSessionConfig;
+import espgw.nat.Ipv4Prefix;
+import espgw.sa.SaDatabase;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.util.collection.IntObjectHashMap;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IKE sessions of all IKE peers, on the event loop: each received message goes, by the
+ * address it came from, to that peer's {@link IkeSession}; a message from any other address is
+ * dropped and counted as {@code ike_unknown_peer}, one whose header does not parse as
+ * {@code ike_malformed}. IKE runs at control-plane rates, so messages are copied to arrays here.
+ */
+final class IkeSessions implements IkeInbound {
+    private static final Logger LOG = LoggerFactory.getLogger(IkeSessions.class);
+
+    private final List<IkeSession> sessions;
+    private final IntObjectHashMap<IkeSession> byAddress = new IntObjectHashMap<>();
+    private final DropRecorder drops;
+
+    IkeSessions(List<IkeSession> sessions, DropRecorder drops) {
+        this.sessions = List.copyOf(sessions);
+        this.drops = drops;
+        for (IkeSession session : sessions) {
+            byAddress.put(session.peer().address(), session);
+        }
+    }
+
+    /** What an IKE SA with this peer needs: identities, key, algorithms, selectors, and both UDP ends. */
+    static IkeSessionConfig sessionConfig(IkeConfig ike, InetSocketAddress local, InetSocketAddress remote) {
+        return new IkeSessionConfig(ike.localId(), ike.remoteId(), ike.preSharedKey(), ike.ike(), ike.esp(),
+                selectors(ike.localTs()), selectors(ike.remoteTs()), local, remote);
+    }
+
+    private static List<TrafficSelector> selectors(List<Ipv4Prefix> prefixes) {
+        return prefixes.stream().map(p -> TrafficSelector.ipv4Prefix(p.network(), p.length())).toList();
+    }
+
+    /** Starts the initiators (event loop). */
+    void start() {
+        sessions.forEach(IkeSession::start);
+    }
+
+    /** Deletes the IKE SAs at their peers as espgw stops (event loop). */
+    void stop() {
+        for (IkeSession session : sessions) {
+            try {
+                session.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("IKE: peer {}: {}", session.peer(), e.toString());
+            }
+        }
+    }
+
+    /** Retransmissions and retries (event loop). */
+    void onTimer() {
+        for (IkeSession session : sessions) {
+            try {
+                session.onTimer();
+            } catch (RuntimeException e) {
+                LOG.warn("IKE: peer {}: {}", session.peer(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void receive(ByteBuf message, InetSocketAddress sender, boolean natTraversalPort) {
+        try {
+            IkeSession session = sender.getAddress() instanceof Inet4Address address
+                    ? byAddress.get(SaDatabase.address(address)) : null;
+            if (session == null) {
+                drops.drop(DropReason.IKE_UNKNOWN_PEER);
+                return;
+            }
+            byte[] bytes = ByteBufUtil.getBytes(message);
+            IkeHeader header;
+            try {
+                header = IkeHeader.decode(Unpooled.wrappedBuffer(bytes));
+            } catch (IkeProtocolException e) {
+                drops.drop(DropReason.IKE_MALFORMED);
+                return;
+            }
+            try {
+                session.receive(bytes, header, sender, natTraversalPort);
+            } catch (RuntimeException e) {
+                // Whatever a peer sends must not take the event loop's pipeline down.
+                LOG.warn("IKE: peer {}: {}", session.peer(), e.toString());
+            }
+        } finally {
+            message.release();
+        }
+    }
+}

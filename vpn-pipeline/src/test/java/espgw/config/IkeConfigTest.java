@@ -1,0 +1,145 @@
+package espgw.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import espgw.ike.crypto.IkeEncryption;
+import espgw.ike.crypto.KeyExchangeGroup;
+import espgw.ike.crypto.Prf;
+import espgw.ike.message.IdPayload;
+import espgw.ike.session.EspAlgorithms;
+import espgw.ike.session.IkeAlgorithms;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The {@code ike:} section of a peer: defaults, parsing of identities and proposals, and one-line errors. */
+class IkeConfigTest {
+    private static final String PSK = "a-lab-psk-not-secret";
+    private static final String MINIMAL = """
+            local: 10.0.0.161/24
+            peers:
+              - name: server
+                address: 10.0.0.160
+                networks: [10.1.2.0/24]
+                ike:
+                  psk: a-lab-psk-not-secret
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreAddressIdentitiesRespondingModernAlgorithmsAndHostSelectors() throws Exception {
+        GatewayConfig config = load(MINIMAL);
+        PeerConfig peer = config.peers().get(0);
+        assertTrue(peer.keyedByIke());
+        assertNull(peer.outbound());
+        assertNull(peer.inbound());
+        assertTrue(peer.mayUseUdp(), "IKE may float ESP to UDP");
+        assertFalse(peer.udpEncapsulated(), "but does not force it");
+        assertEquals(4500, peer.udpPort());
+        assertTrue(config.anyIkePeer());
+        assertTrue(config.anyUdpPeer());
+        IkeConfig ike = peer.ike();
+        assertArrayEquals(PSK.getBytes(StandardCharsets.UTF_8), ike.preSharedKey());
+        assertEquals(IdPayload.ID_IPV4_ADDR, ike.localId().idType());
+        assertEquals("10.0.0.161", ike.localId().display());
+        assertEquals("10.0.0.160", ike.remoteId().display());
+        assertFalse(ike.initiate());
+        assertEquals(IkeAlgorithms.defaults(), ike.ike());
+        assertEquals(EspAlgorithms.defaults(), ike.esp());
+        assertEquals("[10.0.0.161/32]", ike.localTs().toString());
+        assertEquals("[10.0.0.160/32, 10.1.2.0/24]", ike.remoteTs().toString());
+    }
+
+    @Test
+    void identitiesProposalsAndSelectorsAsWritten() throws Exception {
+        Path pskFile = dir.resolve("server.psk");
+        Files.writeString(pskFile, PSK + "\n");
+        IkeConfig ike = load(MINIMAL.replace("psk: a-lab-psk-not-secret", """
+                psk_file: %s
+                      local_id: client@espgw.test
+                      remote_id: server.espgw.test
+                      initiate: true
+                      proposals: [chacha20poly1305-prfsha384-ecp256, aes128gcm16-prfsha256-x25519]
+                      esp_proposals: [aes256gcm16-noesn]
+                      local_ts: [198.51.100.1/32]
+                      remote_ts: [198.51.100.2/32]""".formatted(pskFile))).peers().get(0).ike();
+        assertArrayEquals(PSK.getBytes(StandardCharsets.UTF_8), ike.preSharedKey(), "first line of the file, trimmed");
+        assertEquals(IdPayload.ID_RFC822_ADDR, ike.localId().idType());
+        assertEquals(IdPayload.ID_FQDN, ike.remoteId().idType());
+        assertTrue(ike.initiate());
+        assertEquals(new IkeAlgorithms(List.of(IkeEncryption.CHACHA20_POLY1305, IkeEncryption.AES_GCM_16_128),
+                List.of(Prf.PRF_HMAC_SHA2_384, Prf.PRF_HMAC_SHA2_256),
+                List.of(KeyExchangeGroup.ECP_256, KeyExchangeGroup.CURVE25519)), ike.ike());
+        assertEquals(new EspAlgorithms(List.of(IkeEncryption.AES_GCM_16_256), List.of(false)), ike.esp());
+        assertEquals("[198.51.100.1/32]", ike.localTs().toString());
+        assertEquals("[198.51.100.2/32]", ike.remoteTs().toString());
+    }
+
+    @Test
+    void thePskAppearsInNoStringAndNoError() throws Exception {
+        GatewayConfig config = load(MINIMAL);
+        assertFalse(config.toString().contains(PSK), config.toString());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(MINIMAL.replace(PSK, "short-secret")));
+        assertFalse(e.getMessage().contains("short-secret"), e.getMessage());
+    }
+
+    static Stream<Arguments> badConfigs() {
+        String sa = "    sa:\n      outbound: {spi: 0x1001, key: 0x0123456789abcdef0123456789abcdef01234567}\n"
+                + "      inbound: {spi: 0x2001, key: 0x0123456789abcdef0123456789abcdef01234567}\n";
+        return Stream.of(
+                Arguments.of(MINIMAL + sa, "peers[0]: give exactly one of sa (manual keys) or ike"),
+                Arguments.of(MINIMAL.replace("    ike:\n      psk: " + PSK + "\n", ""),
+                        "peers[0]: give exactly one of sa (manual keys) or ike"),
+                Arguments.of(MINIMAL.replace("psk: ", "psk_file: /nonexistent/"),
+                        "peers[0].ike.psk_file: cannot read /nonexistent/"),
+                Arguments.of(MINIMAL + "      psk_file: /etc/hostname\n", "peers[0].ike: give exactly one of psk_file"),
+                Arguments.of(MINIMAL.replace(PSK, "short"), "peers[0].ike.psk: the pre-shared key is shorter than 16"),
+                Arguments.of(MINIMAL + "      remote_id: 10.0.0.999\n", "peers[0].ike.remote_id: '10.0.0.999'"),
+                Arguments.of(MINIMAL + "      local_id: two words\n", "peers[0].ike.local_id: 'two words' must be"),
+                Arguments.of(MINIMAL + "      initiate: sometimes\n", "peers[0].ike.initiate: must be true or false"),
+                Arguments.of(MINIMAL + "      proposals: [aes128gcm16-prfsha1-x25519]\n",
+                        "peers[0].ike.proposals: 'prfsha1' is not an IKE algorithm"),
+                Arguments.of(MINIMAL + "      proposals: [aes128gcm16-x25519]\n",
+                        "peers[0].ike.proposals: needs an encryption, a PRF and a key exchange group"),
+                Arguments.of(MINIMAL + "      esp_proposals: [aes128cbc]\n",
+                        "peers[0].ike.esp_proposals: 'aes128cbc' is not an ESP algorithm"),
+                Arguments.of(MINIMAL + "      local_ts: [10.0.0.0/33]\n", "peers[0].ike.local_ts[0]:"),
+                Arguments.of(MINIMAL + "      dpd: 30\n", "peers[0].ike.dpd: unknown field"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badConfigs")
+    void badIkeConfigIsOneLineNamingFileAndField(String yaml, String expected) throws IOException {
+        Path file = write(yaml);
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    private GatewayConfig load(String yaml) throws Exception {
+        return GatewayConfig.load(write(yaml));
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("gw.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
