@@ -173,7 +173,7 @@ class IkeConfigTest {
 
     @Test
     void certificatesLoadOurCredentialAndTheCaForThePeer() throws Exception {
-        PkiFiles pki = PkiFiles.create(dir, "client.example.net");
+        PkiFiles pki = PkiFiles.create(dir).issue("client.example.net", "client.example.net");
         for (String auth : List.of("", "      auth: certificates\n")) {
             IkeConfig ike = load(certificates(pki, "client.example.net") + auth).peers().get(0).ike();
             IkeAuthentication.Certificates certificates =
@@ -186,7 +186,8 @@ class IkeConfigTest {
 
     @Test
     void badCertificateFilesAreOneLineNamingTheFieldNeverTheKey() throws Exception {
-        PkiFiles pki = PkiFiles.create(dir, "client.example.net", "other.example.net");
+        PkiFiles pki = PkiFiles.create(dir).issue("client.example.net", "client.example.net")
+                .issue("other.example.net", "other.example.net");
         String good = certificates(pki, "client.example.net");
         String key = pki.key("client.example.net").toString();
         String certificate = pki.certificate("client.example.net").toString();
