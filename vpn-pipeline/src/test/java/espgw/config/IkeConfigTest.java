@@ -161,11 +161,12 @@ class IkeConfigTest {
 
     @Test
     void lifetimesAsWrittenAndZeroTurnsOneOff() throws Exception {
-        IkeConfig ike = load(MINIMAL + "      lifetimes: {child_rekey_seconds: 4, ike_rekey_seconds: 0, dpd_seconds: 5}\n")
-                .peers().get(0).ike();
+        String lifetimes = "      lifetimes: {child_rekey_seconds: 4, ike_rekey_seconds: 0, dpd_seconds: 5}\n";
+        IkeConfig ike = load(MINIMAL + lifetimes).peers().get(0).ike();
         assertEquals(new IkeLifetimes(Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ZERO,
                 IkeLifetimes.defaults().jitterPercent()), ike.lifetimes());
-        IkeLifetimes onlyDpdOff = load(MINIMAL + "      lifetimes: {dpd_seconds: 0}\n").peers().get(0).ike().lifetimes();
+        IkeLifetimes onlyDpdOff = load(MINIMAL + "      lifetimes: {dpd_seconds: 0}\n").peers().get(0).ike()
+                .lifetimes();
         assertEquals(Duration.ZERO, onlyDpdOff.dpdInterval());
         assertEquals(IkeLifetimes.defaults().childRekey(), onlyDpdOff.childRekey(), "the others keep their defaults");
         assertEquals(IkeLifetimes.defaults().ikeRekey(), onlyDpdOff.ikeRekey());
@@ -192,7 +193,12 @@ class IkeConfigTest {
         String key = pki.key("client.example.net").toString();
         String certificate = pki.certificate("client.example.net").toString();
         String secret = Files.readString(pki.key("client.example.net"));
+        String secretLine = secret.lines().skip(1).findFirst().orElseThrow();
+        String truncatedBase64 = secretLine.substring(0, secretLine.length() / 2);
+        Path truncated = dir.resolve("truncated.key");
+        Files.writeString(truncated, secret.replace(secretLine, truncatedBase64));
         Map<String, String> expected = new LinkedHashMap<>();
+        expected.put(good.replace(key, truncated.toString()), "peers[0].ike.private_key: " + truncated + ": ");
         expected.put(good.replace(key, "/nonexistent/client.key"),
                 "peers[0].ike.private_key: cannot read /nonexistent/client.key: NoSuchFileException");
         expected.put(good.replace(key, certificate),
@@ -206,14 +212,15 @@ class IkeConfigTest {
                 "peers[0].ike.ca: " + certificate + ": the certificate of CN=client.example.net is not a CA");
         expected.put(good.replace(pki.ca().toString(), "/etc/hostname"),
                 "peers[0].ike.ca: /etc/hostname: no PEM certificate");
-        expected.put(good + "      psk: " + PSK + "\n", "peers[0].ike: give exactly one of psk_file, psk or certificates");
+        expected.put(good + "      psk: " + PSK + "\n",
+                "peers[0].ike: give exactly one of psk_file, psk or certificates");
         for (Map.Entry<String, String> bad : expected.entrySet()) {
             Path file = write(bad.getKey());
             ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
             assertEquals(file + ": ", e.getMessage().substring(0, file.toString().length() + 2));
             assertTrue(e.getMessage().contains(bad.getValue()), e.getMessage() + "\nexpected " + bad.getValue());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
-            assertFalse(e.getMessage().contains(secret.lines().skip(1).findFirst().orElseThrow()), e.getMessage());
+            assertFalse(e.getMessage().contains(truncatedBase64), e.getMessage());
         }
     }
 

@@ -100,7 +100,8 @@ class IkeCertificateScenarioTest {
             awaitOutput(client, "IKE SA up: peer server");
             int pairsBefore = count(client.output(), CHILD_SA_UP) / 2;
 
-            Lab.Result ping = lab.tryExec(hosts.client(), "ping", "-n", "-q", "-c", "60", "-i", "0.2", "-W", "2", SERVER);
+            Lab.Result ping = lab.tryExec(hosts.client(), "ping", "-n", "-q", "-c", "60", "-i", "0.2", "-W", "2",
+                    SERVER);
             Matcher summary = PING_SUMMARY.matcher(ping.output());
             assertTrue(summary.find(), ping.output());
             int pairsAfter = count(client.output(), CHILD_SA_UP) / 2;
