@@ -83,6 +83,29 @@ class IkeCertificateScenarioTest {
         }
     }
 
+    /** A client certificate from another CA than the server's {@code ca}: no IKE SA, no CHILD SA. */
+    @Test
+    void aCertificateFromAnotherCaFailsWithAuthenticationFailed() throws Exception {
+        PkiFiles serverPki = PkiFiles.create(Files.createDirectory(dir.resolve("ours")))
+                .issue("client", "client.espgw.test").issue("server", "server.espgw.test");
+        PkiFiles otherPki = PkiFiles.create(Files.createDirectory(dir.resolve("other")))
+                .issue("client", "client.espgw.test");
+        Files.copy(serverPki.ca(), otherPki.dir().resolve("server-ca.crt"));
+        String clientYaml = clientConfig(otherPki, "").replace(otherPki.ca().toString(),
+                otherPki.dir().resolve("server-ca.crt").toString());
+        try (Lab lab = new Lab("ikc", dir)) {
+            SameSubnetScenarioTest.Hosts hosts = SameSubnetScenarioTest.Hosts.onOneLan(lab);
+            Lab.Gateway server = lab.startGateway(hosts.server(), lab.config("server", serverConfig(serverPki)));
+            Lab.Gateway client = lab.startGateway(hosts.client(), lab.config("client", clientYaml));
+            awaitOutput(server, "AUTHENTICATION_FAILED");
+            awaitOutput(client, "AUTHENTICATION_FAILED");
+            assertFalse(server.output().contains("SA up"), server.output());
+            assertFalse(client.output().contains("SA up"), client.output());
+            assertEquals(0, client.stop(), client.output());
+            assertEquals(0, server.stop(), server.output());
+        }
+    }
+
     /**
      * The client rekeys its CHILD SA every 4 s (less up to 10% jitter): over 12 s of pings every 0.2 s
      * at least two new pairs come up within the same IKE SA (each logged as two {@code SA up} lines, the
