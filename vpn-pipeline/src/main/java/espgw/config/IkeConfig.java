@@ -3,48 +3,46 @@ package espgw.config;
 import espgw.ike.message.IdPayload;
 import espgw.ike.session.EspAlgorithms;
 import espgw.ike.session.IkeAlgorithms;
+import espgw.ike.session.IkeAuthentication;
+import espgw.ike.session.IkeLifetimes;
 import espgw.nat.Ipv4Prefix;
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A peer keyed by IKEv2 (RFC 7296) instead of manual SAs: the pre-shared key, both identities,
- * whether this end starts the exchange, and the algorithms it accepts. {@link #toString()} never
- * prints the key, and no config error repeats it.
+ * A peer keyed by IKEv2 (RFC 7296) instead of manual SAs: how it authenticates (a pre-shared key or
+ * certificates), both identities, whether this end starts the exchange, the algorithms it accepts
+ * and the timers of its SAs. {@link #toString()} never prints a key, and no config error repeats it.
  *
+ * @param authentication from {@link IkeAuthConfig}
  * @param localId  the identity this end proves (IDi or IDr)
  * @param remoteId the identity the peer must prove
  * @param initiate true: this end starts IKE_SA_INIT at {@code up} and after a failure; false: it
  *                 only answers the peer
  * @param localTs  this end's traffic selectors (RFC 7296 §2.9): by default its own address
  * @param remoteTs the peer's: by default its address and its networks
+ * @param lifetimes liveness check and rekey intervals: by default {@link IkeLifetimes#defaults()}
  */
-public record IkeConfig(byte[] preSharedKey, IdPayload localId, IdPayload remoteId, boolean initiate,
-                        IkeAlgorithms ike, EspAlgorithms esp, List<Ipv4Prefix> localTs, List<Ipv4Prefix> remoteTs) {
-    /** Short keys fall to offline guessing from one captured IKE_AUTH (RFC 7296 §2.15). */
-    static final int MIN_PSK_LENGTH = 16;
+public record IkeConfig(IkeAuthentication authentication, IdPayload localId, IdPayload remoteId, boolean initiate,
+                        IkeAlgorithms ike, EspAlgorithms esp, List<Ipv4Prefix> localTs, List<Ipv4Prefix> remoteTs,
+                        IkeLifetimes lifetimes) {
+    /** A peer silent for an hour is long gone; a longer check interval would only hide that. */
+    private static final long MAX_DPD_SECONDS = 3600;
+    /** 30 days: beyond that a rekey no longer limits how much one key protects. */
+    private static final long MAX_REKEY_SECONDS = 30L * 24 * 3600;
 
     public IkeConfig {
-        preSharedKey = preSharedKey.clone();
         localTs = List.copyOf(localTs);
         remoteTs = List.copyOf(remoteTs);
     }
 
-    @Override
-    public byte[] preSharedKey() {
-        return preSharedKey.clone();
-    }
-
     static IkeConfig from(ConfigNode node, int localAddress, int peerAddress, List<Ipv4Prefix> peerNetworks)
             throws ConfigException {
-        byte[] psk = preSharedKey(node);
+        IkeAuthentication authentication = IkeAuthConfig.from(node);
         IdPayload localId = identity(node, "local_id", node.string("local_id", Ipv4Prefix.format(localAddress)));
         IdPayload remoteId = identity(node, "remote_id", node.string("remote_id", Ipv4Prefix.format(peerAddress)));
         boolean initiate = node.bool("initiate", false);
@@ -57,8 +55,9 @@ public record IkeConfig(byte[] preSharedKey, IdPayload localId, IdPayload remote
         defaultRemote.addAll(peerNetworks);
         List<Ipv4Prefix> localTs = selectors(node, "local_ts", List.of(Ipv4Prefix.of(localAddress, 32)));
         List<Ipv4Prefix> remoteTs = selectors(node, "remote_ts", defaultRemote);
+        IkeLifetimes lifetimes = lifetimes(node);
         node.rejectUnknownFields();
-        return new IkeConfig(psk, localId, remoteId, initiate, ike, esp, localTs, remoteTs);
+        return new IkeConfig(authentication, localId, remoteId, initiate, ike, esp, localTs, remoteTs, lifetimes);
     }
 
     private static List<Ipv4Prefix> selectors(ConfigNode node, String field, List<Ipv4Prefix> defaults)
@@ -77,29 +76,23 @@ public record IkeConfig(byte[] preSharedKey, IdPayload localId, IdPayload remote
         return prefixes;
     }
 
-    /** {@code psk_file} (the key is the file's first line) or, for labs, {@code psk} in the config itself. */
-    private static byte[] preSharedKey(ConfigNode node) throws ConfigException {
-        boolean inFile = node.has("psk_file");
-        if (inFile == node.has("psk")) {
-            throw node.error(null, "give exactly one of psk_file (a file holding the pre-shared key) or psk");
-        }
-        String key;
-        if (inFile) {
-            Path file = Path.of(node.string("psk_file"));
-            try {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                key = lines.isEmpty() ? "" : lines.get(0).trim();
-            } catch (IOException e) {
-                throw node.error("psk_file", "cannot read " + file + ": " + e.getClass().getSimpleName());
-            }
-        } else {
-            key = node.string("psk");
-        }
-        if (key.length() < MIN_PSK_LENGTH) {
-            throw node.error(inFile ? "psk_file" : "psk", "the pre-shared key is shorter than " + MIN_PSK_LENGTH
-                    + " characters");
-        }
-        return key.getBytes(StandardCharsets.UTF_8);
+    /**
+     * {@code lifetimes:} in whole seconds, each 0 to turn it off. A rekey sooner than the other
+     * end's is harmless: each end rekeys on its own timer (RFC 7296 §2.8).
+     */
+    private static IkeLifetimes lifetimes(ConfigNode ike) throws ConfigException {
+        IkeLifetimes defaults = IkeLifetimes.defaults();
+        ConfigNode node = ike.optionalChild("lifetimes");
+        Duration dpd = seconds(node, "dpd_seconds", defaults.dpdInterval(), MAX_DPD_SECONDS);
+        Duration childRekey = seconds(node, "child_rekey_seconds", defaults.childRekey(), MAX_REKEY_SECONDS);
+        Duration ikeRekey = seconds(node, "ike_rekey_seconds", defaults.ikeRekey(), MAX_REKEY_SECONDS);
+        node.rejectUnknownFields();
+        return new IkeLifetimes(dpd, childRekey, ikeRekey, defaults.jitterPercent());
+    }
+
+    private static Duration seconds(ConfigNode node, String field, Duration defaultValue, long max)
+            throws ConfigException {
+        return Duration.ofSeconds(node.integer(field, defaultValue.toSeconds(), 0, max));
     }
 
     /** An IPv4 address is ID_IPV4_ADDR, a name with '@' ID_RFC822_ADDR, any other name ID_FQDN (§3.5). */
@@ -138,7 +131,7 @@ public record IkeConfig(byte[] preSharedKey, IdPayload localId, IdPayload remote
 
     @Override
     public String toString() {
-        return "IkeConfig[" + localId.display() + " <-> " + remoteId.display() + " psk=<redacted>"
+        return "IkeConfig[" + localId.display() + " <-> " + remoteId.display() + " " + authentication
                 + (initiate ? " initiate" : "") + "]";
     }
 }

@@ -40,10 +40,10 @@ final class IkeSessions implements IkeInbound {
         }
     }
 
-    /** What an IKE SA with this peer needs: identities, key, algorithms, selectors, and both UDP ends. */
+    /** What an IKE SA with this peer needs: identities, credentials, algorithms, selectors, timers, both UDP ends. */
     static IkeSessionConfig sessionConfig(IkeConfig ike, InetSocketAddress local, InetSocketAddress remote) {
-        return new IkeSessionConfig(ike.localId(), ike.remoteId(), ike.preSharedKey(), ike.ike(), ike.esp(),
-                selectors(ike.localTs()), selectors(ike.remoteTs()), local, remote);
+        return new IkeSessionConfig(ike.localId(), ike.remoteId(), ike.authentication(), ike.ike(), ike.esp(),
+                selectors(ike.localTs()), selectors(ike.remoteTs()), local, remote, ike.lifetimes());
     }
 
     private static List<TrafficSelector> selectors(List<Ipv4Prefix> prefixes) {

@@ -3,6 +3,7 @@ package espgw.config;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +14,16 @@ import espgw.ike.crypto.Prf;
 import espgw.ike.message.IdPayload;
 import espgw.ike.session.EspAlgorithms;
 import espgw.ike.session.IkeAlgorithms;
+import espgw.ike.session.IkeAuthentication;
+import espgw.ike.session.IkeLifetimes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +60,8 @@ class IkeConfigTest {
         assertTrue(config.anyIkePeer());
         assertTrue(config.anyUdpPeer());
         IkeConfig ike = peer.ike();
-        assertArrayEquals(PSK.getBytes(StandardCharsets.UTF_8), ike.preSharedKey());
+        assertArrayEquals(PSK.getBytes(StandardCharsets.UTF_8), psk(ike));
+        assertEquals(IkeLifetimes.defaults(), ike.lifetimes());
         assertEquals(IdPayload.ID_IPV4_ADDR, ike.localId().idType());
         assertEquals("10.0.0.161", ike.localId().display());
         assertEquals("10.0.0.160", ike.remoteId().display());
@@ -78,7 +85,7 @@ class IkeConfigTest {
                       esp_proposals: [aes256gcm16-noesn]
                       local_ts: [198.51.100.1/32]
                       remote_ts: [198.51.100.2/32]""".formatted(pskFile))).peers().get(0).ike();
-        assertArrayEquals(PSK.getBytes(StandardCharsets.UTF_8), ike.preSharedKey(), "first line of the file, trimmed");
+        assertArrayEquals(PSK.getBytes(StandardCharsets.UTF_8), psk(ike), "first line of the file, trimmed");
         assertEquals(IdPayload.ID_RFC822_ADDR, ike.localId().idType());
         assertEquals(IdPayload.ID_FQDN, ike.remoteId().idType());
         assertTrue(ike.initiate());
@@ -103,6 +110,25 @@ class IkeConfigTest {
         String sa = "    sa:\n      outbound: {spi: 0x1001, key: 0x0123456789abcdef0123456789abcdef01234567}\n"
                 + "      inbound: {spi: 0x2001, key: 0x0123456789abcdef0123456789abcdef01234567}\n";
         return Stream.of(
+                Arguments.of(MINIMAL + "      lifetimes: {child_rekey_seconds: -1}\n",
+                        "peers[0].ike.lifetimes.child_rekey_seconds: -1 is out of range [0, 2592000]"),
+                Arguments.of(MINIMAL + "      lifetimes: {ike_rekey_seconds: 2592001}\n",
+                        "peers[0].ike.lifetimes.ike_rekey_seconds: 2592001 is out of range [0, 2592000]"),
+                Arguments.of(MINIMAL + "      lifetimes: {dpd_seconds: 3601}\n",
+                        "peers[0].ike.lifetimes.dpd_seconds: 3601 is out of range [0, 3600]"),
+                Arguments.of(MINIMAL + "      lifetimes: {dpd_seconds: often}\n",
+                        "peers[0].ike.lifetimes.dpd_seconds: 'often' is not a whole number"),
+                Arguments.of(MINIMAL + "      lifetimes: {rekey_seconds: 60}\n",
+                        "peers[0].ike.lifetimes.rekey_seconds: unknown field"),
+                Arguments.of(MINIMAL + "      auth: certificates\n",
+                        "peers[0].ike.auth: certificates but the fields of psk are given"),
+                Arguments.of(MINIMAL + "      auth: rsa\n", "peers[0].ike.auth: 'rsa' must be psk or certificates"),
+                Arguments.of(MINIMAL + "      ca: /etc/hostname\n",
+                        "peers[0].ike: give exactly one of psk_file, psk or certificates"),
+                Arguments.of(MINIMAL.replace("psk: " + PSK, "auth: psk"),
+                        "peers[0].ike: give exactly one of psk_file, psk or certificates"),
+                Arguments.of(MINIMAL.replace("psk: " + PSK, "private_key: /etc/hostname\n      ca: /etc/hostname"),
+                        "peers[0].ike.certificate: is required with certificates"),
                 Arguments.of(MINIMAL + sa, "peers[0]: give exactly one of sa (manual keys) or ike"),
                 Arguments.of(MINIMAL.replace("    ike:\n      psk: " + PSK + "\n", ""),
                         "peers[0]: give exactly one of sa (manual keys) or ike"),
@@ -131,6 +157,83 @@ class IkeConfigTest {
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void lifetimesAsWrittenAndZeroTurnsOneOff() throws Exception {
+        String lifetimes = "      lifetimes: {child_rekey_seconds: 4, ike_rekey_seconds: 0, dpd_seconds: 5}\n";
+        IkeConfig ike = load(MINIMAL + lifetimes).peers().get(0).ike();
+        assertEquals(new IkeLifetimes(Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ZERO,
+                IkeLifetimes.defaults().jitterPercent()), ike.lifetimes());
+        IkeLifetimes onlyDpdOff = load(MINIMAL + "      lifetimes: {dpd_seconds: 0}\n").peers().get(0).ike()
+                .lifetimes();
+        assertEquals(Duration.ZERO, onlyDpdOff.dpdInterval());
+        assertEquals(IkeLifetimes.defaults().childRekey(), onlyDpdOff.childRekey(), "the others keep their defaults");
+        assertEquals(IkeLifetimes.defaults().ikeRekey(), onlyDpdOff.ikeRekey());
+    }
+
+    @Test
+    void certificatesLoadOurCredentialAndTheCaForThePeer() throws Exception {
+        PkiFiles pki = PkiFiles.create(dir).issue("client.example.net", "client.example.net");
+        for (String auth : List.of("", "      auth: certificates\n")) {
+            IkeConfig ike = load(certificates(pki, "client.example.net") + auth).peers().get(0).ike();
+            IkeAuthentication.Certificates certificates =
+                    assertInstanceOf(IkeAuthentication.Certificates.class, ike.authentication());
+            assertEquals("CN=client.example.net", certificates.credential().certificate().getSubjectX500Principal()
+                    .getName());
+            assertTrue(ike.toString().contains("certificate=LocalCredential[CN=client.example.net"), ike.toString());
+        }
+    }
+
+    @Test
+    void badCertificateFilesAreOneLineNamingTheFieldNeverTheKey() throws Exception {
+        PkiFiles pki = PkiFiles.create(dir).issue("client.example.net", "client.example.net")
+                .issue("other.example.net", "other.example.net");
+        String good = certificates(pki, "client.example.net");
+        String key = pki.key("client.example.net").toString();
+        String certificate = pki.certificate("client.example.net").toString();
+        String secret = Files.readString(pki.key("client.example.net"));
+        String secretLine = secret.lines().skip(1).findFirst().orElseThrow();
+        String truncatedBase64 = secretLine.substring(0, secretLine.length() / 2);
+        Path truncated = dir.resolve("truncated.key");
+        Files.writeString(truncated, secret.replace(secretLine, truncatedBase64));
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put(good.replace(key, truncated.toString()), "peers[0].ike.private_key: " + truncated + ": ");
+        expected.put(good.replace(key, "/nonexistent/client.key"),
+                "peers[0].ike.private_key: cannot read /nonexistent/client.key: NoSuchFileException");
+        expected.put(good.replace(key, certificate),
+                "peers[0].ike.private_key: " + certificate + ": not a private key");
+        expected.put(good.replace(certificate, key),
+                "peers[0].ike.certificate: " + key + ": not a certificate");
+        expected.put(good.replace(certificate, pki.certificate("other.example.net").toString()),
+                "peers[0].ike.certificate: " + pki.certificate("other.example.net") + ": the certificate of "
+                        + "CN=other.example.net is not for this private key");
+        expected.put(good.replace(pki.ca().toString(), certificate),
+                "peers[0].ike.ca: " + certificate + ": the certificate of CN=client.example.net is not a CA");
+        expected.put(good.replace(pki.ca().toString(), "/etc/hostname"),
+                "peers[0].ike.ca: /etc/hostname: no PEM certificate");
+        expected.put(good + "      psk: " + PSK + "\n",
+                "peers[0].ike: give exactly one of psk_file, psk or certificates");
+        for (Map.Entry<String, String> bad : expected.entrySet()) {
+            Path file = write(bad.getKey());
+            ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
+            assertEquals(file + ": ", e.getMessage().substring(0, file.toString().length() + 2));
+            assertTrue(e.getMessage().contains(bad.getValue()), e.getMessage() + "\nexpected " + bad.getValue());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertFalse(e.getMessage().contains(truncatedBase64), e.getMessage());
+        }
+    }
+
+    private static String certificates(PkiFiles pki, String identity) {
+        return MINIMAL.replace("psk: " + PSK, """
+                private_key: %s
+                      certificate: %s
+                      ca: %s
+                      local_id: %s""".formatted(pki.key(identity), pki.certificate(identity), pki.ca(), identity));
+    }
+
+    private static byte[] psk(IkeConfig ike) {
+        return assertInstanceOf(IkeAuthentication.PreSharedKey.class, ike.authentication()).key();
     }
 
     private GatewayConfig load(String yaml) throws Exception {
