@@ -117,7 +117,8 @@ class StrongSwanRekeyTrafficTest {
                 assertTrue(summary.find(), pings);
                 assertEquals(PINGS + " packets transmitted, " + PINGS + " received", summary.group(), pings);
                 assertEquals(stream.sent(), stream.received(), "the TCP stream arrived changed");
-                // Not yet zero (30 to 50 in 30 s): see the branch's report; shown so that a change is seen.
+                // Not zero even without rekeys (10-14 in 30 s through charon's kernel-libipsec, 14-48 with
+                // them): printed, not asserted, until the cause outside the rekeys is known.
                 System.out.println("TCP segments retransmitted by the sender during the rekeys: " + retransmits);
                 assertTrue(seen.childSpis.size() >= 4, "CHILD SAs seen by charon: " + seen.childSpis);
                 assertTrue(seen.ikeSpis.size() >= 2, "IKE SAs seen by charon: " + seen.ikeSpis);
