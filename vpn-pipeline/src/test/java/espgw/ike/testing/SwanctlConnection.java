@@ -23,6 +23,7 @@ public record SwanctlConnection(
         Duration ikeRekeyTime,
         Duration childRekeyTime,
         Duration childLifeTime,
+        Duration childRandTime,
         Duration dpdDelay,
         boolean encap) {
 
@@ -83,6 +84,7 @@ public record SwanctlConnection(
                 + "        esp_proposals = " + espProposals + "\n"
                 + seconds("        rekey_time", childRekeyTime)
                 + seconds("        life_time", childLifeTime)
+                + seconds("        rand_time", childRandTime)
                 + "      }\n"
                 + "    }\n"
                 + "  }\n";
@@ -119,6 +121,7 @@ public record SwanctlConnection(
         private Duration ikeRekeyTime;
         private Duration childRekeyTime;
         private Duration childLifeTime;
+        private Duration childRandTime;
         private Duration dpdDelay;
         private boolean encap;
 
@@ -168,6 +171,12 @@ public record SwanctlConnection(
             return this;
         }
 
+        /** Up to how much earlier than its rekey time charon rekeys a CHILD SA (default: life time minus rekey time). */
+        public Builder childRandTime(Duration value) {
+            this.childRandTime = value;
+            return this;
+        }
+
         public Builder dpdDelay(Duration value) {
             this.dpdDelay = value;
             return this;
@@ -182,7 +191,7 @@ public record SwanctlConnection(
         public SwanctlConnection build() {
             return new SwanctlConnection(name, localAddress, remoteAddress, localId, remoteId, authentication,
                     proposals, espProposals, localTs, remoteTs, ikeRekeyTime, childRekeyTime, childLifeTime,
-                    dpdDelay, encap);
+                    childRandTime, dpdDelay, encap);
         }
     }
 }
