@@ -380,6 +380,12 @@ run_tinc() {
 started_at=$(date +%s)
 load_at_start=$(cut -d" " -f1-3 /proc/loadavg)
 [ $install = 1 ] && install_packages
+# ./espgw rebuilds its jar when a source is newer; do that now, not inside a subject's start timeout.
+case " $subjects " in *" espgw-"*)
+  log "building espgw if its sources changed"
+  timeout 900 "$repo/espgw" version >/dev/null 2>"$work/espgw-build.log" \
+    || { echo "run.sh: building espgw failed: $(tail -3 "$work/espgw-build.log")" >&2; exit 1; } ;;
+esac
 command -v iperf3 >/dev/null || { echo "run.sh: iperf3 missing" >&2; exit 1; }
 make_namespaces || { echo "run.sh: could not build the namespaces" >&2; exit 1; }
 start iperf3-server "$ns_s" iperf3 -s
