@@ -59,7 +59,7 @@ class ManyClientsScenarioTest {
 
     /**
      * With keys from IKEv2 too: the server has an IKE section (PSK, its own identities) per client,
-     * all three clients initiate at once, ESP and IKE in UDP on port 4500.
+     * all three clients start and initiate at once, ESP and IKE in UDP on port 4500.
      */
     @ParameterizedTest
     @EnumSource(names = {"MANUAL", "IKE_PSK_ESP_IN_UDP"})
@@ -79,10 +79,19 @@ class ManyClientsScenarioTest {
 
             Lab.Gateway serverGateway = lab.startGateway(server,
                     lab.config("server", serverConfig(keys, CLIENTS.size())));
-            List<Lab.Gateway> clientGateways = new ArrayList<>();
+            // Started at once: with IKE, the server answers three IKE_SA_INITs at the same moment.
+            Lab.Gateway[] started = new Lab.Gateway[clients.size()];
+            List<Callable<Void>> starts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
-                clientGateways.add(lab.startGateway(clients.get(i), lab.config("client" + i, clientConfig(keys, i))));
+                int n = i;
+                Path config = lab.config("client" + i, clientConfig(keys, i));
+                starts.add(() -> {
+                    started[n] = lab.startGateway(clients.get(n), config);
+                    return null;
+                });
             }
+            allAtOnce(starts);
+            List<Lab.Gateway> clientGateways = List.of(started);
             for (Lab.Gateway gateway : clientGateways) {
                 keys.awaitUp(gateway, "server");
             }
