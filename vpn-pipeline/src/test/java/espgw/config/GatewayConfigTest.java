@@ -83,9 +83,10 @@ class GatewayConfigTest {
             }
         }
         List<String> seedScenarios = List.of("scenario1-client.yaml", "scenario1-ike-client.yaml",
-                "scenario1-ike-server.yaml", "scenario2-client.yaml", "scenario2-server.yaml", "scenario2-ike-client.yaml",
-                "scenario2-ike-server.yaml", "scenario2-ike-cert-client.yaml", "scenario2-ike-cert-server.yaml",
-                "udp-encapsulation-client.yaml", "many-clients-ike-server.yaml", "many-servers-ike-client.yaml");
+                "scenario1-ike-server.yaml", "scenario2-client.yaml", "scenario2-server.yaml",
+                "scenario2-ike-client.yaml", "scenario2-ike-server.yaml", "scenario2-ike-cert-client.yaml",
+                "scenario2-ike-cert-server.yaml", "udp-encapsulation-client.yaml", "many-clients-ike-server.yaml",
+                "many-servers-ike-client.yaml");
         assertTrue(loaded.containsAll(seedScenarios), "expected the scenario examples in " + examples + ": " + loaded);
     }
 

@@ -19,12 +19,11 @@ import java.util.regex.Pattern;
 
 /**
  * The keying lines of one scenario's configs, for one {@link Keying}: each gateway, named as its
- * instance, proves the identity {@code NAME.espgw.test}; with certificates, each gets a key and a
- * certificate from one CA made for the scenario. Also what depends on the keying when checking:
- * waiting for IKE, and the wire.
+ * instance, proves the identity {@code NAME.espgw.test}, with a pre-shared key of each pair's own
+ * or with a key and a certificate from one CA made for the scenario. Also what depends on the
+ * keying when checking: waiting for IKE, and the wire.
  */
 final class ScenarioKeys {
-    static final String PSK = "seed-scenario-psk-not-secret";
     private static final String ALGORITHM = "aes-gcm-128";
     private static final Pattern SA_UP = Pattern.compile("SA up: peer (\\S+) \\([0-9.]+\\), SA\\[(0x[0-9a-f]{8}) ");
 
@@ -35,10 +34,6 @@ final class ScenarioKeys {
     ScenarioKeys(Keying keying, Path dir) throws IOException {
         this.keying = keying;
         this.pki = keying.certificates ? PkiFiles.create(Files.createDirectories(dir.resolve("pki"))) : null;
-    }
-
-    Keying keying() {
-        return keying;
     }
 
     /**
@@ -53,19 +48,25 @@ final class ScenarioKeys {
         if (!keying.ike) {
             return encapsulation + ScenarioSupport.sa(outboundSpi, inboundSpi, ALGORITHM);
         }
-        return encapsulation + "    ike:\n" + authentication(local) + "      local_id: " + identity(local) + "\n"
-                + "      remote_id: " + identity(remote) + "\n" + (initiate ? "      initiate: true\n" : "");
+        return encapsulation + "    ike:\n" + authentication(local, remote)
+                + "      local_id: " + identity(local) + "\n" + "      remote_id: " + identity(remote) + "\n"
+                + (initiate ? "      initiate: true\n" : "");
     }
 
-    private String authentication(String local) throws IOException {
+    private String authentication(String local, String remote) throws IOException {
         if (!keying.certificates) {
-            return "      psk: " + PSK + "\n";
+            return "      psk: " + psk(local, remote) + "\n";
         }
         if (issued.add(local)) {
             pki.issue(local, identity(local));
         }
         return "      auth: certificates\n      private_key: " + pki.key(local) + "\n      certificate: "
                 + pki.certificate(local) + "\n      ca: " + pki.ca() + "\n";
+    }
+
+    /** A key of its own for each pair of gateways, so a server that took the wrong peer's would fail. */
+    private static String psk(String local, String remote) {
+        return "seed-scenario-psk-" + (local.compareTo(remote) < 0 ? local + "-" + remote : remote + "-" + local);
     }
 
     private static String identity(String gateway) {
