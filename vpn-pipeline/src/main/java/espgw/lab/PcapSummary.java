@@ -139,6 +139,7 @@ public record PcapSummary(long frames, long espBetween, long espInUdpBetween, lo
     public String toString() {
         return frames + " frames; between the gateways " + espBetween + " ESP, " + espInUdpBetween
                 + " ESP in UDP and " + clearBetween
-                + " other IPv4 (" + ikeBetween + " of them IKE); IPv4 protocols " + protocols + "; marker seen in " + markerHits + " frames";
+                + " other IPv4 (" + ikeBetween + " of them IKE); IPv4 protocols " + protocols + "; marker seen in "
+                + markerHits + " frames";
     }
 }

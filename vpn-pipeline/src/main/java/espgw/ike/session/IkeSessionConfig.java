@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param localId this end's identity (the role flag of the payload does not matter)
  * @param remoteId the identity the peer must prove
  * @param lifetimes liveness check and rekey times ({@link IkeLifetimes#defaults()} unless given)
- * @param inboundSpis where this end's inbound ESP SPIs come from ({@link InboundSpiSource#RANDOM} unless given)
+ * @param inboundSpis where this end's inbound ESP SPIs come from ({@link InboundSpiSource#RANDOM}
+ *                    unless given)
  */
 public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthentication authentication,
         IkeAlgorithms ike, EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
