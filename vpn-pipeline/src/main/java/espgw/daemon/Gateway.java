@@ -267,11 +267,13 @@ public final class Gateway implements AutoCloseable {
         ChildSaInstaller installer = new ChildSaInstaller(peers, database, metrics, new SaLifetimeLog(),
                 inet(config.localAddress()), keyLog);
         SecureRandom random = new SecureRandom();
+        InboundSpis inboundSpis = new InboundSpis(database, Clock.system());
         InetSocketAddress local = new InetSocketAddress(inet(config.localAddress()), IkeTransport.IKE_PORT);
         for (Peer peer : peers.all()) {
             if (peer.config().keyedByIke()) {
                 IkeSessionConfig session = IkeSessions.sessionConfig(peer.config().ike(), local,
-                        new InetSocketAddress(inet(peer.address()), IkeTransport.IKE_PORT));
+                        new InetSocketAddress(inet(peer.address()), IkeTransport.IKE_PORT))
+                        .withInboundSpis(inboundSpis);
                 sessions.add(new IkeSession(peer, session, transport, installer, metrics, random,
                         Clock.system()));
             }

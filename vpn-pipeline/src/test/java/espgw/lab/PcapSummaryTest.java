@@ -70,6 +70,24 @@ class PcapSummaryTest {
     }
 
     @Test
+    void ikeOnPort500OrBehindTheMarkerIsCountedApartAndAllowedOnlyByOnlyEspAndIke() throws IOException {
+        PcapSummary s = PcapSummary.read(write(ByteOrder.LITTLE_ENDIAN, frame(A, B, 50, "opaque"),
+                udp(A, B, 500, 500, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}),
+                udp(B, A, 4500, 4500, new byte[] {0, 0, 0, 0, 1, 2, 3, 4})), A, B, MARKER);
+        assertEquals(2, s.clearBetween(), s.toString());
+        assertEquals(2, s.ikeBetween(), s.toString());
+        assertFalse(s.onlyEsp(), "IKE is not ESP: " + s);
+        assertTrue(s.onlyEspAndIke(), s.toString());
+
+        PcapSummary other = PcapSummary.read(write(ByteOrder.LITTLE_ENDIAN, frame(A, B, 50, "opaque"),
+                udp(A, B, 500, 500, new byte[] {1, 2, 3, 4}), udp(A, B, 5000, 5001, new byte[] {1})), A, B, MARKER);
+        assertEquals(1, other.ikeBetween(), other.toString());
+        assertFalse(other.onlyEspAndIke(), "UDP on another port is clear text: " + other);
+        assertFalse(PcapSummary.read(write(ByteOrder.LITTLE_ENDIAN, udp(A, B, 500, 500, new byte[] {1, 2, 3, 4})),
+                A, B, MARKER).onlyEspAndIke(), "IKE alone carried no traffic");
+    }
+
+    @Test
     void noEspAtAllIsNotOnlyEsp() throws IOException {
         assertFalse(PcapSummary.read(write(ByteOrder.LITTLE_ENDIAN, arp()), A, B, MARKER).onlyEsp());
     }

@@ -3,29 +3,30 @@ package espgw.scenario;
 import static espgw.scenario.ScenarioSupport.MARKER;
 import static espgw.scenario.ScenarioSupport.SMALL_TRANSFER_BYTES;
 import static espgw.scenario.ScenarioSupport.allAtOnce;
-import static espgw.scenario.ScenarioSupport.assertOnlyEsp;
 import static espgw.scenario.ScenarioSupport.assertPing;
 import static espgw.scenario.ScenarioSupport.assertTcp;
 import static espgw.scenario.ScenarioSupport.assertUdp;
-import static espgw.scenario.ScenarioSupport.sa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.lab.Lab;
 import espgw.lab.WireCapture;
 import espgw.nat.Ipv4Prefix;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One server serving many clients at once: three client gateways, and one client gateway carrying
  * a hundred inner source addresses, each of which the server sees as its own fake address from
- * the client pool. Only ESP crosses the LAN; every host is restored.
+ * the client pool. Only ESP crosses the LAN; every host is restored. Keyed manually and by IKEv2
+ * ({@link Keying}).
  */
 class ManyClientsScenarioTest {
     static final String SERVER = "10.0.0.160";
@@ -41,23 +42,30 @@ class ManyClientsScenarioTest {
         ScenarioSupport.requireLab();
     }
 
-    private static String clientConfig(int i) {
+    private static String clientConfig(ScenarioKeys keys, int i) throws IOException {
         return "instance: client" + i + "\nrole: client\nlocal: " + CLIENTS.get(i) + "/24\npeers:\n"
-                + "  - name: server\n    address: " + SERVER + "\n" + sa(0x1001 + i, 0x2001 + i, "aes-gcm-128");
+                + "  - name: server\n    address: " + SERVER + "\n"
+                + keys.peer("client" + i, "server", 0x1001 + i, 0x2001 + i, true);
     }
 
-    private static String serverConfig(int clientCount) {
+    private static String serverConfig(ScenarioKeys keys, int clientCount) throws IOException {
         StringBuilder yaml = new StringBuilder("instance: server\nrole: server\nlocal: " + SERVER + "/24\npeers:\n");
         for (int i = 0; i < clientCount; i++) {
             yaml.append("  - name: client").append(i).append("\n    address: ").append(CLIENTS.get(i)).append('\n')
-                    .append(sa(0x2001 + i, 0x1001 + i, "aes-gcm-128"));
+                    .append(keys.peer("server", "client" + i, 0x2001 + i, 0x1001 + i, false));
         }
         return yaml.toString();
     }
 
-    @Test
-    void threeClientGatewaysAtOnce() throws Exception {
-        try (Lab lab = new Lab("sc", dir)) {
+    /**
+     * With keys from IKEv2 too: the server has an IKE section (PSK, its own identities) per client,
+     * all three clients start and initiate at once, ESP and IKE in UDP on port 4500.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"MANUAL", "IKE_PSK_ESP_IN_UDP"})
+    void threeClientGatewaysAtOnce(Keying keying) throws Exception {
+        ScenarioKeys keys = new ScenarioKeys(keying, dir);
+        try (Lab lab = new Lab(keying.ike ? "sci" : "sc", dir)) {
             String server = lab.host("s");
             lab.joinLan(server, "eth0", SERVER + "/24");
             List<String> clients = new ArrayList<>();
@@ -69,11 +77,25 @@ class ManyClientsScenarioTest {
             String serverBefore = lab.hostState(server);
             List<String> clientsBefore = clients.stream().map(lab::hostState).toList();
 
-            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(CLIENTS.size())));
-            List<Lab.Gateway> clientGateways = new ArrayList<>();
+            Lab.Gateway serverGateway = lab.startGateway(server,
+                    lab.config("server", serverConfig(keys, CLIENTS.size())));
+            // Started at once: with IKE, the server answers three IKE_SA_INITs at the same moment.
+            Lab.Gateway[] started = new Lab.Gateway[clients.size()];
+            List<Callable<Void>> starts = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
-                clientGateways.add(lab.startGateway(clients.get(i), lab.config("client" + i, clientConfig(i))));
+                int n = i;
+                Path config = lab.config("client" + i, clientConfig(keys, i));
+                starts.add(() -> {
+                    started[n] = lab.startGateway(clients.get(n), config);
+                    return null;
+                });
             }
+            allAtOnce(starts);
+            List<Lab.Gateway> clientGateways = List.of(started);
+            for (Lab.Gateway gateway : clientGateways) {
+                keys.awaitUp(gateway, "server");
+            }
+            keys.awaitUp(serverGateway, "client0", "client1", "client2");
 
             Path pcap = dir.resolve("lan.pcap");
             try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
@@ -97,7 +119,7 @@ class ManyClientsScenarioTest {
                 allAtOnce(light);
             }
             for (String client : CLIENTS) {
-                assertOnlyEsp(pcap, client, SERVER);
+                keys.assertOnlyEsp(pcap, client, SERVER);
             }
 
             for (Lab.Gateway gateway : clientGateways) {
@@ -111,9 +133,12 @@ class ManyClientsScenarioTest {
         }
     }
 
-    @Test
-    void aHundredClientAddressesAtOnceEachGetTheirOwnFakeAddress() throws Exception {
-        try (Lab lab = new Lab("sh", dir)) {
+    /** With keys from IKEv2 too: a PSK, bare ESP. */
+    @ParameterizedTest
+    @EnumSource(names = {"MANUAL", "IKE_PSK"})
+    void aHundredClientAddressesAtOnceEachGetTheirOwnFakeAddress(Keying keying) throws Exception {
+        ScenarioKeys keys = new ScenarioKeys(keying, dir);
+        try (Lab lab = new Lab(keying.ike ? "shi" : "sh", dir)) {
             String server = lab.host("s");
             String client = lab.host("c");
             lab.joinLan(server, "eth0", SERVER + "/24");
@@ -127,8 +152,10 @@ class ManyClientsScenarioTest {
             String serverBefore = lab.hostState(server);
             String clientBefore = lab.hostState(client);
 
-            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(1)));
-            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client0", clientConfig(0)));
+            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(keys, 1)));
+            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client0", clientConfig(keys, 0)));
+            keys.awaitUp(clientGateway, "server");
+            keys.awaitUp(serverGateway, "client0");
 
             Path pcap = dir.resolve("lan.pcap");
             UdpFromManyAddresses.Outcome outcome;
@@ -142,7 +169,7 @@ class ManyClientsScenarioTest {
             for (String seen : outcome.sourcesSeenByServer()) {
                 assertTrue(CLIENT_POOL.contains(Ipv4Prefix.parseAddress(seen)), seen + " is a fake address from " + CLIENT_POOL);
             }
-            assertOnlyEsp(pcap, CLIENTS.get(0), SERVER);
+            keys.assertOnlyEsp(pcap, CLIENTS.get(0), SERVER);
 
             assertEquals(0, clientGateway.stop(), clientGateway.output());
             assertEquals(0, serverGateway.stop(), serverGateway.output());

@@ -2,16 +2,15 @@ package espgw.scenario;
 
 import static espgw.scenario.ScenarioSupport.SMALL_TRANSFER_BYTES;
 import static espgw.scenario.ScenarioSupport.allAtOnce;
-import static espgw.scenario.ScenarioSupport.assertOnlyEsp;
 import static espgw.scenario.ScenarioSupport.assertPing;
 import static espgw.scenario.ScenarioSupport.assertTcp;
 import static espgw.scenario.ScenarioSupport.assertUdp;
-import static espgw.scenario.ScenarioSupport.sa;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.lab.Lab;
 import espgw.lab.WireCapture;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +18,14 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One client, three servers on its own /24, all used at the same time through the one DNAT rule
- * and its map of three offset addresses. Only ESP crosses the LAN; every host is restored.
+ * and its map of three offset addresses. Only ESP crosses the LAN; every host is restored. Keyed
+ * manually and by IKEv2 ({@link Keying}): then the client runs three IKE SAs at once.
  */
 class ManyServersScenarioTest {
     static final String CLIENT = "10.0.0.161";
@@ -38,23 +39,27 @@ class ManyServersScenarioTest {
         ScenarioSupport.requireLab();
     }
 
-    private static String clientConfig() {
+    private static String clientConfig(ScenarioKeys keys) throws IOException {
         StringBuilder yaml = new StringBuilder("instance: client\nrole: client\nlocal: " + CLIENT + "/24\npeers:\n");
         for (int i = 0; i < SERVERS.size(); i++) {
             yaml.append("  - name: server").append(i).append("\n    address: ").append(SERVERS.get(i)).append('\n')
-                    .append(sa(0x1001 + i, 0x2001 + i, "aes-gcm-128"));
+                    .append(keys.peer("client", "server" + i, 0x1001 + i, 0x2001 + i, true));
         }
         return yaml.toString();
     }
 
-    private static String serverConfig(int i) {
+    private static String serverConfig(ScenarioKeys keys, int i) throws IOException {
         return "instance: server" + i + "\nrole: server\nlocal: " + SERVERS.get(i) + "/24\npeers:\n"
-                + "  - name: client\n    address: " + CLIENT + "\n" + sa(0x2001 + i, 0x1001 + i, "aes-gcm-128");
+                + "  - name: client\n    address: " + CLIENT + "\n"
+                + keys.peer("server" + i, "client", 0x2001 + i, 0x1001 + i, false);
     }
 
-    @Test
-    void threeServersAtOnceThroughOneDnatRule() throws Exception {
-        try (Lab lab = new Lab("sm", dir)) {
+    /** With keys from IKEv2 too: a PSK, the client initiating with all three servers, bare ESP. */
+    @ParameterizedTest
+    @EnumSource(names = {"MANUAL", "IKE_PSK"})
+    void threeServersAtOnceThroughOneDnatRule(Keying keying) throws Exception {
+        ScenarioKeys keys = new ScenarioKeys(keying, dir);
+        try (Lab lab = new Lab(keying.ike ? "smi" : "sm", dir)) {
             String client = lab.host("c");
             lab.joinLan(client, "eth0", CLIENT + "/24");
             List<String> servers = new ArrayList<>();
@@ -68,9 +73,13 @@ class ManyServersScenarioTest {
 
             List<Lab.Gateway> serverGateways = new ArrayList<>();
             for (int i = 0; i < servers.size(); i++) {
-                serverGateways.add(lab.startGateway(servers.get(i), lab.config("server" + i, serverConfig(i))));
+                serverGateways.add(lab.startGateway(servers.get(i), lab.config("server" + i, serverConfig(keys, i))));
             }
-            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig()));
+            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig(keys)));
+            keys.awaitUp(clientGateway, "server0", "server1", "server2");
+            for (Lab.Gateway gateway : serverGateways) {
+                keys.awaitUp(gateway, "client");
+            }
 
             String nft = lab.exec(client, "nft", "list", "table", "ip", "espgw");
             assertEquals(1, count(Pattern.compile("\\bdnat\\b"), nft), "exactly one DNAT rule:\n" + nft);
@@ -105,7 +114,7 @@ class ManyServersScenarioTest {
                 allAtOnce(light);
             }
             for (String server : SERVERS) {
-                assertOnlyEsp(pcap, CLIENT, server);
+                keys.assertOnlyEsp(pcap, CLIENT, server);
             }
 
             assertEquals(0, clientGateway.stop(), clientGateway.output());

@@ -1,7 +1,6 @@
 package espgw.scenario;
 
 import static espgw.scenario.ScenarioSupport.MARKER;
-import static espgw.scenario.ScenarioSupport.assertOnlyEsp;
 import static espgw.scenario.ScenarioSupport.assertPing;
 import static espgw.scenario.ScenarioSupport.assertTcpAndUdp;
 import static espgw.scenario.ScenarioSupport.sa;
@@ -24,17 +23,26 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Seed scenario 2 exactly: client 10.0.0.161 and server 10.0.0.160 on one /24. Everything between
- * them crosses the wire as ESP; the host is as before once the gateways are down.
+ * them crosses the wire as ESP; the host is as before once the gateways are down. Keyed manually,
+ * and in the first test also by IKEv2 ({@link Keying}).
  */
 class SameSubnetScenarioTest {
     static final String CLIENT = "10.0.0.161";
     static final String SERVER = "10.0.0.160";
+    /** Each config up to the keying lines of its one peer. */
+    private static final String CLIENT_PEERS = "instance: client\nrole: client\nlocal: " + CLIENT + "/24\npeers:\n"
+            + "  - name: server\n    address: " + SERVER + "\n";
+    private static final String SERVER_PEERS = "instance: server\nrole: server\nlocal: " + SERVER + "/24\npeers:\n"
+            + "  - name: client\n    address: " + CLIENT + "\n";
 
     @TempDir
     Path dir;
@@ -55,18 +63,27 @@ class SameSubnetScenarioTest {
     }
 
     static String clientConfig(String algorithm) {
-        return "instance: client\nrole: client\nlocal: " + CLIENT + "/24\npeers:\n"
-                + "  - name: server\n    address: " + SERVER + "\n" + sa(0x1001, 0x2001, algorithm);
+        return CLIENT_PEERS + sa(0x1001, 0x2001, algorithm);
     }
 
     static String serverConfig(String algorithm) {
-        return "instance: server\nrole: server\nlocal: " + SERVER + "/24\npeers:\n"
-                + "  - name: client\n    address: " + CLIENT + "\n" + sa(0x2001, 0x1001, algorithm);
+        return SERVER_PEERS + sa(0x2001, 0x1001, algorithm);
     }
 
-    @Test
-    void pingTcpAndUdpCrossOnlyAsEspAndTheHostsAreRestored() throws Exception {
-        try (Lab lab = new Lab("s2", dir)) {
+    static String clientConfig(ScenarioKeys keys) throws IOException {
+        return CLIENT_PEERS + keys.peer("client", "server", 0x1001, 0x2001, true);
+    }
+
+    static String serverConfig(ScenarioKeys keys) throws IOException {
+        return SERVER_PEERS + keys.peer("server", "client", 0x2001, 0x1001, false);
+    }
+
+    /** With keys from IKEv2 too: certificates from one CA, the client initiating, bare ESP. */
+    @ParameterizedTest
+    @EnumSource(names = {"MANUAL", "IKE_CERTIFICATES"})
+    void pingTcpAndUdpCrossOnlyAsEspAndTheHostsAreRestored(Keying keying) throws Exception {
+        ScenarioKeys keys = new ScenarioKeys(keying, dir);
+        try (Lab lab = new Lab(keying.ike ? "s2i" : "s2", dir)) {
             Hosts hosts = Hosts.onOneLan(lab);
             String client = hosts.client();
             String server = hosts.server();
@@ -74,16 +91,23 @@ class SameSubnetScenarioTest {
             String serverBefore = lab.hostState(server);
 
             Path pcap = dir.resolve("wire.pcap");
-            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
-            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
+            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(keys)));
+            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig(keys)));
+            keys.awaitUp(clientGateway, "server");
+            keys.awaitUp(serverGateway, "client");
             try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
                 assertPing(lab, client, SERVER);
                 assertTcpAndUdp(client, server, SERVER, 5001);
             }
-            assertOnlyEsp(pcap, CLIENT, SERVER);
+            keys.assertOnlyEsp(pcap, CLIENT, SERVER);
 
+            List<String> spis = ScenarioKeys.loggedSpis(clientGateway, "server");
+            if (!keying.ike) {
+                assertEquals(List.of("0x00001001", "0x00002001"), spis, clientGateway.output());
+            }
             String status = lab.espgw(client, "status").output();
-            assertTrue(status.contains("server") && status.contains("0x00001001") && status.contains("0x00002001"), status);
+            assertTrue(status.contains("server") && spis.size() == 2 && status.contains(spis.get(0))
+                    && status.contains(spis.get(1)), spis + "\n" + status);
             String json = lab.espgw(client, "status", "--json").output();
             StatusReport report = StatusJson.read(json.substring(json.indexOf('{')));
             assertEquals("client", report.instance(), json);

@@ -48,7 +48,7 @@ final class ChildSaRekey implements Exchange {
      * @param group the one to use, or empty for the IKE SA's own
      */
     ChildSaRekey(IkeSa.Child old, EspAlgorithms esp, List<KeyExchangeGroup> groups, Optional<KeyExchangeGroup> group,
-            SecureRandom random, Outcome outcome) {
+            SecureRandom random, InboundSpiSource inboundSpis, Outcome outcome) {
         this.old = old;
         this.esp = esp;
         this.groups = groups;
@@ -56,7 +56,7 @@ final class ChildSaRekey implements Exchange {
         this.random = random;
         this.outcome = outcome;
         this.ni = Exchanges.nonce(random);
-        this.newSpi = Exchanges.espSpi(random);
+        this.newSpi = inboundSpis.next(random);
     }
 
     /** The peer rekeyed the same pair while ours was outstanding; we answered with {@code ourNr}. */

@@ -68,7 +68,7 @@ public final class IkeInitiator {
         this.retransmission = new Retransmission(clock);
         this.spiI = Exchanges.ikeSpi(random);
         this.ni = Exchanges.nonce(random);
-        this.childSpi = Exchanges.espSpi(random);
+        this.childSpi = config.inboundSpis().next(random);
         this.keyExchange = config.ike().groups().get(0).newKeyExchange(random);
     }
 

@@ -217,7 +217,7 @@ public final class IkeResponder {
                     + " do not cover ours");
             return List.of(NotifyPayload.of(NotifyType.TS_UNACCEPTABLE));
         }
-        int ourSpi = Exchanges.espSpi(random);
+        int ourSpi = config.inboundSpis().next(random);
         ChildSaKeys childKeys = ChildSaKeys.derive(keys.prf(), keys.skD(), suite.get().encryption(), ni, nr);
         childSa = new NegotiatedChildSa(ourSpi, suite.get().senderSpi(), suite.get().encryption(), suite.get().esn(),
                 childKeys.initiatorToResponder(), childKeys.responderToInitiator(), config.localTrafficSelectors(),

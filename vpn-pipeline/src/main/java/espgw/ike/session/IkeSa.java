@@ -321,7 +321,7 @@ public final class IkeSa {
             throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "rekey with other traffic selectors");
         }
         byte[] nr = Exchanges.nonce(random);
-        int ourSpi = Exchanges.espSpi(random);
+        int ourSpi = config.inboundSpis().next(random);
         Optional<KeyExchange> pfs = Optional.empty();
         byte[] sharedSecret = new byte[0];
         if (rekey.ke().isPresent()) {
@@ -414,7 +414,7 @@ public final class IkeSa {
 
     private ChildSaRekey startChildRekey(Child child, Optional<KeyExchangeGroup> group) {
         childRekeyInProgress = new ChildSaRekey(child, config.esp(), config.ike().groups(), group, random,
-                new ChildRekeyOutcome());
+                config.inboundSpis(), new ChildRekeyOutcome());
         return childRekeyInProgress;
     }
 

@@ -15,12 +15,16 @@ import java.util.Objects;
  * @param localId this end's identity (the role flag of the payload does not matter)
  * @param remoteId the identity the peer must prove
  * @param lifetimes liveness check and rekey times ({@link IkeLifetimes#defaults()} unless given)
+ * @param inboundSpis where this end's inbound ESP SPIs come from ({@link InboundSpiSource#RANDOM}
+ *                    unless given)
  */
 public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthentication authentication,
         IkeAlgorithms ike, EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors, List<TrafficSelector> remoteTrafficSelectors,
-        InetSocketAddress localAddress, InetSocketAddress remoteAddress, IkeLifetimes lifetimes) {
+        InetSocketAddress localAddress, InetSocketAddress remoteAddress, IkeLifetimes lifetimes,
+        InboundSpiSource inboundSpis) {
     public IkeSessionConfig {
         Objects.requireNonNull(lifetimes, "lifetimes");
+        Objects.requireNonNull(inboundSpis, "inboundSpis");
         Objects.requireNonNull(localId, "localId");
         Objects.requireNonNull(remoteId, "remoteId");
         Objects.requireNonNull(authentication, "authentication");
@@ -33,6 +37,15 @@ public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthent
         if (localTrafficSelectors.isEmpty() || remoteTrafficSelectors.isEmpty()) {
             throw new IllegalArgumentException("traffic selectors: at least one on each side");
         }
+    }
+
+    /** With SPIs at random. */
+    public IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthentication authentication, IkeAlgorithms ike,
+            EspAlgorithms esp, List<TrafficSelector> localTrafficSelectors,
+            List<TrafficSelector> remoteTrafficSelectors, InetSocketAddress localAddress,
+            InetSocketAddress remoteAddress, IkeLifetimes lifetimes) {
+        this(localId, remoteId, authentication, ike, esp, localTrafficSelectors, remoteTrafficSelectors, localAddress,
+                remoteAddress, lifetimes, InboundSpiSource.RANDOM);
     }
 
     /** With the default timers. */
@@ -68,13 +81,19 @@ public record IkeSessionConfig(IdPayload localId, IdPayload remoteId, IkeAuthent
     /** The same peer with other algorithms (tests and per-peer overrides). */
     public IkeSessionConfig withAlgorithms(IkeAlgorithms newIke, EspAlgorithms newEsp) {
         return new IkeSessionConfig(localId, remoteId, authentication, newIke, newEsp, localTrafficSelectors,
-                remoteTrafficSelectors, localAddress, remoteAddress, lifetimes);
+                remoteTrafficSelectors, localAddress, remoteAddress, lifetimes, inboundSpis);
     }
 
     /** The same peer with other timers. */
     public IkeSessionConfig withLifetimes(IkeLifetimes newLifetimes) {
         return new IkeSessionConfig(localId, remoteId, authentication, ike, esp, localTrafficSelectors,
-                remoteTrafficSelectors, localAddress, remoteAddress, newLifetimes);
+                remoteTrafficSelectors, localAddress, remoteAddress, newLifetimes, inboundSpis);
+    }
+
+    /** The same peer with SPIs from {@code source}, e.g. one shared by all peers of a gateway. */
+    public IkeSessionConfig withInboundSpis(InboundSpiSource source) {
+        return new IkeSessionConfig(localId, remoteId, authentication, ike, esp, localTrafficSelectors,
+                remoteTrafficSelectors, localAddress, remoteAddress, lifetimes, source);
     }
 
     @Override

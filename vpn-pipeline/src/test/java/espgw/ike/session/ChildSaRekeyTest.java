@@ -68,22 +68,23 @@ class ChildSaRekeyTest {
     }
 
     private ChildSaRekey rekey(Optional<KeyExchangeGroup> group) {
-        return new ChildSaRekey(old, EspAlgorithms.defaults(), BOTH, group, random, new ChildSaRekey.Outcome() {
-            @Override
-            public void refused(IkeSa.Child child) {
-                outcomes.add("refused");
-            }
+        return new ChildSaRekey(old, EspAlgorithms.defaults(), BOTH, group, random, InboundSpiSource.RANDOM,
+                new ChildSaRekey.Outcome() {
+                    @Override
+                    public void refused(IkeSa.Child child) {
+                        outcomes.add("refused");
+                    }
 
-            @Override
-            public void retry(IkeSa.Child child, KeyExchangeGroup wanted) {
-                outcomes.add("retry " + wanted);
-            }
+                    @Override
+                    public void retry(IkeSa.Child child, KeyExchangeGroup wanted) {
+                        outcomes.add("retry " + wanted);
+                    }
 
-            @Override
-            public void rekeyed(IkeSa.Child child, NegotiatedChildSa replacement, boolean redundant) {
-                outcomes.add("rekeyed");
-            }
-        });
+                    @Override
+                    public void rekeyed(IkeSa.Child child, NegotiatedChildSa replacement, boolean redundant) {
+                        outcomes.add("rekeyed");
+                    }
+                });
     }
 
     private IkeSaChannel channel(KeyExchangeGroup group) {
