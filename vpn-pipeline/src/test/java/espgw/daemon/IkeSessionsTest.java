@@ -82,7 +82,8 @@ class IkeSessionsTest {
             IkeSession session = new IkeSession(peer, IkeSessions.sessionConfig(config.peers().get(0).ike(),
                     localIke, remoteIke), new IkeTransport(ikePort, natTraversalPort), installer, metrics, random,
                     () -> now);
-            sessions = new IkeSessions(List.of(session), drops);
+            sessions = new IkeSessions(List.of(session), new IkeTransport(ikePort, natTraversalPort),
+                    new HalfOpenLimits(config.ikeLimits(), random, () -> now, metrics), () -> now, drops);
         }
     }
 
