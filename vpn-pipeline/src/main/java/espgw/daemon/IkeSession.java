@@ -181,9 +181,9 @@ final class IkeSession {
         return halfOpen.size();
     }
 
-    /** Forgets the half-open IKE SAs started before {@code deadlineNanos} (§2.6: they must time out). */
+    /** Forgets the half-open IKE SAs started at or before {@code deadlineNanos} (§2.6: they must time out). */
     void expireHalfOpen(long deadlineNanos) {
-        halfOpen.values().removeIf(h -> h.sinceNanos() - deadlineNanos < 0);
+        halfOpen.values().removeIf(h -> h.sinceNanos() - deadlineNanos <= 0);
     }
 
     private IkeResponder responderFor(long initiatorSpi) {
