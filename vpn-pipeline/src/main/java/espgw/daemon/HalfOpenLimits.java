@@ -68,11 +68,12 @@ final class HalfOpenLimits {
         byte[] address = sender.getAddress().getAddress();
         Optional<NotifyPayload> cookie = message.notify(NotifyType.COOKIE);
         // §2.6: a cookie that does not match is ignored, the request treated as if it had none.
-        if (cookie.isPresent() && cookies.valid(cookie.get().data(), ni.get().nonce(), address, header.initiatorSpi())) {
+        long spiI = header.initiatorSpi();
+        if (cookie.isPresent() && cookies.valid(cookie.get().data(), ni.get().nonce(), address, spiI)) {
             return Admission.ADMITTED;
         }
         metrics.ikeCookieSent();
         return new Admission(false, Optional.of(UnprotectedResponses.cookieChallenge(header,
-                cookies.cookie(ni.get().nonce(), address, header.initiatorSpi()))));
+                cookies.cookie(ni.get().nonce(), address, spiI))));
     }
 }

@@ -11,6 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.ike.message.ExchangeType;
+import espgw.ike.message.IdPayload;
+import espgw.ike.message.TrafficSelector;
+import espgw.ike.session.EspAlgorithms;
+import espgw.ike.session.IkeAlgorithms;
+import espgw.ike.session.IkeInitiator;
+import espgw.ike.session.IkeSessionConfig;
+import espgw.sa.Clock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import espgw.ike.message.IkeHeader;
 import espgw.ike.message.IkeMessage;
 import espgw.ike.message.NotifyType;
@@ -149,7 +159,8 @@ class IkeHostileInputScenarioTest {
 
             String metrics = NamespacedHttp.get(serverNs, 9587, "/metrics").body();
             assertTrue(series(metrics, "espgw_drops_total{reason=\"ike_malformed\"}") > FUZZ_DATAGRAMS / 10, metrics);
-            assertTrue(series(metrics, "espgw_drops_total{reason=\"ike_unknown_peer\"}") > FUZZ_DATAGRAMS / 10, metrics);
+            assertTrue(series(metrics, "espgw_drops_total{reason=\"ike_unknown_peer\"}") > FUZZ_DATAGRAMS / 10,
+                    metrics);
             assertTrue(series(metrics, "espgw_ike_cookies_sent_total") > 0, "a flood of new IKE_SA_INITs: " + metrics);
             assertTrue(series(metrics, "espgw_ike_half_open_sas") <= 10, "at most the cookie threshold: " + metrics);
             System.out.println("fuzz answers to the fuzzing ports: " + answersTo(hostile, fuzzPorts).size()
@@ -159,6 +170,157 @@ class IkeHostileInputScenarioTest {
             assertEquals(0, client.stop(), client.output());
             assertEquals(0, server.stop(), server.output());
         }
+    }
+
+    /**
+     * §2.6: a flood of IKE_SA_INIT requests from 16 ports of the client's address and from 4 addresses
+     * that are no peer, before and while the real client starts: the server keeps at most the cookie
+     * threshold of half-open IKE SAs, answers the rest with cookies, the real client returns its
+     * cookie and comes up, and the half-open ones time out once the flood ends.
+     */
+    @Test
+    void aFloodOfIkeSaInitGetsCookiesWhileTheRealPeerReturnsItsCookieAndComesUp() throws Exception {
+        try (Lab lab = new Lab("ikh", dir)) {
+            SameSubnetScenarioTest.Hosts hosts = SameSubnetScenarioTest.Hosts.onOneLan(lab);
+            String clientNs = hosts.client();
+            String serverNs = hosts.server();
+            List<String> strangers = List.of("10.0.0.170", "10.0.0.171", "10.0.0.172", "10.0.0.173");
+            for (String stranger : strangers) {
+                lab.exec(clientNs, "ip", "addr", "add", stranger + "/24", "dev", "eth0");
+            }
+            Lab.Gateway server = lab.startGateway(serverNs, lab.config("server",
+                    IkeScenarioTest.serverConfig(PSK, "none")
+                            + "ike_limits: {cookie_threshold: 5, half_open_limit: 20, half_open_timeout: 3}\n"));
+            byte[] initRequest = new IkeInitiator(floodConfig(), new SecureRandom(), Clock.system()).start().get(0);
+            Path pcap = dir.resolve("flood.pcap");
+            List<Double> halfOpenSeen = new ArrayList<>();
+            Lab.Gateway client;
+            try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap);
+                    MarkedUdpSockets ports = new MarkedUdpSockets(clientNs, CLIENT, 16);
+                    Flood flood = new Flood(initRequest, ports, strangers, clientNs)) {
+                flood.start();
+                long deadline = System.currentTimeMillis() + 10_000;
+                while (series(metrics(serverNs), "espgw_ike_cookies_sent_total") == 0) {
+                    assertTrue(System.currentTimeMillis() < deadline, "no cookies: " + metrics(serverNs));
+                    Thread.sleep(100);
+                }
+                client = lab.startGateway(clientNs, lab.config("client", IkeScenarioTest.clientConfig(PSK, "none")));
+                long upDeadline = System.currentTimeMillis() + 30_000;
+                while (!client.output().contains("IKE SA up: peer server")) {
+                    assertTrue(client.isAlive() && System.currentTimeMillis() < upDeadline,
+                            "the real client did not come up under the flood: " + client.output());
+                    halfOpenSeen.add(series(metrics(serverNs), "espgw_ike_half_open_sas"));
+                    Thread.sleep(200);
+                }
+                awaitOutput(server, "IKE SA up: peer client");
+                assertPing(lab, clientNs, SERVER);
+                halfOpenSeen.add(series(metrics(serverNs), "espgw_ike_half_open_sas"));
+                flood.stop();
+                assertTrue(flood.sent() > 100, "flood datagrams: " + flood.sent());
+                System.out.println("flood: " + flood.sent() + " IKE_SA_INIT, half-open SAs seen " + halfOpenSeen);
+            }
+            String metrics = metrics(serverNs);
+            // The threshold, plus the real client's own while it completes.
+            assertTrue(halfOpenSeen.stream().allMatch(h -> h <= 6), "half-open SAs: " + halfOpenSeen);
+            assertTrue(series(metrics, "espgw_ike_cookies_sent_total") > 50, metrics);
+            assertTrue(series(metrics, "espgw_drops_total{reason=\"ike_unknown_peer\"}") > 10, metrics);
+            Thread.sleep(3_500);
+            assertEquals(0, series(metrics(serverNs), "espgw_ike_half_open_sas"), "half_open_timeout: 3 s");
+
+            int serverAddress = Ipv4Prefix.parseAddress(SERVER);
+            int clientAddress = Ipv4Prefix.parseAddress(CLIENT);
+            boolean cookieToClient = false;
+            boolean cookieReturned = false;
+            for (CapturedUdp datagram : CapturedUdp.read(pcap)) {
+                boolean betweenIkePorts = datagram.sourcePort() == 500 && datagram.destinationPort() == 500;
+                IkeMessage message = betweenIkePorts ? IkeMessage.decode(datagram.payload()) : null;
+                if (message == null || message.header().exchangeType() != ExchangeType.IKE_SA_INIT
+                        || message.notify(NotifyType.COOKIE).isEmpty()) {
+                    continue;
+                }
+                cookieToClient |= datagram.source() == serverAddress && message.header().isResponse();
+                cookieReturned |= datagram.source() == clientAddress && !message.header().isResponse()
+                        && cookieToClient;
+            }
+            assertTrue(cookieToClient, "the real client was asked for a cookie");
+            assertTrue(cookieReturned, "and sent its IKE_SA_INIT again with it");
+            assertEquals(0, client.stop(), client.output());
+            assertEquals(0, server.stop(), server.output());
+        }
+    }
+
+    /** A client's IKE_SA_INIT the server accepts: its identities and espgw's default proposals. */
+    private static IkeSessionConfig floodConfig() {
+        TrafficSelector any = TrafficSelector.ipv4Prefix(0, 0);
+        return new IkeSessionConfig(IdPayload.fqdn(true, "client.espgw.test"),
+                IdPayload.fqdn(false, "server.espgw.test"), PSK.getBytes(StandardCharsets.US_ASCII),
+                IkeAlgorithms.defaults(), EspAlgorithms.defaults(), List.of(any), List.of(any),
+                new InetSocketAddress(CLIENT, 500), SERVER_IKE);
+    }
+
+    /**
+     * IKE_SA_INIT requests, each with a new initiator SPI, round robin from the client's ports and
+     * from addresses that are no peer, about 1000 a second, at most 20 000, until stopped.
+     */
+    private static final class Flood implements AutoCloseable {
+        private static final int MAX_DATAGRAMS = 20_000;
+        private final byte[] request;
+        private final MarkedUdpSockets ports;
+        private final List<MarkedUdpSockets> strangers = new ArrayList<>();
+        private final Thread thread = new Thread(this::run, "ike-sa-init-flood");
+        private volatile boolean stopped;
+        private volatile int sent;
+
+        Flood(byte[] request, MarkedUdpSockets ports, List<String> strangerAddresses, String ns) throws IOException {
+            this.request = request;
+            this.ports = ports;
+            for (String address : strangerAddresses) {
+                strangers.add(new MarkedUdpSockets(ns, address, 1));
+            }
+        }
+
+        void start() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int sent() {
+            return sent;
+        }
+
+        private void run() {
+            try {
+                for (int i = 0; i < MAX_DATAGRAMS && !stopped; i++) {
+                    byte[] message = withNewSpi(request, i);
+                    if (i % 5 == 4) {
+                        strangers.get(i % strangers.size()).send(0, message, SERVER_IKE);
+                    } else {
+                        ports.send(i % ports.size(), message, SERVER_IKE);
+                    }
+                    sent = i + 1;
+                    if (i % 10 == 9) {
+                        Thread.sleep(10);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            stopped = true;
+            thread.join(5_000);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+            strangers.forEach(MarkedUdpSockets::close);
+        }
+    }
+
+    private static String metrics(String ns) throws IOException {
+        return NamespacedHttp.get(ns, 9587, "/metrics").body();
     }
 
     /** The real exchange's messages, as captured: IKE_SA_INIT on port 500, IKE_AUTH on 4500. */

@@ -118,7 +118,8 @@ public final class IkeResponder {
             if (ke.group() != suite.group().groupNumber()) {
                 // §1.2: name the group we want; the initiator retries with it. We keep no state.
                 byte[] group = ByteBuffer.allocate(2).putShort((short) suite.group().groupNumber()).array();
-                return List.of(UnprotectedResponses.initError(header, NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, group)));
+                return List.of(UnprotectedResponses.initError(header,
+                        NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, group)));
             }
             KeyExchange keyExchange = suite.group().newKeyExchange(random);
             byte[] sharedSecret = keyExchange.sharedSecret(ke.keyExchangeData());

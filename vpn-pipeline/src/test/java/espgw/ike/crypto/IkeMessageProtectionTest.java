@@ -67,7 +67,8 @@ class IkeMessageProtectionTest {
 
     @ParameterizedTest
     @EnumSource(IkeEncryption.class)
-    void paddingIsSkippedAPadLengthBeyondThePlaintextIsInvalidSyntaxAndNoSkIsDropped(IkeEncryption encryption) throws Exception {
+    void paddingIsSkippedAPadLengthBeyondThePlaintextIsInvalidSyntaxAndNoSkIsDropped(IkeEncryption encryption)
+            throws Exception {
         IkeSaKeys keys = randomKeys(encryption);
         IkeMessageProtection responder = new IkeMessageProtection(keys, false);
         // A Notify (8 octets) then 3 octets of padding and Pad Length 3, sealed by hand.

@@ -25,7 +25,8 @@ class IkeMessageFuzzTest {
     static List<byte[]> recordedMessages() throws IOException, URISyntaxException {
         Path root = Path.of(IkeMessageFuzzTest.class.getResource("/ike/strongswan").toURI());
         try (Stream<Path> files = Files.walk(root)) {
-            List<Path> messages = files.filter(f -> f.getFileName().toString().matches("\\d-.*\\.bin")).sorted().toList();
+            List<Path> messages = files.filter(f -> f.getFileName().toString().matches("\\d-.*\\.bin"))
+                    .sorted().toList();
             List<byte[]> bytes = new java.util.ArrayList<>();
             for (Path message : messages) {
                 bytes.add(Files.readAllBytes(message));

@@ -60,8 +60,9 @@ public final class IkeMutations {
 
     /** Random octets appended (up to 64 KiB in all); half the time the Length says so too. */
     public byte[] extend(byte[] message) {
-        int extra = 1 + random.nextInt(Math.max(1, 65_535 - message.length));
-        byte[] copy = Arrays.copyOf(message, message.length + (random.nextInt(4) == 0 ? extra : random.nextInt(64) + 1));
+        int extra = random.nextInt(4) == 0 ? 1 + random.nextInt(Math.max(1, 65_535 - message.length))
+                : 1 + random.nextInt(64);
+        byte[] copy = Arrays.copyOf(message, message.length + extra);
         for (int i = message.length; i < copy.length; i++) {
             copy[i] = (byte) random.nextInt();
         }
