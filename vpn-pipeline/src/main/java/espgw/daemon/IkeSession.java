@@ -161,8 +161,13 @@ final class IkeSession {
         if (state == IkeState.WAITING_FOR_IKE_AUTH) {
             halfOpen.putIfAbsent(header.initiatorSpi(), new HalfOpen(target, clock.nanoTime()));
         } else if (state != IkeState.WAITING_FOR_IKE_SA_INIT && target != responder) {
-            // Completed (or failed) just now: an IKE_SA_INIT refused statelessly never counts.
-            halfOpen.remove(header.initiatorSpi());
+            if (halfOpen.remove(header.initiatorSpi()) == null) {
+                // Refused at IKE_SA_INIT, statelessly (§1.2): the last completed responder stays, so
+                // a flood of unacceptable proposals cannot take its cached IKE_AUTH response away.
+                failed("IKE SA failed", target.failure());
+                return;
+            }
+            // Completed (or failed at IKE_AUTH) just now: kept to answer retransmissions.
             responder = target;
             responderOnNatTraversalPort = natTraversalPort;
             responderPeer = sender;

@@ -11,10 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import espgw.config.GatewayConfig;
 import espgw.drop.CountingDropRecorder;
 import espgw.drop.DropReason;
+import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeHeader;
 import espgw.ike.message.IkeMessage;
 import espgw.ike.message.IkeProtocolException;
+import espgw.ike.message.IkePayload;
 import espgw.ike.message.NotifyType;
+import espgw.ike.message.Proposal;
+import espgw.ike.message.ProtocolId;
+import espgw.ike.message.SaPayload;
+import espgw.ike.message.Transform;
 import espgw.ike.session.IkeInitiator;
 import espgw.ike.session.IkeSessionConfig;
 import espgw.ike.testing.IkeMutations;
@@ -400,6 +406,34 @@ class IkeSessionsTest {
                 answer.notify(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD).orElseThrow().data());
         assertEquals(0, server.sessions.halfOpen());
         assertEquals(1, server.drops.count(DropReason.IKE_MALFORMED));
+    }
+
+    /** §2.1 under hostile input: refused IKE_SA_INITs do not take the cached IKE_AUTH response away. */
+    @Test
+    void aReplayedIkeAuthGetsItsCachedResponseAlsoAfterIkeSaInitsTheResponderRefused() throws Exception {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+        List<byte[]> handshake = List.copyOf(wire);
+        IkeMessage init = IkeMessage.decode(handshake.get(0));
+        // §3.3.2: ENCR 3 (3DES) is no transform espgw accepts.
+        SaPayload unacceptable = new SaPayload(List.of(new Proposal(1, ProtocolId.IKE, new byte[0], List.of(
+                Transform.of(Transform.TYPE_ENCR, 3), Transform.of(Transform.TYPE_PRF, Transform.PRF_HMAC_SHA2_256),
+                Transform.of(Transform.TYPE_DH, Transform.GROUP_CURVE25519)))));
+        for (long spi = 1; spi <= 5; spi++) {
+            List<IkePayload> payloads = new ArrayList<>(init.payloads());
+            payloads.replaceAll(p -> p instanceof SaPayload ? unacceptable : p);
+            byte[] refused = new IkeMessage(IkeHeader.of(spi, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_INITIATOR, 0),
+                    payloads).encode();
+            server.sessions.receive(Unpooled.wrappedBuffer(refused), new InetSocketAddress(CLIENT, 40_000), false);
+            assertTrue(drain(server.ikePort).get(0).notify(NotifyType.NO_PROPOSAL_CHOSEN).isPresent());
+        }
+        server.sessions.receive(Unpooled.wrappedBuffer(handshake.get(2)), new InetSocketAddress(CLIENT, 40_001), false);
+        DatagramPacket answer = server.ikePort.readOutbound();
+        assertArrayEquals(handshake.get(3), ByteBufUtil.getBytes(answer.content()), "§2.1: the cached response");
+        answer.release();
+        assertEquals(0, server.sessions.halfOpen());
     }
 
     /** An IKE_SA_INIT request as the peer's espgw makes it, each with its own SPI and nonce. */
