@@ -76,6 +76,7 @@ final class IkeSession {
     /** Where the responder's last request came from. */
     private InetSocketAddress responderPeer;
 
+    /** A responder between IKE_SA_INIT and IKE_AUTH, and when its IKE_SA_INIT came (for the timeout). */
     private record HalfOpen(IkeResponder responder, long sinceNanos) {
     }
 

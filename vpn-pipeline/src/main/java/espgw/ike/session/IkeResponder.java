@@ -31,7 +31,8 @@ import java.util.Set;
 
 /**
  * The responder of an IKE SA and its first CHILD SA (RFC 7296 §1.2), for one peer: answers
- * IKE_SA_INIT (or refuses it with NO_PROPOSAL_CHOSEN / INVALID_KE_PAYLOAD, keeping no state),
+ * IKE_SA_INIT (or refuses it with NO_PROPOSAL_CHOSEN / INVALID_KE_PAYLOAD, or one that does not
+ * decode with UNSUPPORTED_CRITICAL_PAYLOAD / INVALID_SYNTAX, keeping no state),
  * then IKE_AUTH with a pre-shared key or certificates ({@link IkeAuthentication}), narrowing the
  * traffic selectors to its own (§2.9). A retransmitted request gets the same response again
  * (§2.1). Once established, {@link #ikeSa()} serves the IKE SA (liveness, deletes, rekeys) and
