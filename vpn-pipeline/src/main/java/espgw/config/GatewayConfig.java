@@ -23,6 +23,7 @@ import java.util.Set;
  * @param stateDir      journal and lock (tmpfs: host changes do not survive a reboot either)
  * @param sequenceDir   outbound sequence-number reservations, on persistent storage, so that an
  *                      IV is never reused under a manual key, not even after a reboot
+ * @param ikeLimits     half-open IKE SAs and cookies (section {@code ike_limits})
  */
 public record GatewayConfig(
         String instance,
@@ -35,7 +36,8 @@ public record GatewayConfig(
         List<PeerConfig> peers,
         Path stateDir,
         Path sequenceDir,
-        int metricsPort) {
+        int metricsPort,
+        IkeLimits ikeLimits) {
 
     public enum Role { CLIENT, SERVER }
 
@@ -115,9 +117,10 @@ public record GatewayConfig(
             throw root.error("peers", "at least one peer is required");
         }
         checkUnique(root, peers);
+        IkeLimits ikeLimits = IkeLimits.from(root.optionalChild("ike_limits"));
         root.rejectUnknownFields();
         return new GatewayConfig(instance, role, localAddress, local, offset, pool, tunnel, List.copyOf(peers),
-                stateDir, sequenceDir, metricsPort);
+                stateDir, sequenceDir, metricsPort, ikeLimits);
     }
 
     /** The block of the same size right after the local subnet: 10.0.0.0/24 gives 10.0.1.0/24. */

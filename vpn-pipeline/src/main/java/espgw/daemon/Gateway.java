@@ -278,7 +278,10 @@ public final class Gateway implements AutoCloseable {
                         Clock.system()));
             }
         }
-        return new IkeSessions(sessions, drops);
+        IkeSessions ike = new IkeSessions(sessions, transport,
+                new HalfOpenLimits(config.ikeLimits(), random, Clock.system(), metrics), Clock.system(), drops);
+        metrics.ikeHalfOpen(ike::halfOpen);
+        return ike;
     }
 
     /** The socket on {@code local:500} for IKE (RFC 7296 §2), and the timer of retransmissions. */

@@ -17,7 +17,9 @@ import espgw.metrics.GatewayMetrics;
 import espgw.sa.Clock;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -63,13 +65,20 @@ final class IkeSession {
     private boolean retryPending;
     /** True while an IKE SA of ours is or was in force since the last setup: its loss calls for a new one. */
     private boolean wasEstablished;
+    /** The responder that last completed (kept to answer a retransmitted IKE_AUTH, §2.1). */
     private IkeResponder responder;
+    /** IKE SAs the peer is setting up (IKE_SA_INIT answered, IKE_AUTH awaited), by its SPI, oldest first. */
+    private final Map<Long, HalfOpen> halfOpen = new LinkedHashMap<>();
     private boolean responderOnNatTraversalPort;
     /** The IKE SA whose CHILD SA is in force, and the one before it (both ends may have set one up). */
     private Established current;
     private Established previous;
     /** Where the responder's last request came from. */
     private InetSocketAddress responderPeer;
+
+    /** A responder between IKE_SA_INIT and IKE_AUTH, and when its IKE_SA_INIT came (for the timeout). */
+    private record HalfOpen(IkeResponder responder, long sinceNanos) {
+    }
 
     /** An established IKE SA, where its peer is, and whether its CHILD SAs' ESP travels in UDP. */
     private record Established(IkeSa sa, InetSocketAddress peerEndpoint, boolean onNatTraversalPort, boolean udp) {
@@ -140,21 +149,55 @@ final class IkeSession {
             }
             return;
         }
-        if (header.exchangeType() == ExchangeType.IKE_SA_INIT && header.messageId() == 0
-                && (responder == null || responder.initiatorSpi() != header.initiatorSpi())) {
-            // A new IKE SA from the peer (also after its restart); a retransmission reaches the old responder.
-            responder = new IkeResponder(sessionConfig, random);
+        IkeResponder target = responderFor(header.initiatorSpi());
+        if (target == null && opensIkeSa(header)) {
+            // A new IKE SA from the peer (also after its restart); a retransmission reaches its own responder.
+            target = new IkeResponder(sessionConfig, random);
         }
-        if (responder == null) {
+        if (target == null) {
             return;
         }
-        IkeState before = responder.state();
-        send(responder.receive(message), sender, natTraversalPort);
-        if (responder.state() != before) {
+        send(target.receive(message), sender, natTraversalPort);
+        IkeState state = target.state();
+        if (state == IkeState.WAITING_FOR_IKE_AUTH) {
+            halfOpen.putIfAbsent(header.initiatorSpi(), new HalfOpen(target, clock.nanoTime()));
+        } else if (state != IkeState.WAITING_FOR_IKE_SA_INIT && target != responder) {
+            if (halfOpen.remove(header.initiatorSpi()) == null) {
+                // Refused at IKE_SA_INIT, statelessly (§1.2): the last completed responder stays, so
+                // a flood of unacceptable proposals cannot take its cached IKE_AUTH response away.
+                failed("IKE SA failed", target.failure());
+                return;
+            }
+            // Completed (or failed at IKE_AUTH) just now: kept to answer retransmissions.
+            responder = target;
             responderOnNatTraversalPort = natTraversalPort;
             responderPeer = sender;
             afterResponderStep();
         }
+    }
+
+    /** True for an IKE_SA_INIT request that would make a new responder (§1.2: Message ID 0, SPIr zero). */
+    boolean opensIkeSa(IkeHeader header) {
+        return header.exchangeType() == ExchangeType.IKE_SA_INIT && !header.isResponse() && header.messageId() == 0
+                && header.responderSpi() == 0 && responderFor(header.initiatorSpi()) == null;
+    }
+
+    /** IKE SAs half open now (IKE_SA_INIT answered, IKE_AUTH awaited). */
+    int halfOpen() {
+        return halfOpen.size();
+    }
+
+    /** Forgets the half-open IKE SAs started at or before {@code deadlineNanos} (§2.6: they must time out). */
+    void expireHalfOpen(long deadlineNanos) {
+        halfOpen.values().removeIf(h -> h.sinceNanos() - deadlineNanos <= 0);
+    }
+
+    private IkeResponder responderFor(long initiatorSpi) {
+        HalfOpen setup = halfOpen.get(initiatorSpi);
+        if (setup != null) {
+            return setup.responder();
+        }
+        return responder != null && responder.initiatorSpi() == initiatorSpi ? responder : null;
     }
 
     private List<Established> established() {

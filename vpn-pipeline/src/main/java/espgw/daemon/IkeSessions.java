@@ -4,10 +4,14 @@ import espgw.config.IkeConfig;
 import espgw.drop.DropReason;
 import espgw.drop.DropRecorder;
 import espgw.ike.message.IkeHeader;
+import espgw.ike.message.IkeMessage;
 import espgw.ike.message.IkeProtocolException;
+import espgw.ike.message.NotifyType;
 import espgw.ike.message.TrafficSelector;
 import espgw.ike.session.IkeSessionConfig;
+import espgw.ike.session.UnprotectedResponses;
 import espgw.nat.Ipv4Prefix;
+import espgw.sa.Clock;
 import espgw.sa.SaDatabase;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -22,18 +26,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The IKE sessions of all IKE peers, on the event loop: each received message goes, by the
  * address it came from, to that peer's {@link IkeSession}; a message from any other address is
- * dropped and counted as {@code ike_unknown_peer}, one whose header does not parse as
- * {@code ike_malformed}. IKE runs at control-plane rates, so messages are copied to arrays here.
+ * dropped and counted as {@code ike_unknown_peer}, one that does not decode as {@code ike_malformed}
+ * (a request of another major version is answered with INVALID_MAJOR_VERSION, RFC 7296 §2.5). An
+ * IKE_SA_INIT that would open a new IKE SA must pass the {@link HalfOpenLimits} first (§2.6), which
+ * count the half-open IKE SAs of all peers; those older than the timeout are forgotten.
+ * IKE runs at control-plane rates, so messages are copied to arrays here.
  */
 final class IkeSessions implements IkeInbound {
     private static final Logger LOG = LoggerFactory.getLogger(IkeSessions.class);
 
     private final List<IkeSession> sessions;
     private final IntObjectHashMap<IkeSession> byAddress = new IntObjectHashMap<>();
+    private final IkeTransport transport;
+    private final HalfOpenLimits halfOpenLimits;
+    private final Clock clock;
     private final DropRecorder drops;
 
-    IkeSessions(List<IkeSession> sessions, DropRecorder drops) {
+    IkeSessions(List<IkeSession> sessions, IkeTransport transport, HalfOpenLimits halfOpenLimits, Clock clock,
+            DropRecorder drops) {
         this.sessions = List.copyOf(sessions);
+        this.transport = transport;
+        this.halfOpenLimits = halfOpenLimits;
+        this.clock = clock;
         this.drops = drops;
         for (IkeSession session : sessions) {
             byAddress.put(session.peer().address(), session);
@@ -66,9 +80,23 @@ final class IkeSessions implements IkeInbound {
         }
     }
 
-    /** Retransmissions and retries (event loop). */
-    void onTimer() {
+    /**
+     * IKE SAs half open now, over all peers. Also read by the metrics scrape off the event loop: map
+     * sizes read there may be a moment old, which a gauge can afford.
+     */
+    int halfOpen() {
+        int halfOpen = 0;
         for (IkeSession session : sessions) {
+            halfOpen += session.halfOpen();
+        }
+        return halfOpen;
+    }
+
+    /** Retransmissions and retries, half-open IKE SAs timing out (event loop). */
+    void onTimer() {
+        long deadline = clock.nanoTime() - halfOpenLimits.timeout().toNanos();
+        for (IkeSession session : sessions) {
+            session.expireHalfOpen(deadline);
             try {
                 session.onTimer();
             } catch (RuntimeException e) {
@@ -92,9 +120,29 @@ final class IkeSessions implements IkeInbound {
                 header = IkeHeader.decode(Unpooled.wrappedBuffer(bytes));
             } catch (IkeProtocolException e) {
                 drops.drop(DropReason.IKE_MALFORMED);
+                if (e.notifyType() == NotifyType.INVALID_MAJOR_VERSION) {
+                    UnprotectedResponses.answer(bytes, e).ifPresent(a -> transport.send(a, sender, natTraversalPort));
+                }
                 return;
             }
             try {
+                IkeMessage.decode(bytes);
+            } catch (IkeProtocolException e) {
+                drops.drop(DropReason.IKE_MALFORMED);
+                if (session.opensIkeSa(header)) {
+                    // Stateless, like every answer to an IKE_SA_INIT that makes no IKE SA (§2.5).
+                    UnprotectedResponses.answer(bytes, e).ifPresent(a -> transport.send(a, sender, natTraversalPort));
+                }
+                return;
+            }
+            try {
+                if (session.opensIkeSa(header)) {
+                    HalfOpenLimits.Admission admission = halfOpenLimits.admit(bytes, header, sender, halfOpen());
+                    admission.answer().ifPresent(a -> transport.send(a, sender, natTraversalPort));
+                    if (!admission.admitted()) {
+                        return;
+                    }
+                }
                 session.receive(bytes, header, sender, natTraversalPort);
             } catch (RuntimeException e) {
                 // Whatever a peer sends must not take the event loop's pipeline down.

@@ -40,7 +40,7 @@ public enum DropReason {
     NAT_KEEPALIVE("nat_keepalive"),
     /** An IKE message (UDP 500, or behind RFC 3948's Non-ESP Marker) from an address that is no IKE peer. */
     IKE_UNKNOWN_PEER("ike_unknown_peer"),
-    /** An IKE message from an IKE peer whose header does not parse (RFC 7296 §3.1). */
+    /** An IKE message from an IKE peer whose header or payloads do not parse (RFC 7296 §3). */
     IKE_MALFORMED("ike_malformed"),
     /** The kernel refused to send an encapsulated datagram (e.g. no route, or ICMP unreachable). */
     SEND_FAILED("send_failed"),

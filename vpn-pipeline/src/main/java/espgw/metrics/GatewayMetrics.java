@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Every espgw meter, in one Prometheus registry. Names follow Prometheus conventions once
@@ -117,6 +118,28 @@ public final class GatewayMetrics implements AutoCloseable {
         Counter.builder("espgw.ike.failures")
                 .description("IKE SA or CHILD SA setups that failed, by the error notify sent or received")
                 .tag("peer", peer).tag("notify", notify).register(registry).increment();
+    }
+
+    /** The IKE SAs half open now, over all peers (RFC 7296 §2.6); read at each scrape. */
+    public void ikeHalfOpen(IntSupplier halfOpen) {
+        Gauge.builder("espgw.ike.half.open.sas", halfOpen, IntSupplier::getAsInt)
+                .description("IKE SAs half open: IKE_SA_INIT answered, IKE_AUTH not yet received")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** An IKE_SA_INIT was answered with a COOKIE notify instead of state (RFC 7296 §2.6). */
+    public void ikeCookieSent() {
+        Counter.builder("espgw.ike.cookies.sent")
+                .description("IKE_SA_INIT requests answered with a COOKIE notify instead of a half-open IKE SA")
+                .register(registry).increment();
+    }
+
+    /** An IKE_SA_INIT was dropped because the half-open limit was reached. */
+    public void ikeHalfOpenRejected() {
+        Counter.builder("espgw.ike.half.open.rejected")
+                .description("IKE_SA_INIT requests dropped at the half-open limit")
+                .register(registry).increment();
     }
 
     /** Where handlers count drops: one pre-resolved counter per reason. */

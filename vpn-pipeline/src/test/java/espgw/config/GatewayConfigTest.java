@@ -121,6 +121,13 @@ class GatewayConfigTest {
     }
 
     @Test
+    void ikeLimitsDefaultAndCanBeSet() throws Exception {
+        assertEquals(IkeLimits.DEFAULTS, load(MINIMAL).ikeLimits());
+        assertEquals(new IkeLimits(20, 0, java.time.Duration.ofSeconds(5)), load(MINIMAL
+                + "ike_limits: {half_open_limit: 20, cookie_threshold: 0, half_open_timeout: 5}\n").ikeLimits());
+    }
+
+    @Test
     void tunOffloadsCanBeTurnedOff() throws Exception {
         assertFalse(load(MINIMAL + "tunnel: {offload: false}\n").tunnel().offload());
     }
@@ -171,6 +178,9 @@ class GatewayConfigTest {
                         "peers[0].udp_port:"),
                 Arguments.of(MINIMAL + "tunnel: {udp_port: 70000}\n", "tunnel.udp_port:"),
                 Arguments.of(MINIMAL + "tunnel: {nat_keepalive: -1}\n", "tunnel.nat_keepalive:"),
+                Arguments.of(MINIMAL + "ike_limits: {half_open_limit: 5, cookie_threshold: 6}\n",
+                        "ike_limits.cookie_threshold: 6 is above half_open_limit 5"),
+                Arguments.of(MINIMAL + "ike_limits: {half_open_timeout: 0}\n", "ike_limits.half_open_timeout:"),
                 Arguments.of("peers: [\n", "not valid YAML at line"),
                 Arguments.of("", "is empty"),
                 Arguments.of("local: 10.0.0.161/24\n", "peers: at least one peer is required"));

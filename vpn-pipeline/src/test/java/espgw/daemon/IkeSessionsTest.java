@@ -1,5 +1,6 @@
 package espgw.daemon;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import espgw.config.GatewayConfig;
 import espgw.drop.CountingDropRecorder;
 import espgw.drop.DropReason;
+import espgw.ike.message.ExchangeType;
+import espgw.ike.message.IkeHeader;
+import espgw.ike.message.IkeMessage;
+import espgw.ike.message.IkeProtocolException;
+import espgw.ike.message.IkePayload;
+import espgw.ike.message.NotifyType;
+import espgw.ike.message.Proposal;
+import espgw.ike.message.ProtocolId;
+import espgw.ike.message.SaPayload;
+import espgw.ike.message.Transform;
+import espgw.ike.session.IkeInitiator;
+import espgw.ike.session.IkeSessionConfig;
+import espgw.ike.testing.IkeMutations;
 import espgw.metrics.GatewayMetrics;
 import espgw.sa.SaDatabase;
 import espgw.sa.SaEventListener;
@@ -17,6 +31,7 @@ import espgw.sa.SecurityAssociation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.io.ByteArrayOutputStream;
@@ -67,22 +82,28 @@ class IkeSessionsTest {
         final Peer peer;
         final PeerDirectory directory;
         final IkeSessions sessions;
+        final IkeSessionConfig sessionConfig;
 
         Side(String local, String remote, String psk, boolean initiate, String encapsulation) {
+            this(local, remote, psk, initiate, encapsulation, "");
+        }
+
+        Side(String local, String remote, String psk, boolean initiate, String encapsulation, String moreYaml) {
             this.address = local;
             GatewayConfig config = UdpPeers.config(dir, "local: " + local + "/24\npeers:\n  - name: peer\n"
                     + "    address: " + remote + "\n    encapsulation: " + encapsulation + "\n"
-                    + "    ike: {psk: " + psk + ", initiate: " + initiate + "}\n");
+                    + "    ike: {psk: " + psk + ", initiate: " + initiate + "}\n" + moreYaml);
             peer = new Peer(config.peers().get(0), null, null, UdpPeers.NO_TRAFFIC);
             directory = new PeerDirectory(List.of(peer));
             ChildSaInstaller installer = new ChildSaInstaller(directory, database, metrics, SaEventListener.NONE,
                     Gateway.inet(config.localAddress()), null);
             InetSocketAddress localIke = new InetSocketAddress(Gateway.inet(config.localAddress()), 500);
             InetSocketAddress remoteIke = new InetSocketAddress(Gateway.inet(peer.address()), 500);
-            IkeSession session = new IkeSession(peer, IkeSessions.sessionConfig(config.peers().get(0).ike(),
-                    localIke, remoteIke), new IkeTransport(ikePort, natTraversalPort), installer, metrics, random,
-                    () -> now);
-            sessions = new IkeSessions(List.of(session), drops);
+            sessionConfig = IkeSessions.sessionConfig(config.peers().get(0).ike(), localIke, remoteIke);
+            IkeSession session = new IkeSession(peer, sessionConfig, new IkeTransport(ikePort, natTraversalPort),
+                    installer, metrics, random, () -> now);
+            sessions = new IkeSessions(List.of(session), new IkeTransport(ikePort, natTraversalPort),
+                    new HalfOpenLimits(config.ikeLimits(), random, () -> now, metrics), () -> now, drops);
         }
     }
 
@@ -285,6 +306,153 @@ class IkeSessionsTest {
         }
         assertEquals(before, List.of(client.peer.outbound(), client.peer.inbound(), server.peer.outbound(),
                 server.peer.inbound()), "the SAs in force are still the same objects");
+    }
+
+    /** RFC 7296 §2.6: half-open SAs up to the threshold, then cookies; the real initiator returns its cookie. */
+    @Test
+    void aFloodOfIkeSaInitGetsCookiesFromTheThresholdOnAndTheRealInitiatorStillGetsThrough() throws Exception {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none",
+                "ike_limits: {cookie_threshold: 3, half_open_limit: 5}\n");
+        metrics.ikeHalfOpen(server.sessions::halfOpen);
+        for (int port = 1; port <= 50; port++) {
+            server.sessions.receive(floodRequest(client), new InetSocketAddress(CLIENT, 40_000 + port), false);
+        }
+        assertEquals(3, server.sessions.halfOpen(), "half-open SAs stop at the cookie threshold");
+        List<IkeMessage> answers = drain(server.ikePort);
+        assertEquals(50, answers.size());
+        assertEquals(47, answers.stream().filter(a -> a.notify(NotifyType.COOKIE).isPresent()
+                && a.header().responderSpi() == 0 && a.payloads().size() == 1).count(), "§2.6: HDR(A,0), N(COOKIE)");
+        assertTrue(scrape().contains("espgw_ike_cookies_sent_total 47.0"), scrape());
+        assertFalse(scrape().contains("espgw_ike_half_open_rejected_total"), "below the limit");
+
+        client.sessions.start();
+        List<String> ports = exchange(client, server);
+        assertEquals(6, ports.size(), "IKE_SA_INIT, COOKIE, IKE_SA_INIT with it, its answer, IKE_AUTH both ways");
+        assertNotNull(client.peer.outbound(), "the real initiator got through");
+        assertEquals(client.peer.outbound().spi(), server.peer.inbound().spi());
+        assertEquals(3, server.sessions.halfOpen(), "the real one completed; the flood's still wait");
+        assertTrue(IkeMessage.decode(wire.get(2)).notify(NotifyType.COOKIE).isPresent(), "the retry carries it");
+        assertTrue(scrape().contains("espgw_ike_half_open_sas 3.0"), scrape());
+
+        now += TimeUnit.SECONDS.toNanos(30);
+        server.sessions.onTimer();
+        assertEquals(0, server.sessions.halfOpen(), "half-open SAs time out");
+        assertNotNull(server.peer.inbound(), "the established SA stays");
+    }
+
+    @Test
+    void atTheHalfOpenLimitNewIkeSaInitsAreDroppedUntilTheHalfOpenSasTimeOut() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none",
+                "ike_limits: {cookie_threshold: 2, half_open_limit: 2, half_open_timeout: 5}\n");
+        for (int port = 1; port <= 10; port++) {
+            server.sessions.receive(floodRequest(client), new InetSocketAddress(CLIENT, 40_000 + port), false);
+        }
+        assertEquals(2, server.sessions.halfOpen());
+        assertEquals(2, drain(server.ikePort).size(), "the dropped ones get no answer");
+        assertTrue(scrape().contains("espgw_ike_half_open_rejected_total 8.0"), scrape());
+        client.sessions.start();
+        exchange(client, server);
+        assertNull(client.peer.outbound(), "at the limit, the real initiator waits too");
+
+        now += TimeUnit.SECONDS.toNanos(5);
+        server.sessions.onTimer();
+        assertEquals(0, server.sessions.halfOpen());
+        now += TimeUnit.SECONDS.toNanos(2);
+        client.sessions.onTimer(); // its IKE_SA_INIT retransmitted
+        exchange(client, server);
+        assertNotNull(client.peer.outbound(), "once they timed out it gets through");
+    }
+
+    @Test
+    void aRequestOfAnotherMajorVersionIsAnsweredWithInvalidMajorVersionAndAResponseIsNot() throws Exception {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        byte[] request = IkeMutations.withMajorVersion(new IkeInitiator(client.sessionConfig, random, () -> now)
+                .start().get(0), 3);
+        server.sessions.receive(Unpooled.wrappedBuffer(request), new InetSocketAddress(CLIENT, 40_000), true);
+        DatagramPacket answer = server.natTraversalPort.readOutbound();
+        assertEquals(new InetSocketAddress(CLIENT, 40_000), answer.recipient(), "where it came from");
+        assertEquals(0, answer.content().readInt(), "the Non-ESP Marker on the NAT-T port");
+        IkeMessage message = IkeMessage.decode(ByteBufUtil.getBytes(answer.content()));
+        answer.release();
+        // §1.5: SPIs, exchange and Message ID copied, the Response flag set, our version in the data.
+        IkeHeader requestHeader = IkeHeader.decode(Unpooled.wrappedBuffer(IkeMutations.withMajorVersion(request, 2)));
+        assertEquals(requestHeader.initiatorSpi(), message.header().initiatorSpi());
+        assertEquals(requestHeader.exchangeType(), message.header().exchangeType());
+        assertTrue(message.header().isResponse());
+        assertArrayEquals(new byte[] {IkeHeader.VERSION_2_0},
+                message.notify(NotifyType.INVALID_MAJOR_VERSION).orElseThrow().data());
+
+        byte[] response = request.clone();
+        response[19] = (byte) IkeHeader.FLAG_RESPONSE;
+        server.sessions.receive(Unpooled.wrappedBuffer(response), new InetSocketAddress(CLIENT, 500), false);
+        assertNull(server.ikePort.readOutbound(), "§1.5: never an answer to a response");
+        assertEquals(2, server.drops.count(DropReason.IKE_MALFORMED));
+        assertEquals(0, server.sessions.halfOpen());
+    }
+
+    @Test
+    void anIkeSaInitWithAnUnknownCriticalPayloadIsAnsweredStatelesslyWithItsType() throws Exception {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        byte[] request = new IkeMutations(1).withUnknownCriticalPayload(
+                new IkeInitiator(client.sessionConfig, random, () -> now).start().get(0));
+        server.sessions.receive(Unpooled.wrappedBuffer(request), new InetSocketAddress(CLIENT, 500), false);
+        IkeMessage answer = drain(server.ikePort).get(0);
+        assertEquals(0, answer.header().responderSpi(), "no state kept");
+        assertArrayEquals(new byte[] {(byte) IkeMutations.UNKNOWN_PAYLOAD_TYPE},
+                answer.notify(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD).orElseThrow().data());
+        assertEquals(0, server.sessions.halfOpen());
+        assertEquals(1, server.drops.count(DropReason.IKE_MALFORMED));
+    }
+
+    /** §2.1 under hostile input: refused IKE_SA_INITs do not take the cached IKE_AUTH response away. */
+    @Test
+    void aReplayedIkeAuthGetsItsCachedResponseAlsoAfterIkeSaInitsTheResponderRefused() throws Exception {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+        List<byte[]> handshake = List.copyOf(wire);
+        IkeMessage init = IkeMessage.decode(handshake.get(0));
+        // §3.3.2: ENCR 3 (3DES) is no transform espgw accepts.
+        SaPayload unacceptable = new SaPayload(List.of(new Proposal(1, ProtocolId.IKE, new byte[0], List.of(
+                Transform.of(Transform.TYPE_ENCR, 3), Transform.of(Transform.TYPE_PRF, Transform.PRF_HMAC_SHA2_256),
+                Transform.of(Transform.TYPE_DH, Transform.GROUP_CURVE25519)))));
+        for (long spi = 1; spi <= 5; spi++) {
+            List<IkePayload> payloads = new ArrayList<>(init.payloads());
+            payloads.replaceAll(p -> p instanceof SaPayload ? unacceptable : p);
+            byte[] refused = new IkeMessage(IkeHeader.of(spi, 0, ExchangeType.IKE_SA_INIT, IkeHeader.FLAG_INITIATOR, 0),
+                    payloads).encode();
+            server.sessions.receive(Unpooled.wrappedBuffer(refused), new InetSocketAddress(CLIENT, 40_000), false);
+            assertTrue(drain(server.ikePort).get(0).notify(NotifyType.NO_PROPOSAL_CHOSEN).isPresent());
+        }
+        server.sessions.receive(Unpooled.wrappedBuffer(handshake.get(2)), new InetSocketAddress(CLIENT, 40_001), false);
+        DatagramPacket answer = server.ikePort.readOutbound();
+        assertArrayEquals(handshake.get(3), ByteBufUtil.getBytes(answer.content()), "§2.1: the cached response");
+        answer.release();
+        assertEquals(0, server.sessions.halfOpen());
+    }
+
+    /** An IKE_SA_INIT request as the peer's espgw makes it, each with its own SPI and nonce. */
+    private ByteBuf floodRequest(Side peer) {
+        return Unpooled.wrappedBuffer(new IkeInitiator(peer.sessionConfig, random, () -> now).start().get(0));
+    }
+
+    private static List<IkeMessage> drain(EmbeddedChannel channel) {
+        List<IkeMessage> messages = new ArrayList<>();
+        for (DatagramPacket datagram; (datagram = channel.readOutbound()) != null; ) {
+            try {
+                messages.add(IkeMessage.decode(ByteBufUtil.getBytes(datagram.content())));
+            } catch (IkeProtocolException e) {
+                throw new AssertionError(e);
+            } finally {
+                datagram.release();
+            }
+        }
+        return messages;
     }
 
     private static void releaseAll(EmbeddedChannel channel) {

@@ -82,20 +82,21 @@ public final class IkeMessageProtection {
      * Opens the SK payload of a received message.
      *
      * @param message {@code datagram} decoded; its last payload must be the SK payload
-     * @return the message with the inner payloads in place of SK, or empty when the ICV does not
-     *     verify (§2.21.2: such a message is dropped without an answer)
-     * @throws IkeProtocolException INVALID_SYNTAX when there is no SK payload, it is too short to
-     *     hold an IV and ICV, or its decrypted content is malformed
+     * @return the message with the inner payloads in place of SK, or empty when it cannot be
+     *     authenticated: no SK payload, one too short to hold an IV and ICV, or an ICV that does not
+     *     verify (§2.21.2: such a message is dropped without an answer; answering it, or taking it
+     *     as the response, would let anyone who saw the SPIs use up a message ID or end an exchange)
+     * @throws IkeProtocolException INVALID_SYNTAX when the authenticated content is malformed
      */
     public Optional<IkeMessage> open(IkeMessage message, byte[] datagram) throws IkeProtocolException {
         List<IkePayload> payloads = message.payloads();
         if (payloads.isEmpty() || !(payloads.get(payloads.size() - 1) instanceof EncryptedPayload sk)) {
-            throw IkeProtocolException.invalidSyntax(message.header() + " has no Encrypted payload");
+            return Optional.empty();
         }
         int bodyLength = sk.body().length;
         int ciphertextLength = bodyLength - IV_LENGTH;
         if (ciphertextLength < PAD_LENGTH_FIELD + AeadAlgorithm.ICV_LENGTH) {
-            throw IkeProtocolException.invalidSyntax("Encrypted payload of " + bodyLength + " octets");
+            return Optional.empty();
         }
         int aadLength = datagram.length - bodyLength;
         ByteBuf buf = Unpooled.wrappedBuffer(datagram.clone());

@@ -31,7 +31,8 @@ import java.util.Set;
 
 /**
  * The responder of an IKE SA and its first CHILD SA (RFC 7296 §1.2), for one peer: answers
- * IKE_SA_INIT (or refuses it with NO_PROPOSAL_CHOSEN / INVALID_KE_PAYLOAD, keeping no state),
+ * IKE_SA_INIT (or refuses it with NO_PROPOSAL_CHOSEN / INVALID_KE_PAYLOAD, or one that does not
+ * decode with UNSUPPORTED_CRITICAL_PAYLOAD / INVALID_SYNTAX, keeping no state),
  * then IKE_AUTH with a pre-shared key or certificates ({@link IkeAuthentication}), narrowing the
  * traffic selectors to its own (§2.9). A retransmitted request gets the same response again
  * (§2.1). Once established, {@link #ikeSa()} serves the IKE SA (liveness, deletes, rekeys) and
@@ -85,8 +86,9 @@ public final class IkeResponder {
         try {
             message = IkeMessage.decode(datagram);
         } catch (IkeProtocolException e) {
-            // Unauthenticated garbage gets no answer (§2.21.1 allows one, a flood must not earn replies).
-            return List.of();
+            // Only an IKE_SA_INIT request is answered, statelessly (§2.5); other garbage is dropped (§2.21).
+            return state == IkeState.WAITING_FOR_IKE_SA_INIT
+                    ? UnprotectedResponses.answer(datagram, e).stream().toList() : List.of();
         }
         IkeHeader header = message.header();
         if (header.isResponse() || !header.isInitiator()) {
@@ -110,14 +112,15 @@ public final class IkeResponder {
                     Exchanges.required(request, SaPayload.class));
             if (chosen.isEmpty()) {
                 fail(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable IKE proposal");
-                return List.of(initError(header, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN)));
+                return List.of(UnprotectedResponses.initError(header, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN)));
             }
             suite = chosen.get();
             KePayload ke = Exchanges.required(request, KePayload.class);
             if (ke.group() != suite.group().groupNumber()) {
                 // §1.2: name the group we want; the initiator retries with it. We keep no state.
                 byte[] group = ByteBuffer.allocate(2).putShort((short) suite.group().groupNumber()).array();
-                return List.of(initError(header, NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, group)));
+                return List.of(UnprotectedResponses.initError(header,
+                        NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, group)));
             }
             KeyExchange keyExchange = suite.group().newKeyExchange(random);
             byte[] sharedSecret = keyExchange.sharedSecret(ke.keyExchangeData());
@@ -144,14 +147,8 @@ public final class IkeResponder {
             state = IkeState.WAITING_FOR_IKE_AUTH;
             return answered(datagram, initResponse);
         } catch (IkeProtocolException e) {
-            return List.of(initError(header, e.toNotify()));
+            return List.of(UnprotectedResponses.initError(header, e.toNotify()));
         }
-    }
-
-    /** An unencrypted IKE_SA_INIT error response; the responder SPI stays zero (we keep no state). */
-    private static byte[] initError(IkeHeader request, NotifyPayload notify) {
-        return new IkeMessage(IkeHeader.of(request.initiatorSpi(), 0, ExchangeType.IKE_SA_INIT,
-                IkeHeader.FLAG_RESPONSE, 0), List.of(notify)).encode();
     }
 
     private List<byte[]> onAuthRequest(IkeMessage outer, byte[] datagram) {
