@@ -265,7 +265,7 @@ public final class Gateway implements AutoCloseable {
     private IkeSessions ikeSessions(IkeTransport transport) {
         List<IkeSession> sessions = new ArrayList<>();
         ChildSaInstaller installer = new ChildSaInstaller(peers, database, metrics, new SaLifetimeLog(),
-                inet(config.localAddress()), keyLog);
+                inet(config.localAddress()), keyLog, Clock.system());
         SecureRandom random = new SecureRandom();
         InetSocketAddress local = new InetSocketAddress(inet(config.localAddress()), IkeTransport.IKE_PORT);
         for (Peer peer : peers.all()) {
@@ -276,7 +276,7 @@ public final class Gateway implements AutoCloseable {
                         Clock.system()));
             }
         }
-        return new IkeSessions(sessions, drops);
+        return new IkeSessions(sessions, installer, drops);
     }
 
     /** The socket on {@code local:500} for IKE (RFC 7296 §2), and the timer of retransmissions. */

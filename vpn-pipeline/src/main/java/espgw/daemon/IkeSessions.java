@@ -30,10 +30,12 @@ final class IkeSessions implements IkeInbound {
 
     private final List<IkeSession> sessions;
     private final IntObjectHashMap<IkeSession> byAddress = new IntObjectHashMap<>();
+    private final ChildSaInstaller installer;
     private final DropRecorder drops;
 
-    IkeSessions(List<IkeSession> sessions, DropRecorder drops) {
+    IkeSessions(List<IkeSession> sessions, ChildSaInstaller installer, DropRecorder drops) {
         this.sessions = List.copyOf(sessions);
+        this.installer = installer;
         this.drops = drops;
         for (IkeSession session : sessions) {
             byAddress.put(session.peer().address(), session);
@@ -66,7 +68,7 @@ final class IkeSessions implements IkeInbound {
         }
     }
 
-    /** Retransmissions and retries (event loop). */
+    /** Retransmissions, retries, and the end of replaced inbound SAs' grace (event loop). */
     void onTimer() {
         for (IkeSession session : sessions) {
             try {
@@ -75,6 +77,7 @@ final class IkeSessions implements IkeInbound {
                 LOG.warn("IKE: peer {}: {}", session.peer(), e.toString());
             }
         }
+        installer.onTimer();
     }
 
     @Override
