@@ -265,7 +265,7 @@ public final class Gateway implements AutoCloseable {
     private IkeSessions ikeSessions(IkeTransport transport) {
         List<IkeSession> sessions = new ArrayList<>();
         ChildSaInstaller installer = new ChildSaInstaller(peers, database, metrics, new SaLifetimeLog(),
-                inet(config.localAddress()), keyLog);
+                inet(config.localAddress()), keyLog, Clock.system());
         SecureRandom random = new SecureRandom();
         InboundSpis inboundSpis = new InboundSpis(database, Clock.system());
         InetSocketAddress local = new InetSocketAddress(inet(config.localAddress()), IkeTransport.IKE_PORT);
@@ -278,7 +278,7 @@ public final class Gateway implements AutoCloseable {
                         Clock.system()));
             }
         }
-        IkeSessions ike = new IkeSessions(sessions, transport,
+        IkeSessions ike = new IkeSessions(sessions, installer, transport,
                 new HalfOpenLimits(config.ikeLimits(), random, Clock.system(), metrics), Clock.system(), drops);
         metrics.ikeHalfOpen(ike::halfOpen);
         return ike;

@@ -209,7 +209,7 @@ final class IkeSession {
         for (Established established : established()) {
             for (IkeEvent event : established.sa().pollEvents()) {
                 if (event instanceof IkeEvent.ChildSaInstalled installed) {
-                    installer.install(peer, installed.childSa(), established.udp());
+                    installer.install(peer, installed.childSa(), established.udp(), installed.rekeyedByPeer());
                 } else if (event instanceof IkeEvent.ChildSaRemoved removed) {
                     installer.remove(peer, removed.inboundSpi());
                 } else if (event instanceof IkeEvent.IkeSaRekeyed) {
@@ -306,7 +306,7 @@ final class IkeSession {
             return false;
         }
         boolean udp = onNatTraversalPort || nat.natDetected() || peer.config().udpEncapsulated();
-        installer.install(peer, child.get(), udp);
+        installer.install(peer, child.get(), udp, false);
         LOG.info("IKE SA up: peer {} ({}) as {}, {}{}", peer, ike.remoteId().display(), role,
                 udp ? "ESP in UDP" : "bare ESP", nat.natDetected() ? ", NAT detected" : "");
         metrics.ikeEstablished(peer.name());

@@ -37,14 +37,16 @@ final class IkeSessions implements IkeInbound {
 
     private final List<IkeSession> sessions;
     private final IntObjectHashMap<IkeSession> byAddress = new IntObjectHashMap<>();
+    private final ChildSaInstaller installer;
     private final IkeTransport transport;
     private final HalfOpenLimits halfOpenLimits;
     private final Clock clock;
     private final DropRecorder drops;
 
-    IkeSessions(List<IkeSession> sessions, IkeTransport transport, HalfOpenLimits halfOpenLimits, Clock clock,
-            DropRecorder drops) {
+    IkeSessions(List<IkeSession> sessions, ChildSaInstaller installer, IkeTransport transport,
+            HalfOpenLimits halfOpenLimits, Clock clock, DropRecorder drops) {
         this.sessions = List.copyOf(sessions);
+        this.installer = installer;
         this.transport = transport;
         this.halfOpenLimits = halfOpenLimits;
         this.clock = clock;
@@ -92,7 +94,7 @@ final class IkeSessions implements IkeInbound {
         return halfOpen;
     }
 
-    /** Retransmissions and retries, half-open IKE SAs timing out (event loop). */
+    /** Retransmissions and retries, half-open IKE SAs timing out, replaced inbound SAs' grace ending (event loop). */
     void onTimer() {
         long deadline = clock.nanoTime() - halfOpenLimits.timeout().toNanos();
         for (IkeSession session : sessions) {
@@ -103,6 +105,7 @@ final class IkeSessions implements IkeInbound {
                 LOG.warn("IKE: peer {}: {}", session.peer(), e.toString());
             }
         }
+        installer.onTimer();
     }
 
     @Override

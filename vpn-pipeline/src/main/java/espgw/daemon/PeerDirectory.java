@@ -25,8 +25,8 @@ public final class PeerDirectory {
     }
 
     /** After {@link Peer#install}: packets under the peer's new inbound SA count as the peer's. */
-    void inboundInstalled(Peer peer) {
-        byInboundSpi.put(peer.inbound().spi(), peer);
+    void inboundInstalled(Peer peer, SecurityAssociation inbound) {
+        byInboundSpi.put(inbound.spi(), peer);
     }
 
     /** An inbound SA taken out of service names its peer no more. */

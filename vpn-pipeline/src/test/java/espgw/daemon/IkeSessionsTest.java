@@ -96,13 +96,13 @@ class IkeSessionsTest {
             peer = new Peer(config.peers().get(0), null, null, UdpPeers.NO_TRAFFIC);
             directory = new PeerDirectory(List.of(peer));
             ChildSaInstaller installer = new ChildSaInstaller(directory, database, metrics, SaEventListener.NONE,
-                    Gateway.inet(config.localAddress()), null);
+                    Gateway.inet(config.localAddress()), null, () -> now);
             InetSocketAddress localIke = new InetSocketAddress(Gateway.inet(config.localAddress()), 500);
             InetSocketAddress remoteIke = new InetSocketAddress(Gateway.inet(peer.address()), 500);
             sessionConfig = IkeSessions.sessionConfig(config.peers().get(0).ike(), localIke, remoteIke);
             IkeSession session = new IkeSession(peer, sessionConfig, new IkeTransport(ikePort, natTraversalPort),
                     installer, metrics, random, () -> now);
-            sessions = new IkeSessions(List.of(session), new IkeTransport(ikePort, natTraversalPort),
+            sessions = new IkeSessions(List.of(session), installer, new IkeTransport(ikePort, natTraversalPort),
                     new HalfOpenLimits(config.ikeLimits(), random, () -> now, metrics), () -> now, drops);
         }
     }
@@ -200,9 +200,39 @@ class IkeSessionsTest {
         assertTrue(client.peer.outbound() != oldOut, "a new outbound SA");
         assertEquals(client.peer.outbound().spi(), server.peer.inbound().spi());
         assertEquals(server.peer.outbound().spi(), client.peer.inbound().spi());
-        assertNull(server.database.inbound(oldServerIn.spi()), "the old pair deleted (§1.3.3)");
-        assertNull(server.directory.ofInbound(oldServerIn));
         assertSame(server.peer.inbound(), server.database.inbound(server.peer.inbound().spi()));
+        assertSame(oldServerIn, server.database.inbound(oldServerIn.spi()), "packets on their way still decrypt");
+
+        now += ChildSaInstaller.REPLACED_INBOUND_GRACE_NANOS;
+        server.sessions.onTimer();
+        assertNull(server.database.inbound(oldServerIn.spi()), "the old pair deleted (§1.3.3), its grace over");
+        assertNull(server.directory.ofInbound(oldServerIn));
+    }
+
+    @Test
+    void theResponderOfARekeySendsUnderTheNewPairOnlyOnceTheInitiatorDeletedTheOldOne() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+        SecurityAssociation oldServerOut = server.peer.outbound();
+        StringBuilder ports = new StringBuilder();
+
+        now += TimeUnit.MINUTES.toNanos(61); // past the hourly CHILD rekey, whatever the jitter
+        client.sessions.onTimer();
+        assertTrue(deliver(client, server, ports), "the client's CREATE_CHILD_SA");
+        assertSame(oldServerOut, server.peer.outbound(), "the client may not have the new pair yet");
+        assertNotNull(server.database.inbound(client.peer.outbound().spi()), "the old pair still decrypts");
+
+        assertTrue(deliver(server, client, ports), "the server's answer");
+        SecurityAssociation newClientIn = client.peer.inbound();
+        assertNotNull(server.database.inbound(client.peer.outbound().spi()), "the new pair decrypts at once");
+        assertSame(oldServerOut, server.peer.outbound(), "the client's delete has not arrived");
+
+        assertTrue(deliver(client, server, ports), "the client's delete of the old pair");
+        assertEquals(newClientIn.spi(), server.peer.outbound().spi());
+        assertSame(server.peer.outbound(), server.database.outbound(server.peer.address()));
+        exchange(client, server);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,6 +225,16 @@ class IkeScenarioTest {
             assertEquals(clientBefore, lab.hostState(clientNs), "client host state after stop");
             assertEquals(serverBefore, lab.hostState(serverNs), "server host state after stop");
         }
+    }
+
+    /** How many CHILD SAs the gateway installed, by its log: one inbound SA each. */
+    static int childSasInstalled(Lab.Gateway gateway) {
+        return (int) gateway.output().lines().filter(line -> line.contains("SA up: peer") && line.contains(" INBOUND "))
+                .count();
+    }
+
+    static int count(String text, String what) {
+        return text.split(Pattern.quote(what), -1).length - 1;
     }
 
     /** Waits until the gateway has printed {@code text}. */

@@ -6,8 +6,14 @@ package espgw.ike.session;
  * in its {@code toString()}.
  */
 public sealed interface IkeEvent {
-    /** A new CHILD SA pair to install (a rekey's replacement is reported before the old pair's removal). */
-    record ChildSaInstalled(NegotiatedChildSa childSa) implements IkeEvent {
+    /**
+     * A new CHILD SA pair to install (a rekey's replacement is reported before the old pair's removal).
+     *
+     * @param rekeyedByPeer the peer's rekey (§1.3.3) made it: the peer has not necessarily got our answer
+     *     yet, so it may not yet decrypt under the new pair; it deletes the old pair once it has installed
+     *     the new one (§2.8), and only then should we send under the new one
+     */
+    record ChildSaInstalled(NegotiatedChildSa childSa, boolean rekeyedByPeer) implements IkeEvent {
     }
 
     /** A CHILD SA pair to remove, by this end's inbound and outbound SPI. */

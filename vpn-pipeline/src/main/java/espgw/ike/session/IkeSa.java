@@ -335,7 +335,7 @@ public final class IkeSa {
         NegotiatedChildSa sa = responderChildSa(current.keys, rekey, sharedSecret, nr, ourSpi,
                 config.localTrafficSelectors(), config.remoteTrafficSelectors());
         Arrays.fill(sharedSecret, (byte) 0);
-        addChild(sa);
+        addChild(sa, true);
         if (childRekeyInProgress != null && childRekeyInProgress.old == old) {
             childRekeyInProgress.collidedWith(rekey.ni(), nr);
         }
@@ -434,7 +434,7 @@ public final class IkeSa {
         @Override
         public void rekeyed(Child old, NegotiatedChildSa replacement, boolean redundant) {
             childRekeyInProgress = null;
-            Child created = addChild(replacement);
+            Child created = addChild(replacement, false);
             old.superseded = true;
             // §2.8.1: the initiator of the losing exchange deletes its new pair, the winner the old one.
             Child obsolete = redundant ? created : old;
@@ -486,8 +486,8 @@ public final class IkeSa {
         events.add(new IkeEvent.IkeSaRekeyed(successor.spiI, successor.spiR));
     }
 
-    private Child addChild(NegotiatedChildSa sa) {
-        events.add(new IkeEvent.ChildSaInstalled(sa));
+    private Child addChild(NegotiatedChildSa sa, boolean rekeyedByPeer) {
+        events.add(new IkeEvent.ChildSaInstalled(sa, rekeyedByPeer));
         return track(sa);
     }
 
