@@ -115,10 +115,9 @@ public final class IkeSa {
         if (closed()) {
             return out;
         }
-        if (current.retransmissionsExhausted()) {
-            close(new IkeFailure(IkeFailure.NO_NOTIFY, "no answer after " + Retransmission.MAX_RETRANSMISSIONS
-                    + " retransmissions: peer dead"), new IkeEvent.PeerDead("no answer after "
-                    + Retransmission.MAX_RETRANSMISSIONS + " retransmissions"));
+        Optional<String> dead = peerDead();
+        if (dead.isPresent()) {
+            close(new IkeFailure(IkeFailure.NO_NOTIFY, dead.get() + ": peer dead"), new IkeEvent.PeerDead(dead.get()));
             return out;
         }
         // An old or redundant IKE SA whose delete goes unanswered is simply forgotten.
@@ -512,6 +511,18 @@ public final class IkeSa {
             return current;
         }
         return retiring.stream().filter(c -> c.owns(header)).findFirst().orElse(null);
+    }
+
+    /** §2.4: why the peer counts as dead (a request unanswered too long), or empty while it may still answer. */
+    private Optional<String> peerDead() {
+        Duration timeout = config.lifetimes().dpdTimeout();
+        if (!timeout.isZero() && current.unansweredFor(timeout.toNanos())) {
+            return Optional.of("no answer for " + timeout.toSeconds() + " s");
+        }
+        if (current.retransmissionsExhausted()) {
+            return Optional.of("no answer after " + Retransmission.MAX_RETRANSMISSIONS + " retransmissions");
+        }
+        return Optional.empty();
     }
 
     private void close(IkeFailure why, IkeEvent event) {

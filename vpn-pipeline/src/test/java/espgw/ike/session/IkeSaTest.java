@@ -31,7 +31,7 @@ class IkeSaTest {
     }
 
     private static IkePeers established() {
-        return established(new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+        return established(new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
     }
 
     @Test
@@ -60,8 +60,8 @@ class IkeSaTest {
     }
 
     @Test
-    void aSilentPeerIsCheckedAfterTheDpdIntervalAndDeclaredDeadAfterTheBackOff() {
-        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 0));
+    void withoutADpdTimeoutASilentPeerIsDeclaredDeadAfterTheWholeBackOff() {
+        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
         peers.now[0] += 29 * SECOND;
         assertTrue(peers.initiator.onTimer().isEmpty(), "heard from the peer 29 s ago");
         peers.now[0] += SECOND;
@@ -92,8 +92,47 @@ class IkeSaTest {
     }
 
     @Test
+    void aSilentPeerIsDeclaredDeadOnceItsCheckWentUnansweredForTheDpdTimeout() {
+        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(3), Duration.ofSeconds(9), Duration.ZERO,
+                Duration.ZERO, 0));
+        peers.now[0] += 3 * SECOND;
+        byte[] check = peers.initiator.onTimer().get(0);
+        assertEquals(ExchangeType.INFORMATIONAL, header(check).exchangeType());
+        // The peer is gone. Retransmissions after 2 and 2 + 4 s; at 9 s it is dead, before the third (at 14 s).
+        int sent = 1;
+        for (int second = 1; second < 9; second++) {
+            peers.now[0] += SECOND;
+            List<byte[]> again = peers.initiator.onTimer();
+            sent += again.size();
+            again.forEach(d -> assertArrayEquals(check, d, "the same octets again"));
+        }
+        assertEquals(3, sent, "the check and its retransmissions at 2 and 6 s");
+        assertEquals(IkeState.ESTABLISHED, peers.initiator.state(), "8 s without an answer");
+        peers.now[0] += SECOND;
+        assertTrue(peers.initiator.onTimer().isEmpty());
+        assertEquals(IkeState.FAILED, peers.initiator.state());
+        List<IkeEvent> events = peers.initiatorSa().pollEvents();
+        NegotiatedChildSa child = peers.initiator.childSa().orElseThrow();
+        assertEquals(List.of(new IkeEvent.ChildSaRemoved(child.inboundSpi(), child.outboundSpi()),
+                new IkeEvent.PeerDead("no answer for 9 s")), events);
+    }
+
+    @Test
+    void theDpdTimeoutCountsForEveryRequestNotOnlyLivenessChecks() {
+        IkePeers peers = established(new IkeLifetimes(Duration.ZERO, Duration.ofSeconds(9), Duration.ZERO,
+                Duration.ZERO, 0));
+        assertEquals(1, peers.initiatorSa().rekeyChild().size(), "a rekey the peer never answers");
+        peers.now[0] += 9 * SECOND - 1;
+        peers.initiator.onTimer();
+        assertEquals(IkeState.ESTABLISHED, peers.initiator.state());
+        peers.now[0] += 1;
+        peers.initiator.onTimer();
+        assertEquals(IkeState.FAILED, peers.initiator.state());
+    }
+
+    @Test
     void aPeerThatAnswersStaysAlive() {
-        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 0));
+        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
         for (int minute = 0; minute < 10; minute++) {
             peers.now[0] += 60 * SECOND;
             peers.exchange(peers.initiator.onTimer(), List.of());
