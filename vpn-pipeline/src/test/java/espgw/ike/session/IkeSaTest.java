@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeHeader;
 import espgw.ike.message.IkeMessage;
+import espgw.sa.Direction;
 import espgw.testing.LeakCheckExtension;
 import java.time.Duration;
 import java.util.List;
@@ -154,6 +155,44 @@ class IkeSaTest {
                 peers.responderSa().pollEvents());
         assertTrue(peers.initiatorSa().childSas().isEmpty() && peers.responderSa().childSas().isEmpty());
         assertEquals(IkeState.ESTABLISHED, peers.responder.state(), "the IKE SA stays");
+    }
+
+    @Test
+    void anIkeSaWhoseLastChildSaThePeerDeletedStaysUsableForANewChildSaFromEitherEnd() {
+        IkePeers peers = established();
+        NegotiatedChildSa first = peers.responder.childSa().orElseThrow();
+        // As charon does on swanctl --terminate --child, or when a hard lifetime expires unrekeyed.
+        peers.exchange(List.of(), peers.responderSa().deleteChild(first.inboundSpi()));
+        peers.initiatorSa().pollEvents();
+        peers.responderSa().pollEvents();
+        assertTrue(peers.initiatorSa().childSas().isEmpty() && peers.responderSa().childSas().isEmpty());
+
+        // Then it asks for a replacement on the same IKE SA (§1.3.1): accepted, not NO_ADDITIONAL_SAS.
+        peers.exchange(List.of(), peers.responderSa().createChild());
+        assertPairInstalled(peers.initiatorSa().pollEvents(), peers.responderSa().pollEvents());
+
+        NegotiatedChildSa second = peers.initiatorSa().childSas().get(0);
+        peers.exchange(peers.initiatorSa().deleteChild(second.inboundSpi()), List.of());
+        peers.initiatorSa().pollEvents();
+        peers.responderSa().pollEvents();
+        peers.exchange(peers.initiatorSa().createChild(), List.of());
+        assertPairInstalled(peers.initiatorSa().pollEvents(), peers.responderSa().pollEvents());
+        assertTrue(peers.initiatorSa().createChild().isEmpty() && peers.responderSa().createChild().isEmpty(),
+                "one CHILD SA per IKE SA");
+        assertEquals(IkeState.ESTABLISHED, peers.initiator.state());
+        assertEquals(IkeState.ESTABLISHED, peers.responder.state());
+    }
+
+    /** One new pair each side, the one's inbound the other's outbound, with the same keys. */
+    private static void assertPairInstalled(List<IkeEvent> atInitiator, List<IkeEvent> atResponder) {
+        assertEquals(1, atInitiator.size(), atInitiator.toString());
+        assertEquals(1, atResponder.size(), atResponder.toString());
+        NegotiatedChildSa i = assertInstanceOf(IkeEvent.ChildSaInstalled.class, atInitiator.get(0)).childSa();
+        NegotiatedChildSa r = assertInstanceOf(IkeEvent.ChildSaInstalled.class, atResponder.get(0)).childSa();
+        assertEquals(i.inboundSpi(), r.outboundSpi());
+        assertEquals(i.outboundSpi(), r.inboundSpi());
+        assertArrayEquals(i.keymat(Direction.INBOUND), r.keymat(Direction.OUTBOUND));
+        assertArrayEquals(i.keymat(Direction.OUTBOUND), r.keymat(Direction.INBOUND));
     }
 
     @Test
