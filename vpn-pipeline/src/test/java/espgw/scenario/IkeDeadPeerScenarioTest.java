@@ -107,7 +107,7 @@ class IkeDeadPeerScenarioTest {
     }
 
     /** Waits until the gateway printed {@code text} past {@code from}; returns where it starts. */
-    private static int awaitOutputAfter(Lab.Gateway gateway, int from, String text, long timeoutMillis)
+    static int awaitOutputAfter(Lab.Gateway gateway, int from, String text, long timeoutMillis)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (true) {

@@ -35,14 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * before once it stops.
  */
 class StrongSwanIkeTest {
-    private static final String ESPGW_OUTER = "192.0.2.1";
-    private static final String SWAN_OUTER = "192.0.2.2";
-    private static final String ESPGW_INNER = "198.51.100.1";
-    private static final String SWAN_INNER = "198.51.100.2";
-    private static final String ESPGW_ID = "espgw.espgw.test";
-    private static final String SWAN_ID = "swan.espgw.test";
-    private static final String PSK = "interop-psk-not-secret";
-    private static final String CONNECTION = "espgw";
+    static final String ESPGW_OUTER = "192.0.2.1";
+    static final String SWAN_OUTER = "192.0.2.2";
+    static final String ESPGW_INNER = "198.51.100.1";
+    static final String SWAN_INNER = "198.51.100.2";
+    static final String ESPGW_ID = "espgw.espgw.test";
+    static final String SWAN_ID = "swan.espgw.test";
+    static final String PSK = "interop-psk-not-secret";
+    static final String CONNECTION = "espgw";
 
     @TempDir
     Path dir;
@@ -228,7 +228,7 @@ class StrongSwanIkeTest {
         }).count();
     }
 
-    private static String config(boolean initiate, String ike, String esp) {
+    static String config(boolean initiate, String ike, String esp) {
         return "instance: espgw\nrole: client\nlocal: " + ESPGW_OUTER + "/24\npeers:\n"
                 + "  - name: swan\n    address: " + SWAN_OUTER + "\n    networks: [" + SWAN_INNER + "/32]\n"
                 + "    ike:\n      psk: " + PSK + "\n      local_id: " + ESPGW_ID + "\n      remote_id: " + SWAN_ID + "\n"
@@ -236,12 +236,12 @@ class StrongSwanIkeTest {
                 + "      local_ts: [" + ESPGW_INNER + "/32]\n      remote_ts: [" + SWAN_INNER + "/32]\n";
     }
 
-    private static void assertPing(Lab lab, String ns, String from, String to) {
+    static void assertPing(Lab lab, String ns, String from, String to) {
         String out = lab.exec(ns, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "3", "-I", from, to);
         assertTrue(out.contains(" 0% packet loss"), out);
     }
 
-    private static <T> T only(List<T> items) {
+    static <T> T only(List<T> items) {
         assertEquals(1, items.size(), items.toString());
         return items.get(0);
     }
