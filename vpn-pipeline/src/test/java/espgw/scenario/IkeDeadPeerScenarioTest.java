@@ -85,8 +85,8 @@ class IkeDeadPeerScenarioTest {
             int dead = awaitOutputAfter(survivor, before, "IKE SA lost: peer " + victimName, DEAD_WITHIN_MILLIS);
             long deadAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
             assertTrue(deadAfterMillis >= DEAD_NOT_BEFORE_MILLIS, "dead after only " + deadAfterMillis + " ms");
-            assertTrue(survivor.output().substring(dead).contains("is dead: no answer for " + DPD_TIMEOUT_SECONDS + " s"),
-                    survivor.output().substring(before));
+            String lost = survivor.output().substring(dead);
+            assertTrue(lost.contains("is dead: no answer for " + DPD_TIMEOUT_SECONDS + " s"), lost);
             String removed = survivor.output().substring(before);
             assertEquals(2, removed.split("SA down: peer " + victimName + ".*\\(removed\\)", -1).length - 1,
                     "the inbound and the outbound SA removed: " + removed);
@@ -98,7 +98,8 @@ class IkeDeadPeerScenarioTest {
             int beforeReturn = survivor.output().length();
             Lab.Gateway returned = lab.startGateway(victimNs, clientKilled ? clientConfig : serverConfig);
             awaitOutputAfter(survivor, beforeReturn, "IKE SA up: peer " + victimName, BACK_WITHIN_MILLIS);
-            awaitOutputAfter(returned, 0, "IKE SA up: peer " + (clientKilled ? "server" : "client"), BACK_WITHIN_MILLIS);
+            awaitOutputAfter(returned, 0, "IKE SA up: peer " + (clientKilled ? "server" : "client"),
+                    BACK_WITHIN_MILLIS);
             assertPing(lab, hosts.client(), SERVER);
 
             assertEquals(0, returned.stop(), returned.output());

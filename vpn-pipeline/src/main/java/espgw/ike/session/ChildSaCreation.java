@@ -65,7 +65,7 @@ final class ChildSaCreation implements Exchange {
         this.random = random;
         this.outcome = outcome;
         this.ni = Exchanges.nonce(random);
-        this.newSpi = Exchanges.espSpi(random);
+        this.newSpi = config.inboundSpis().next(random);
     }
 
     @Override

@@ -42,7 +42,7 @@ public record IkeLifetimes(Duration dpdInterval, Duration dpdTimeout, Duration c
         return new IkeLifetimes(dpd, defaultDpdTimeout(dpd), Duration.ofHours(1), Duration.ofHours(4), 10);
     }
 
-    /** The timeout that goes with a check interval unless configured: {@value #DEFAULT_DPD_TIMEOUT_INTERVALS} of them. */
+    /** The timeout that goes with a check interval unless configured: that many check intervals. */
     public static Duration defaultDpdTimeout(Duration dpdInterval) {
         return dpdInterval.multipliedBy(DEFAULT_DPD_TIMEOUT_INTERVALS);
     }

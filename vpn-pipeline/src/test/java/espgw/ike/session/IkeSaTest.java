@@ -62,7 +62,8 @@ class IkeSaTest {
 
     @Test
     void withoutADpdTimeoutASilentPeerIsDeclaredDeadAfterTheWholeBackOff() {
-        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+        IkePeers peers = established(
+                new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
         peers.now[0] += 29 * SECOND;
         assertTrue(peers.initiator.onTimer().isEmpty(), "heard from the peer 29 s ago");
         peers.now[0] += SECOND;
@@ -133,7 +134,8 @@ class IkeSaTest {
 
     @Test
     void aPeerThatAnswersStaysAlive() {
-        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+        IkePeers peers = established(
+                new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
         for (int minute = 0; minute < 10; minute++) {
             peers.now[0] += 60 * SECOND;
             peers.exchange(peers.initiator.onTimer(), List.of());
