@@ -84,10 +84,12 @@ public record IkeConfig(IkeAuthentication authentication, IdPayload localId, IdP
         IkeLifetimes defaults = IkeLifetimes.defaults();
         ConfigNode node = ike.optionalChild("lifetimes");
         Duration dpd = seconds(node, "dpd_seconds", defaults.dpdInterval(), MAX_DPD_SECONDS);
+        Duration dpdTimeout = seconds(node, "dpd_timeout_seconds", IkeLifetimes.defaultDpdTimeout(dpd),
+                MAX_DPD_SECONDS * IkeLifetimes.DEFAULT_DPD_TIMEOUT_INTERVALS);
         Duration childRekey = seconds(node, "child_rekey_seconds", defaults.childRekey(), MAX_REKEY_SECONDS);
         Duration ikeRekey = seconds(node, "ike_rekey_seconds", defaults.ikeRekey(), MAX_REKEY_SECONDS);
         node.rejectUnknownFields();
-        return new IkeLifetimes(dpd, childRekey, ikeRekey, defaults.jitterPercent());
+        return new IkeLifetimes(dpd, dpdTimeout, childRekey, ikeRekey, defaults.jitterPercent());
     }
 
     private static Duration seconds(ConfigNode node, String field, Duration defaultValue, long max)

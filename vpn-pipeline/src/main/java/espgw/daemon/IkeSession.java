@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Once established, the {@link IkeSa} runs the INFORMATIONAL and CREATE_CHILD_SA exchanges
  * (RFC 7296 §1.3, §1.4): liveness checks both ways, Deletes, CHILD SA and IKE SA rekeys; its events
- * install and remove CHILD SAs here. When the IKE SA is deleted or the peer found dead, or its last
- * CHILD SA deleted, an end with {@code initiate: true} sets up a new IKE SA after the retry wait.
+ * install and remove CHILD SAs here. When the IKE SA is deleted or the peer found dead, an end with
+ * {@code initiate: true} sets up a new IKE SA after the retry wait. When the peer deleted the last
+ * CHILD SA but not the IKE SA, the IKE SA stays: the end with {@code initiate: true} asks for a new
+ * CHILD SA on it (§1.3.1), a new IKE SA only if the peer refuses; the other end accepts the peer's.
  */
 final class IkeSession {
     private static final Logger LOG = LoggerFactory.getLogger(IkeSession.class);
@@ -212,6 +214,10 @@ final class IkeSession {
                     installer.install(peer, installed.childSa(), established.udp(), installed.rekeyedByPeer());
                 } else if (event instanceof IkeEvent.ChildSaRemoved removed) {
                     installer.remove(peer, removed.inboundSpi());
+                } else if (event instanceof IkeEvent.ChildSaRefused refused) {
+                    LOG.warn("CHILD SA refused: peer {}: {}; deleting the IKE SA for a new one", peer,
+                            refused.reason());
+                    send(established.sa().deleteIke(), established.peerEndpoint(), established.onNatTraversalPort());
                 } else if (event instanceof IkeEvent.IkeSaRekeyed) {
                     LOG.info("IKE SA rekeyed: peer {}", peer);
                 } else if (event instanceof IkeEvent.PeerDead dead) {
@@ -227,10 +233,13 @@ final class IkeSession {
                 previous = null;
             }
         }
-        if (current != null && peer.outbound() == null) {
-            // The last CHILD SA went, not its IKE SA: with no CREATE_CHILD_SA of our own, a new IKE SA replaces it.
-            current = null;
-            previous = null;
+        if (current != null && ike.initiate() && current.sa().childSas().isEmpty()) {
+            // The peer deleted the last CHILD SA, not the IKE SA: a new one on it (nothing while one is being made).
+            List<byte[]> request = current.sa().createChild();
+            if (!request.isEmpty()) {
+                LOG.info("IKE: peer {} deleted the last CHILD SA: asking for a new one", peer);
+            }
+            send(request, current.peerEndpoint(), current.onNatTraversalPort());
         }
         if (current == null && ike.initiate() && initiator == null && !retryPending && wasEstablished) {
             wasEstablished = false;

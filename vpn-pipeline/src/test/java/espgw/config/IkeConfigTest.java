@@ -163,8 +163,12 @@ class IkeConfigTest {
     void lifetimesAsWrittenAndZeroTurnsOneOff() throws Exception {
         String lifetimes = "      lifetimes: {child_rekey_seconds: 4, ike_rekey_seconds: 0, dpd_seconds: 5}\n";
         IkeConfig ike = load(MINIMAL + lifetimes).peers().get(0).ike();
-        assertEquals(new IkeLifetimes(Duration.ofSeconds(5), Duration.ofSeconds(4), Duration.ZERO,
-                IkeLifetimes.defaults().jitterPercent()), ike.lifetimes());
+        assertEquals(new IkeLifetimes(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(4),
+                Duration.ZERO, IkeLifetimes.defaults().jitterPercent()), ike.lifetimes(),
+                "the DPD timeout three check intervals unless given");
+        IkeLifetimes timeout = load(MINIMAL + "      lifetimes: {dpd_seconds: 5, dpd_timeout_seconds: 7}\n").peers()
+                .get(0).ike().lifetimes();
+        assertEquals(Duration.ofSeconds(7), timeout.dpdTimeout());
         IkeLifetimes onlyDpdOff = load(MINIMAL + "      lifetimes: {dpd_seconds: 0}\n").peers().get(0).ike()
                 .lifetimes();
         assertEquals(Duration.ZERO, onlyDpdOff.dpdInterval());

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,14 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * before once it stops.
  */
 class StrongSwanIkeTest {
-    private static final String ESPGW_OUTER = "192.0.2.1";
-    private static final String SWAN_OUTER = "192.0.2.2";
-    private static final String ESPGW_INNER = "198.51.100.1";
-    private static final String SWAN_INNER = "198.51.100.2";
-    private static final String ESPGW_ID = "espgw.espgw.test";
-    private static final String SWAN_ID = "swan.espgw.test";
-    private static final String PSK = "interop-psk-not-secret";
-    private static final String CONNECTION = "espgw";
+    static final String ESPGW_OUTER = "192.0.2.1";
+    static final String SWAN_OUTER = "192.0.2.2";
+    static final String ESPGW_INNER = "198.51.100.1";
+    static final String SWAN_INNER = "198.51.100.2";
+    static final String ESPGW_ID = "espgw.espgw.test";
+    static final String SWAN_ID = "swan.espgw.test";
+    static final String PSK = "interop-psk-not-secret";
+    static final String CONNECTION = "espgw";
 
     @TempDir
     Path dir;
@@ -86,7 +87,8 @@ class StrongSwanIkeTest {
     /**
      * charon checks liveness every second (DPD, RFC 7296 §2.4) and espgw answers each check; then
      * charon deletes the CHILD SA, later the IKE SA (INFORMATIONAL exchanges that swanctl waits for):
-     * espgw answers, takes the SAs away and, as the initiator, sets up a new IKE SA after its retry wait.
+     * espgw answers, takes the SAs away and, as the initiator, asks for a new CHILD SA on the IKE SA
+     * after the first, sets up a new IKE SA after its retry wait after the second.
      */
     @Test
     void espgwAnswersStrongSwansLivenessChecksAndDeletesAndSetsUpNewIkeSas() throws Exception {
@@ -104,17 +106,59 @@ class StrongSwanIkeTest {
 
             swan.swanctl("--terminate", "--child", CONNECTION, "--timeout", "20");
             IkeScenarioTest.awaitOutput(gateway, "(removed)");
-            awaitIkeSasUp(gateway, 2);
-            assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
-            assertEquals("ESTABLISHED", only(swan.listSas()).state(), "INITIAL_CONTACT replaced the old IKE SA");
+            IkeScenarioTest.awaitOutput(gateway, "asking for a new one");
+            assertPingSoon(lab, espgw, ESPGW_INNER, SWAN_INNER);
+            assertEquals("ESTABLISHED", only(swan.listSas()).state());
 
             swan.terminateIke(CONNECTION);
             IkeScenarioTest.awaitOutput(gateway, "IKE SA deleted by peer swan");
-            awaitIkeSasUp(gateway, 3);
+            awaitIkeSasUp(gateway, 2);
             assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
             assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
             assertEquals("ESTABLISHED", only(swan.listSas()).state());
         });
+    }
+
+    /**
+     * charon deletes the only CHILD SA but keeps the IKE SA (swanctl --terminate --child; also what it
+     * does when a rekey was skipped and the hard lifetime ran out): espgw keeps the IKE SA too. As
+     * responder it accepts charon's CREATE_CHILD_SA for a new CHILD SA on it (RFC 7296 §1.3.1), as
+     * initiator it asks for one itself; either way the IKE SA is still the first one and ping passes.
+     */
+    @ParameterizedTest(name = "espgw initiates: {0}")
+    @ValueSource(booleans = {true, false})
+    void afterCharonDeletedTheLastChildSaANewOneComesUpOnTheSameIkeSa(boolean espgwInitiates) throws Exception {
+        withTunnel(espgwInitiates, "aes128gcm16-prfsha256-x25519", "aes128gcm16", null,
+                (lab, espgw, swanNs, swan, gateway) -> {
+            assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
+            IkeSa first = only(swan.listSas());
+            int before = gateway.output().length();
+
+            swan.swanctl("--terminate", "--child", CONNECTION, "--timeout", "20");
+            IkeScenarioTest.awaitOutput(gateway, "(removed)");
+            if (!espgwInitiates) {
+                swan.initiate(CONNECTION);
+            }
+            assertPingSoon(lab, espgw, ESPGW_INNER, SWAN_INNER);
+            assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
+            IkeSa now = only(swan.listSas());
+            String after = gateway.output().substring(before);
+            assertEquals(first.get("initiator-spi") + "/" + first.get("responder-spi"),
+                    now.get("initiator-spi") + "/" + now.get("responder-spi"), "the same IKE SA:\n" + after);
+            ChildSa child = only(now.children());
+            assertEquals("INSTALLED", child.state(), child.toString());
+            assertFalse(after.contains("IKE SA up"), "no new IKE SA:\n" + after);
+            assertEquals(espgwInitiates, after.contains("asking for a new one"), after);
+        });
+    }
+
+    /** A ping that passes within a few seconds: the new CHILD SA may still be on its way. */
+    private static void assertPingSoon(Lab lab, String ns, String from, String to) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (lab.tryExec(ns, "ping", "-n", "-c", "1", "-W", "1", "-I", from, to).exitCode() != 0) {
+            assertTrue(System.currentTimeMillis() < deadline, "no ping from " + from + " to " + to);
+        }
+        assertPing(lab, ns, from, to);
     }
 
     private static void awaitIkeSasUp(Lab.Gateway gateway, int count) throws InterruptedException {
@@ -184,7 +228,7 @@ class StrongSwanIkeTest {
         }).count();
     }
 
-    private static String config(boolean initiate, String ike, String esp) {
+    static String config(boolean initiate, String ike, String esp) {
         return "instance: espgw\nrole: client\nlocal: " + ESPGW_OUTER + "/24\npeers:\n"
                 + "  - name: swan\n    address: " + SWAN_OUTER + "\n    networks: [" + SWAN_INNER + "/32]\n"
                 + "    ike:\n      psk: " + PSK + "\n      local_id: " + ESPGW_ID + "\n      remote_id: " + SWAN_ID + "\n"
@@ -192,12 +236,12 @@ class StrongSwanIkeTest {
                 + "      local_ts: [" + ESPGW_INNER + "/32]\n      remote_ts: [" + SWAN_INNER + "/32]\n";
     }
 
-    private static void assertPing(Lab lab, String ns, String from, String to) {
+    static void assertPing(Lab lab, String ns, String from, String to) {
         String out = lab.exec(ns, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "3", "-I", from, to);
         assertTrue(out.contains(" 0% packet loss"), out);
     }
 
-    private static <T> T only(List<T> items) {
+    static <T> T only(List<T> items) {
         assertEquals(1, items.size(), items.toString());
         return items.get(0);
     }

@@ -1,6 +1,5 @@
 package espgw.ike.session;
 
-import espgw.ike.crypto.ChildSaKeys;
 import espgw.ike.crypto.IkeSaKeys;
 import espgw.ike.crypto.KeyExchange;
 import espgw.ike.crypto.KeyExchangeGroup;
@@ -13,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Our rekey of one CHILD SA (RFC 7296 §1.3.3) with PFS in the IKE SA's group: the keys of the new
@@ -73,8 +73,8 @@ final class ChildSaRekey implements Exchange {
     public List<IkePayload> request(IkeSaChannel channel) {
         ikeKeys = channel.keys;
         pfs = group.orElse(channel.suite.group()).newKeyExchange(random);
-        return CreateChildSa.childRekeyRequest(old.sa.inboundSpi(), esp, newSpi, ni, pfs, groups,
-                old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
+        return CreateChildSa.childSaRequest(OptionalInt.of(old.sa.inboundSpi()), esp, newSpi, ni, Optional.of(pfs),
+                groups, old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
     }
 
     @Override
@@ -90,18 +90,10 @@ final class ChildSaRekey implements Exchange {
             return;
         }
         try {
-            CreateChildSa.ChildRekeyResponse answer = CreateChildSa.parseChildRekeyResponse(response, esp, pfs.group());
-            if (!Exchanges.covers(old.sa.localTrafficSelectors(), answer.tsi())
-                    || !Exchanges.covers(old.sa.remoteTrafficSelectors(), answer.tsr())) {
-                throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "the responder widened the selectors");
-            }
-            byte[] sharedSecret = pfs.sharedSecret(answer.ke().orElseThrow().keyExchangeData());
-            ChildSaKeys keys = ChildSaKeys.derive(ikeKeys.prf(), ikeKeys.skD(), answer.suite().encryption(),
-                    sharedSecret, ni, answer.nr());
-            Arrays.fill(sharedSecret, (byte) 0);
-            NegotiatedChildSa replacement = new NegotiatedChildSa(newSpi, answer.suite().senderSpi(),
-                    answer.suite().encryption(), answer.suite().esn(), keys.responderToInitiator(),
-                    keys.initiatorToResponder(), answer.tsi(), answer.tsr());
+            CreateChildSa.ChildSaResponse answer = CreateChildSa.parseChildSaResponse(response, esp,
+                    Optional.of(pfs.group()));
+            NegotiatedChildSa replacement = IkeSa.initiatorChildSa(ikeKeys, Optional.of(pfs), ni, newSpi, answer,
+                    old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
             outcome.rekeyed(old, replacement, collision != null && collision.weLose(ni, answer.nr()));
         } catch (IkeProtocolException e) {
             outcome.refused(old);

@@ -20,23 +20,28 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The CREATE_CHILD_SA messages (RFC 7296 §1.3) espgw sends and understands, built and parsed in
- * one place: rekeying a CHILD SA (§1.3.3, with a KE payload for PFS) and rekeying the IKE SA
- * (§1.3.2). Key derivation is the caller's.
+ * one place: a new CHILD SA (§1.3.1) and a CHILD SA rekey (§1.3.3), both with a KE payload for
+ * PFS, and rekeying the IKE SA (§1.3.2). Key derivation is the caller's.
  */
 final class CreateChildSa {
     /** §3.3.1: an IKE SA's proposal in CREATE_CHILD_SA carries the sender's new 8-octet SPI. */
     static final int IKE_SPI_SIZE = 8;
 
-    /** A CHILD SA rekey request as the responder sees it. */
-    record ChildRekeyRequest(int rekeyedSpi, ProposalSelection.EspSuite suite, byte[] ni,
+    /**
+     * A request for a new CHILD SA or a CHILD SA rekey as the responder sees it.
+     *
+     * @param rekeyedSpi the responder's outbound SPI of the pair replaced; empty for a new CHILD SA
+     */
+    record ChildSaRequest(OptionalInt rekeyedSpi, ProposalSelection.EspSuite suite, byte[] ni,
             Optional<KePayload> ke, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
     }
 
-    /** The responder's answer to our CHILD SA rekey. */
-    record ChildRekeyResponse(ProposalSelection.EspSuite suite, byte[] nr, Optional<KePayload> ke,
+    /** The responder's answer to our new CHILD SA or CHILD SA rekey. */
+    record ChildSaResponse(ProposalSelection.EspSuite suite, byte[] nr, Optional<KePayload> ke,
             List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
     }
 
@@ -59,34 +64,45 @@ final class CreateChildSa {
     }
 
     /**
-     * §1.3.3: SK {N(REKEY_SA), SA, Ni, [KEi], TSi, TSr}; the notify names our inbound SPI of the SA
-     * replaced. The proposal offers every group we accept for PFS, the KE's first (§1.3: the peer
-     * may ask for another with INVALID_KE_PAYLOAD).
+     * §1.3.1, §1.3.3: SK {[N(REKEY_SA)], SA, Ni, [KEi], TSi, TSr}; a rekey's notify names our
+     * inbound SPI of the SA replaced. With PFS the proposal offers every group we accept, the KE's
+     * first (§1.3: the peer may ask for another with INVALID_KE_PAYLOAD); without, neither KE nor groups.
+     *
+     * @param rekeyedInboundSpi our inbound SPI of the pair a rekey replaces; empty for a new CHILD SA
      */
-    static List<IkePayload> childRekeyRequest(int rekeyedInboundSpi, EspAlgorithms esp, int newInboundSpi, byte[] ni,
-            KeyExchange pfs, List<KeyExchangeGroup> groups, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
+    static List<IkePayload> childSaRequest(OptionalInt rekeyedInboundSpi, EspAlgorithms esp, int newInboundSpi,
+            byte[] ni, Optional<KeyExchange> pfs, List<KeyExchangeGroup> groups, List<TrafficSelector> tsi,
+            List<TrafficSelector> tsr) {
         Proposal offer = esp.proposal(newInboundSpi);
         List<Transform> transforms = new ArrayList<>(offer.transforms());
-        transforms.add(pfs.group().transform());
-        groups.stream().filter(g -> g != pfs.group()).forEach(g -> transforms.add(g.transform()));
-        return List.of(new NotifyPayload(ProtocolId.ESP, spiBytes(rekeyedInboundSpi), NotifyType.REKEY_SA, new byte[0]),
-                new SaPayload(List.of(new Proposal(offer.proposalNumber(), ProtocolId.ESP, offer.spi(), transforms))),
-                new NoncePayload(ni), new KePayload(pfs.group().groupNumber(), pfs.publicValue()),
-                new TrafficSelectorPayload(true, tsi), new TrafficSelectorPayload(false, tsr));
+        pfs.ifPresent(ke -> {
+            transforms.add(ke.group().transform());
+            groups.stream().filter(g -> g != ke.group()).forEach(g -> transforms.add(g.transform()));
+        });
+        List<IkePayload> payloads = new ArrayList<>();
+        rekeyedInboundSpi.ifPresent(spi ->
+                payloads.add(new NotifyPayload(ProtocolId.ESP, spiBytes(spi), NotifyType.REKEY_SA, new byte[0])));
+        payloads.add(new SaPayload(List.of(new Proposal(offer.proposalNumber(), ProtocolId.ESP, offer.spi(),
+                transforms))));
+        payloads.add(new NoncePayload(ni));
+        pfs.ifPresent(ke -> payloads.add(new KePayload(ke.group().groupNumber(), ke.publicValue())));
+        payloads.add(new TrafficSelectorPayload(true, tsi));
+        payloads.add(new TrafficSelectorPayload(false, tsr));
+        return payloads;
     }
 
     /**
-     * The responder's reading of a CHILD SA rekey. A KE payload must be of a group the chosen
-     * proposal offers and we accept.
+     * The responder's reading of a request for a new CHILD SA or a CHILD SA rekey. A KE payload
+     * must be of a group the chosen proposal offers and we accept.
      *
      * @throws IkeProtocolException NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD (naming the group we
      *     want) or INVALID_SYNTAX, to be answered with that notify
      */
-    static ChildRekeyRequest parseChildRekeyRequest(IkeMessage request, EspAlgorithms esp,
+    static ChildSaRequest parseChildSaRequest(IkeMessage request, EspAlgorithms esp,
             List<KeyExchangeGroup> groups) throws IkeProtocolException {
-        NotifyPayload rekey = request.notify(NotifyType.REKEY_SA).orElseThrow();
-        if (rekey.protocolId() != ProtocolId.ESP || rekey.spi().length != 4) {
-            throw IkeProtocolException.invalidSyntax("REKEY_SA for protocol " + rekey.protocolId());
+        Optional<NotifyPayload> rekey = request.notify(NotifyType.REKEY_SA);
+        if (rekey.isPresent() && (rekey.get().protocolId() != ProtocolId.ESP || rekey.get().spi().length != 4)) {
+            throw IkeProtocolException.invalidSyntax("REKEY_SA for protocol " + rekey.get().protocolId());
         }
         SaPayload sa = Exchanges.required(request, SaPayload.class);
         ProposalSelection.EspSuite suite = ProposalSelection.chooseEsp(esp, sa).orElseThrow(
@@ -109,14 +125,16 @@ final class CreateChildSa {
                         "KE of another group than the proposal's");
             }
         }
-        return new ChildRekeyRequest(ByteBuffer.wrap(rekey.spi()).getInt(), suite,
+        OptionalInt rekeyedSpi = rekey.isPresent()
+                ? OptionalInt.of(ByteBuffer.wrap(rekey.get().spi()).getInt()) : OptionalInt.empty();
+        return new ChildSaRequest(rekeyedSpi, suite,
                 Exchanges.required(request, NoncePayload.class).nonce(), ke,
                 Exchanges.selectors(request, PayloadType.TRAFFIC_SELECTOR_INITIATOR),
                 Exchanges.selectors(request, PayloadType.TRAFFIC_SELECTOR_RESPONDER));
     }
 
-    /** §1.3.3: SK {SA, Nr, [KEr], TSi, TSr}, the DH transform echoed when there is a KE. */
-    static List<IkePayload> childRekeyResponse(ProposalSelection.EspSuite suite, int ourSpi, byte[] nr,
+    /** §1.3.1, §1.3.3: SK {SA, Nr, [KEr], TSi, TSr}, the DH transform echoed when there is a KE. */
+    static List<IkePayload> childSaResponse(ProposalSelection.EspSuite suite, int ourSpi, byte[] nr,
             Optional<KeyExchange> pfs, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
         Proposal answer = suite.toProposal(ourSpi);
         List<Transform> transforms = new ArrayList<>(answer.transforms());
@@ -131,12 +149,13 @@ final class CreateChildSa {
         return payloads;
     }
 
-    /** The initiator's check of the answer: one of our proposals, with our PFS group and its KE. */
-    static ChildRekeyResponse parseChildRekeyResponse(IkeMessage response, EspAlgorithms esp, KeyExchangeGroup pfs)
-            throws IkeProtocolException {
+    /** The initiator's check of the answer: one of our proposals, with our PFS group and its KE if we offered PFS. */
+    static ChildSaResponse parseChildSaResponse(IkeMessage response, EspAlgorithms esp,
+            Optional<KeyExchangeGroup> pfs) throws IkeProtocolException {
         SaPayload sa = Exchanges.required(response, SaPayload.class);
-        KePayload ke = Exchanges.required(response, KePayload.class);
-        if (sa.proposals().size() != 1 || ke.group() != pfs.groupNumber()) {
+        Optional<KePayload> ke = response.first(KePayload.class);
+        if (sa.proposals().size() != 1 || ke.isPresent() != pfs.isPresent()
+                || ke.isPresent() && ke.get().group() != pfs.get().groupNumber()) {
             throw new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "the answer is not one of our offers");
         }
         Proposal chosen = sa.proposals().get(0);
@@ -145,11 +164,13 @@ final class CreateChildSa {
         withoutGroup.removeAll(group);
         Optional<ProposalSelection.EspSuite> suite = ProposalSelection.acceptEsp(esp, new SaPayload(List.of(
                 new Proposal(chosen.proposalNumber(), chosen.protocolId(), chosen.spi(), withoutGroup))));
-        if (suite.isEmpty() || group.size() != 1 || !group.get(0).sameAs(pfs.transform())) {
+        boolean groupAsOffered = pfs.isPresent()
+                ? group.size() == 1 && group.get(0).sameAs(pfs.get().transform()) : group.isEmpty();
+        if (suite.isEmpty() || !groupAsOffered) {
             throw new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "the answer is not one of our offers");
         }
-        return new ChildRekeyResponse(suite.get(), Exchanges.required(response, NoncePayload.class).nonce(),
-                Optional.of(ke), Exchanges.selectors(response, PayloadType.TRAFFIC_SELECTOR_INITIATOR),
+        return new ChildSaResponse(suite.get(), Exchanges.required(response, NoncePayload.class).nonce(), ke,
+                Exchanges.selectors(response, PayloadType.TRAFFIC_SELECTOR_INITIATOR),
                 Exchanges.selectors(response, PayloadType.TRAFFIC_SELECTOR_RESPONDER));
     }
 

@@ -24,6 +24,10 @@ public sealed interface IkeEvent {
         }
     }
 
+    /** The peer refused our request for a new CHILD SA (RFC 7296 §1.3.1); the IKE SA itself stays. */
+    record ChildSaRefused(String reason) implements IkeEvent {
+    }
+
     /** The IKE SA was replaced by one with these SPIs (RFC 7296 §2.18); the CHILD SAs carry on. */
     record IkeSaRekeyed(long initiatorSpi, long responderSpi) implements IkeEvent {
         @Override

@@ -27,7 +27,8 @@ import java.util.Optional;
 /**
  * An established IKE SA and its CHILD SAs (RFC 7296 §1.3–§1.4, §2.4, §2.8, §2.18), for both
  * roles of the original setup: answers and makes INFORMATIONAL exchanges (liveness checks,
- * deletes) and CREATE_CHILD_SA exchanges (CHILD SA rekey with PFS, IKE SA rekey), and resolves
+ * deletes) and CREATE_CHILD_SA exchanges (CHILD SA rekey with PFS, IKE SA rekey, a new CHILD SA
+ * when the IKE SA has none left), and resolves
  * simultaneous rekeys by the nonces (§2.8.1, §2.8.2). What changed is reported as
  * {@link IkeEvent}s, drained with {@link #pollEvents()}. No I/O: every method returns the
  * datagrams to send. Confined to one thread.
@@ -52,6 +53,7 @@ public final class IkeSa {
     private long lastHeardNanos;
     private long ikeRekeyAtNanos;
     private ChildSaRekey childRekeyInProgress;
+    private ChildSaCreation childCreationInProgress;
     private IkeSaRekey ikeRekeyInProgress;
     private IkeFailure closedBecause;
 
@@ -115,10 +117,9 @@ public final class IkeSa {
         if (closed()) {
             return out;
         }
-        if (current.retransmissionsExhausted()) {
-            close(new IkeFailure(IkeFailure.NO_NOTIFY, "no answer after " + Retransmission.MAX_RETRANSMISSIONS
-                    + " retransmissions: peer dead"), new IkeEvent.PeerDead("no answer after "
-                    + Retransmission.MAX_RETRANSMISSIONS + " retransmissions"));
+        Optional<String> dead = peerDead();
+        if (dead.isPresent()) {
+            close(new IkeFailure(IkeFailure.NO_NOTIFY, dead.get() + ": peer dead"), new IkeEvent.PeerDead(dead.get()));
             return out;
         }
         // An old or redundant IKE SA whose delete goes unanswered is simply forgotten.
@@ -169,6 +170,17 @@ public final class IkeSa {
         ikeRekeyAtNanos = Long.MAX_VALUE;
         ikeRekeyInProgress = new IkeSaRekey(config.ike(), random, clock, new IkeRekeyOutcome());
         return send(current.request(ikeRekeyInProgress));
+    }
+
+    /**
+     * A new CHILD SA for the configured selectors (§1.3.1), e.g. after the peer deleted the last one;
+     * nothing while one is in force or being made. A refusal is reported as {@link IkeEvent.ChildSaRefused}.
+     */
+    public List<byte[]> createChild() {
+        if (closed() || hasLiveChild() || childCreationInProgress != null) {
+            return List.of();
+        }
+        return send(current.request(startChildCreation(ChildSaCreation.Pfs.ikeSaGroup())));
     }
 
     /** An empty INFORMATIONAL request (§2.4); the peer counts as dead if it never answers. */
@@ -295,30 +307,35 @@ public final class IkeSa {
             // §2.25: this IKE SA is being replaced; the peer may try again on the new one.
             throw new IkeProtocolException(NotifyType.TEMPORARY_FAILURE, "IKE SA being rekeyed");
         }
-        if (CreateChildSa.isChildRekey(request)) {
-            return onChildRekeyRequest(request);
-        }
         if (CreateChildSa.isIkeRekey(request)) {
             return onIkeRekeyRequest(request);
         }
-        // One CHILD SA pair per IKE SA is all espgw negotiates.
-        throw new IkeProtocolException(NotifyType.NO_ADDITIONAL_SAS, "only rekeys on this IKE SA");
+        return onChildSaRequest(request);
     }
 
-    /** §1.3.3 as responder: the new pair is installed at once, the old one stays until its delete. */
-    private List<IkePayload> onChildRekeyRequest(IkeMessage request) throws IkeProtocolException {
-        CreateChildSa.ChildRekeyRequest rekey = CreateChildSa.parseChildRekeyRequest(request, config.esp(),
+    /**
+     * §1.3.3 as responder: the new pair is installed at once, the old one stays until its delete.
+     * §1.3.1: a new CHILD SA only while the IKE SA has none in force (after the peer deleted the
+     * last one); one pair per IKE SA is all espgw negotiates.
+     */
+    private List<IkePayload> onChildSaRequest(IkeMessage request) throws IkeProtocolException {
+        CreateChildSa.ChildSaRequest rekey = CreateChildSa.parseChildSaRequest(request, config.esp(),
                 config.ike().groups());
-        Child old = byOutboundSpi(rekey.rekeyedSpi()).orElseThrow(() -> new IkeProtocolException(
-                NotifyType.CHILD_SA_NOT_FOUND, "no CHILD SA to rekey"));
-        if (old.superseded) {
-            // §2.25.1: we already replaced or are deleting it.
-            throw new IkeProtocolException(NotifyType.TEMPORARY_FAILURE, "CHILD SA being deleted");
+        Optional<Child> old = Optional.empty();
+        if (rekey.rekeyedSpi().isPresent()) {
+            old = Optional.of(byOutboundSpi(rekey.rekeyedSpi().getAsInt()).orElseThrow(() -> new IkeProtocolException(
+                    NotifyType.CHILD_SA_NOT_FOUND, "no CHILD SA to rekey")));
+            if (old.get().superseded) {
+                // §2.25.1: we already replaced or are deleting it.
+                throw new IkeProtocolException(NotifyType.TEMPORARY_FAILURE, "CHILD SA being deleted");
+            }
+        } else if (hasLiveChild()) {
+            throw new IkeProtocolException(NotifyType.NO_ADDITIONAL_SAS, "one CHILD SA per IKE SA");
         }
         // We narrow to our own selectors, as in IKE_AUTH (§2.9).
         if (!Exchanges.covers(rekey.tsi(), config.remoteTrafficSelectors())
                 || !Exchanges.covers(rekey.tsr(), config.localTrafficSelectors())) {
-            throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "rekey with other traffic selectors");
+            throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "CHILD SA with other traffic selectors");
         }
         byte[] nr = Exchanges.nonce(random);
         int ourSpi = config.inboundSpis().next(random);
@@ -335,22 +352,43 @@ public final class IkeSa {
         NegotiatedChildSa sa = responderChildSa(current.keys, rekey, sharedSecret, nr, ourSpi,
                 config.localTrafficSelectors(), config.remoteTrafficSelectors());
         Arrays.fill(sharedSecret, (byte) 0);
-        addChild(sa, true);
-        if (childRekeyInProgress != null && childRekeyInProgress.old == old) {
+        addChild(sa, old.isPresent());
+        if (childRekeyInProgress != null && old.isPresent() && childRekeyInProgress.old == old.get()) {
             childRekeyInProgress.collidedWith(rekey.ni(), nr);
         }
-        return CreateChildSa.childRekeyResponse(rekey.suite(), ourSpi, nr, pfs, config.remoteTrafficSelectors(),
+        return CreateChildSa.childSaResponse(rekey.suite(), ourSpi, nr, pfs, config.remoteTrafficSelectors(),
                 config.localTrafficSelectors());
     }
 
-    /** §2.17: the responder's CHILD SA from a rekey request; its inbound keys are the initiator-to-responder ones. */
-    static NegotiatedChildSa responderChildSa(IkeSaKeys keys, CreateChildSa.ChildRekeyRequest rekey,
+    /** §2.17: the responder's CHILD SA from a request; its inbound keys are the initiator-to-responder ones. */
+    static NegotiatedChildSa responderChildSa(IkeSaKeys keys, CreateChildSa.ChildSaRequest rekey,
             byte[] sharedSecret, byte[] nr, int ourSpi, List<TrafficSelector> local,
             List<TrafficSelector> remote) {
         ChildSaKeys childKeys = ChildSaKeys.derive(keys.prf(), keys.skD(), rekey.suite().encryption(), sharedSecret,
                 rekey.ni(), nr);
         return new NegotiatedChildSa(ourSpi, rekey.suite().senderSpi(), rekey.suite().encryption(),
                 rekey.suite().esn(), childKeys.initiatorToResponder(), childKeys.responderToInitiator(), local, remote);
+    }
+
+    /**
+     * §2.17: the initiator's CHILD SA from the peer's answer, which may narrow our selectors but not
+     * widen them; its inbound keys are the responder-to-initiator ones.
+     */
+    static NegotiatedChildSa initiatorChildSa(IkeSaKeys keys, Optional<KeyExchange> pfs, byte[] ni, int ourSpi,
+            CreateChildSa.ChildSaResponse answer, List<TrafficSelector> local, List<TrafficSelector> remote)
+            throws IkeProtocolException {
+        if (!Exchanges.covers(local, answer.tsi()) || !Exchanges.covers(remote, answer.tsr())) {
+            throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "the responder widened the selectors");
+        }
+        // parseChildSaResponse made sure there is a KE exactly when we offered PFS.
+        byte[] sharedSecret = pfs.isPresent() ? pfs.get().sharedSecret(answer.ke().orElseThrow().keyExchangeData())
+                : new byte[0];
+        ChildSaKeys childKeys = ChildSaKeys.derive(keys.prf(), keys.skD(), answer.suite().encryption(), sharedSecret,
+                ni, answer.nr());
+        Arrays.fill(sharedSecret, (byte) 0);
+        return new NegotiatedChildSa(ourSpi, answer.suite().senderSpi(), answer.suite().encryption(),
+                answer.suite().esn(), childKeys.responderToInitiator(), childKeys.initiatorToResponder(), answer.tsi(),
+                answer.tsr());
     }
 
     /** §1.3.2 as responder: the new IKE SA takes over at once unless ours collides (§2.8.2). */
@@ -443,6 +481,31 @@ public final class IkeSa {
         }
     }
 
+    private ChildSaCreation startChildCreation(ChildSaCreation.Pfs pfs) {
+        childCreationInProgress = new ChildSaCreation(config, pfs, random, new ChildCreationOutcome());
+        return childCreationInProgress;
+    }
+
+    /** What our request for a new CHILD SA comes to (§1.3.1). */
+    private final class ChildCreationOutcome implements ChildSaCreation.Outcome {
+        @Override
+        public void refused(String reason) {
+            childCreationInProgress = null;
+            events.add(new IkeEvent.ChildSaRefused(reason));
+        }
+
+        @Override
+        public void retry(ChildSaCreation.Pfs pfs) {
+            current.request(startChildCreation(pfs)).ifPresent(pendingSends::add);
+        }
+
+        @Override
+        public void created(NegotiatedChildSa child) {
+            childCreationInProgress = null;
+            addChild(child, false);
+        }
+    }
+
     /** What our IKE SA rekey comes to (§1.3.2, §2.8.2). */
     private final class IkeRekeyOutcome implements IkeSaRekey.Outcome {
         @Override
@@ -503,6 +566,11 @@ public final class IkeSa {
         }
     }
 
+    /** A CHILD SA in force that is not being replaced or deleted. */
+    private boolean hasLiveChild() {
+        return children.values().stream().anyMatch(c -> !c.superseded);
+    }
+
     private Optional<Child> byOutboundSpi(int outboundSpi) {
         return children.values().stream().filter(c -> c.sa.outboundSpi() == outboundSpi).findFirst();
     }
@@ -512,6 +580,18 @@ public final class IkeSa {
             return current;
         }
         return retiring.stream().filter(c -> c.owns(header)).findFirst().orElse(null);
+    }
+
+    /** §2.4: why the peer counts as dead (a request unanswered too long), or empty while it may still answer. */
+    private Optional<String> peerDead() {
+        Duration timeout = config.lifetimes().dpdTimeout();
+        if (!timeout.isZero() && current.unansweredFor(timeout.toNanos())) {
+            return Optional.of("no answer for " + timeout.toSeconds() + " s");
+        }
+        if (current.retransmissionsExhausted()) {
+            return Optional.of("no answer after " + Retransmission.MAX_RETRANSMISSIONS + " retransmissions");
+        }
+        return Optional.empty();
     }
 
     private void close(IkeFailure why, IkeEvent event) {

@@ -129,6 +129,11 @@ final class IkeSaChannel {
         return Optional.ofNullable(retransmission.retransmitIfDue());
     }
 
+    /** True when a request is outstanding and has gone unanswered for {@code nanos} or longer. */
+    boolean unansweredFor(long nanos) {
+        return retransmission.outstanding() && retransmission.unansweredNanos() >= nanos;
+    }
+
     boolean retransmissionsExhausted() {
         return retransmission.exhausted();
     }

@@ -15,6 +15,8 @@ final class Retransmission {
     private final Clock clock;
     private byte[] request;
     private long sentNanos;
+    /** When the request was first sent: how long it has gone unanswered counts from here. */
+    private long firstSentNanos;
     private int retransmissions;
 
     Retransmission(Clock clock) {
@@ -25,6 +27,7 @@ final class Retransmission {
     byte[] sent(byte[] datagram) {
         request = datagram;
         sentNanos = clock.nanoTime();
+        firstSentNanos = sentNanos;
         retransmissions = 0;
         return datagram;
     }
@@ -40,6 +43,11 @@ final class Retransmission {
     /** True once the last try has timed out too. */
     boolean exhausted() {
         return request != null && retransmissions >= MAX_RETRANSMISSIONS && due();
+    }
+
+    /** How long the outstanding request has waited for its answer since first sent; 0 when none is outstanding. */
+    long unansweredNanos() {
+        return request == null ? 0 : clock.nanoTime() - firstSentNanos;
     }
 
     /** The request again when its timeout has passed, else null. */

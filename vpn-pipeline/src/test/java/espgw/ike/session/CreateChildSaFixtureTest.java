@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,14 +59,14 @@ class CreateChildSaFixtureTest {
         IkeMessage response = open("6-create_child_sa-response.bin", true);
         assertTrue(CreateChildSa.isChildRekey(request));
 
-        CreateChildSa.ChildRekeyRequest rekey = CreateChildSa.parseChildRekeyRequest(request, CHARON_ESP,
+        CreateChildSa.ChildSaRequest rekey = CreateChildSa.parseChildSaRequest(request, CHARON_ESP,
                 List.of(KeyExchangeGroup.CURVE25519));
-        assertEquals(ByteBuffer.wrap(hex("child_spi_r_to_i")).getInt(), rekey.rekeyedSpi(),
+        assertEquals(ByteBuffer.wrap(hex("child_spi_r_to_i")).getInt(), rekey.rekeyedSpi().orElseThrow(),
                 "REKEY_SA names the initiator's inbound SPI of the old pair");
         assertEquals(KeyExchangeGroup.CURVE25519.groupNumber(), rekey.ke().orElseThrow().group(), "PFS with X25519");
         assertEquals(IkeEncryption.AES_GCM_16_128, rekey.suite().encryption());
-        CreateChildSa.ChildRekeyResponse answer = CreateChildSa.parseChildRekeyResponse(response, CHARON_ESP,
-                KeyExchangeGroup.CURVE25519);
+        CreateChildSa.ChildSaResponse answer = CreateChildSa.parseChildSaResponse(response, CHARON_ESP,
+                Optional.of(KeyExchangeGroup.CURVE25519));
 
         byte[] seed = hex("rekey_child_keymat_seed");
         byte[] newSharedSecret = Arrays.copyOf(seed, seed.length - rekey.ni().length - answer.nr().length);

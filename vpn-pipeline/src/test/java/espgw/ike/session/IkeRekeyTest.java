@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** CREATE_CHILD_SA between two espgw ends in memory: CHILD and IKE SA rekeys, one at a time and simultaneous. */
 @ExtendWith(LeakCheckExtension.class)
 class IkeRekeyTest {
-    private static final IkeLifetimes NO_TIMERS = new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
+    private static final IkeLifetimes NO_TIMERS =
+            new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
 
     private static IkePeers established(IkeLifetimes lifetimes) {
         IkePeers peers = new IkePeers(IkePeers.initiatorConfig().withLifetimes(lifetimes),
@@ -77,7 +78,8 @@ class IkeRekeyTest {
 
     @Test
     void theChildRekeyLifetimeTriggersARekey() {
-        IkePeers peers = established(new IkeLifetimes(Duration.ZERO, Duration.ofMinutes(10), Duration.ZERO, 0));
+        IkePeers peers = established(
+                new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10), Duration.ZERO, 0));
         NegotiatedChildSa old = peers.initiator.childSa().orElseThrow();
         peers.now[0] += TimeUnit.MINUTES.toNanos(10) - 1;
         assertTrue(peers.initiator.onTimer().isEmpty() && peers.responder.onTimer().isEmpty());
@@ -90,7 +92,8 @@ class IkeRekeyTest {
 
     @Test
     void theIkeRekeyLifetimeLessItsJitterTriggersAnIkeRekeyOnlyOnce() {
-        IkePeers peers = established(new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(100), 10));
+        IkePeers peers = established(
+                new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(100), 10));
         long oldSpiI = peers.initiatorSa().initiatorSpi();
         peers.now[0] += TimeUnit.MINUTES.toNanos(90) - 1;
         assertTrue(peers.initiator.onTimer().isEmpty() && peers.responder.onTimer().isEmpty(),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import espgw.ike.message.ExchangeType;
 import espgw.ike.message.IkeHeader;
 import espgw.ike.message.IkeMessage;
+import espgw.sa.Direction;
 import espgw.testing.LeakCheckExtension;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ class IkeSaTest {
     }
 
     private static IkePeers established() {
-        return established(new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+        return established(new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
     }
 
     @Test
@@ -60,8 +61,9 @@ class IkeSaTest {
     }
 
     @Test
-    void aSilentPeerIsCheckedAfterTheDpdIntervalAndDeclaredDeadAfterTheBackOff() {
-        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 0));
+    void withoutADpdTimeoutASilentPeerIsDeclaredDeadAfterTheWholeBackOff() {
+        IkePeers peers = established(
+                new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
         peers.now[0] += 29 * SECOND;
         assertTrue(peers.initiator.onTimer().isEmpty(), "heard from the peer 29 s ago");
         peers.now[0] += SECOND;
@@ -92,8 +94,48 @@ class IkeSaTest {
     }
 
     @Test
+    void aSilentPeerIsDeclaredDeadOnceItsCheckWentUnansweredForTheDpdTimeout() {
+        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(3), Duration.ofSeconds(9), Duration.ZERO,
+                Duration.ZERO, 0));
+        peers.now[0] += 3 * SECOND;
+        byte[] check = peers.initiator.onTimer().get(0);
+        assertEquals(ExchangeType.INFORMATIONAL, header(check).exchangeType());
+        // The peer is gone. Retransmissions after 2 and 2 + 4 s; at 9 s it is dead, before the third (at 14 s).
+        int sent = 1;
+        for (int second = 1; second < 9; second++) {
+            peers.now[0] += SECOND;
+            List<byte[]> again = peers.initiator.onTimer();
+            sent += again.size();
+            again.forEach(d -> assertArrayEquals(check, d, "the same octets again"));
+        }
+        assertEquals(3, sent, "the check and its retransmissions at 2 and 6 s");
+        assertEquals(IkeState.ESTABLISHED, peers.initiator.state(), "8 s without an answer");
+        peers.now[0] += SECOND;
+        assertTrue(peers.initiator.onTimer().isEmpty());
+        assertEquals(IkeState.FAILED, peers.initiator.state());
+        List<IkeEvent> events = peers.initiatorSa().pollEvents();
+        NegotiatedChildSa child = peers.initiator.childSa().orElseThrow();
+        assertEquals(List.of(new IkeEvent.ChildSaRemoved(child.inboundSpi(), child.outboundSpi()),
+                new IkeEvent.PeerDead("no answer for 9 s")), events);
+    }
+
+    @Test
+    void theDpdTimeoutCountsForEveryRequestNotOnlyLivenessChecks() {
+        IkePeers peers = established(new IkeLifetimes(Duration.ZERO, Duration.ofSeconds(9), Duration.ZERO,
+                Duration.ZERO, 0));
+        assertEquals(1, peers.initiatorSa().rekeyChild().size(), "a rekey the peer never answers");
+        peers.now[0] += 9 * SECOND - 1;
+        peers.initiator.onTimer();
+        assertEquals(IkeState.ESTABLISHED, peers.initiator.state());
+        peers.now[0] += 1;
+        peers.initiator.onTimer();
+        assertEquals(IkeState.FAILED, peers.initiator.state());
+    }
+
+    @Test
     void aPeerThatAnswersStaysAlive() {
-        IkePeers peers = established(new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, 0));
+        IkePeers peers = established(
+                new IkeLifetimes(Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
         for (int minute = 0; minute < 10; minute++) {
             peers.now[0] += 60 * SECOND;
             peers.exchange(peers.initiator.onTimer(), List.of());
@@ -115,6 +157,44 @@ class IkeSaTest {
                 peers.responderSa().pollEvents());
         assertTrue(peers.initiatorSa().childSas().isEmpty() && peers.responderSa().childSas().isEmpty());
         assertEquals(IkeState.ESTABLISHED, peers.responder.state(), "the IKE SA stays");
+    }
+
+    @Test
+    void anIkeSaWhoseLastChildSaThePeerDeletedStaysUsableForANewChildSaFromEitherEnd() {
+        IkePeers peers = established();
+        NegotiatedChildSa first = peers.responder.childSa().orElseThrow();
+        // As charon does on swanctl --terminate --child, or when a hard lifetime expires unrekeyed.
+        peers.exchange(List.of(), peers.responderSa().deleteChild(first.inboundSpi()));
+        peers.initiatorSa().pollEvents();
+        peers.responderSa().pollEvents();
+        assertTrue(peers.initiatorSa().childSas().isEmpty() && peers.responderSa().childSas().isEmpty());
+
+        // Then it asks for a replacement on the same IKE SA (§1.3.1): accepted, not NO_ADDITIONAL_SAS.
+        peers.exchange(List.of(), peers.responderSa().createChild());
+        assertPairInstalled(peers.initiatorSa().pollEvents(), peers.responderSa().pollEvents());
+
+        NegotiatedChildSa second = peers.initiatorSa().childSas().get(0);
+        peers.exchange(peers.initiatorSa().deleteChild(second.inboundSpi()), List.of());
+        peers.initiatorSa().pollEvents();
+        peers.responderSa().pollEvents();
+        peers.exchange(peers.initiatorSa().createChild(), List.of());
+        assertPairInstalled(peers.initiatorSa().pollEvents(), peers.responderSa().pollEvents());
+        assertTrue(peers.initiatorSa().createChild().isEmpty() && peers.responderSa().createChild().isEmpty(),
+                "one CHILD SA per IKE SA");
+        assertEquals(IkeState.ESTABLISHED, peers.initiator.state());
+        assertEquals(IkeState.ESTABLISHED, peers.responder.state());
+    }
+
+    /** One new pair each side, the one's inbound the other's outbound, with the same keys. */
+    private static void assertPairInstalled(List<IkeEvent> atInitiator, List<IkeEvent> atResponder) {
+        assertEquals(1, atInitiator.size(), atInitiator.toString());
+        assertEquals(1, atResponder.size(), atResponder.toString());
+        NegotiatedChildSa i = assertInstanceOf(IkeEvent.ChildSaInstalled.class, atInitiator.get(0)).childSa();
+        NegotiatedChildSa r = assertInstanceOf(IkeEvent.ChildSaInstalled.class, atResponder.get(0)).childSa();
+        assertEquals(i.inboundSpi(), r.outboundSpi());
+        assertEquals(i.outboundSpi(), r.inboundSpi());
+        assertArrayEquals(i.keymat(Direction.INBOUND), r.keymat(Direction.OUTBOUND));
+        assertArrayEquals(i.keymat(Direction.OUTBOUND), r.keymat(Direction.INBOUND));
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakCheckExtension.class)
 class InboundSpiSourceTest {
-    private static final IkeLifetimes NO_TIMERS = new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
+    private static final IkeLifetimes NO_TIMERS =
+            new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
 
     @Test
     void bothEndsTakeTheSpisOfTheirFirstAndRekeyedChildSasFromTheirSource() {

@@ -230,7 +230,7 @@ class StrongSwanRekeyInteropTest {
     private static IkeSessionConfig config(boolean initiator) {
         IkeAlgorithms ike = new IkeAlgorithms(List.of(IkeEncryption.values()), List.of(Prf.values()),
                 List.of(KeyExchangeGroup.values()));
-        IkeLifetimes noTimers = new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
+        IkeLifetimes noTimers = new IkeLifetimes(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0);
         return new IkeSessionConfig(IdPayload.fqdn(initiator, ESPGW_ID), IdPayload.fqdn(!initiator, CHARON_ID),
                 PSK.getBytes(StandardCharsets.US_ASCII), ike, EspAlgorithms.defaults(), List.of(ESPGW_NET),
                 List.of(CHARON_NET), new InetSocketAddress(ESPGW_OUTER, IkeUdpEndpoint.IKE_PORT),

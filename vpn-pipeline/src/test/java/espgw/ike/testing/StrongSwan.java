@@ -188,6 +188,15 @@ public final class StrongSwan implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL to charon's PID: no Delete reaches the peer. Its vici socket stays behind in this
+     * work directory, so start the next charon in another one.
+     */
+    public void kill() throws InterruptedException {
+        charon.toHandle().destroyForcibly();
+        charon.waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** SIGTERM to charon's PID, SIGKILL after 10 s; charon removes its TUN device and routes. */
     @Override
     public void close() {
