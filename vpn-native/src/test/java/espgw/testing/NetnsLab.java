@@ -1,5 +1,7 @@
 package espgw.testing;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -91,7 +93,8 @@ public final class NetnsLab implements AutoCloseable {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()),
+                    THREAD_PER_TASK);
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 return new Result(-1, "timed out after " + timeoutSeconds + " s: " + out.getNow(""));

@@ -1,5 +1,7 @@
 package espgw.lab;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,8 +138,13 @@ public final class Lab implements AutoCloseable {
     /** The espgw command line on this JVM's binary and class path (works from tests and from the jar). */
     private static List<String> javaCommand() {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        // As the espgw launcher runs it: JNA and Netty load native code; Netty uses sun.misc.Unsafe,
+        // without which (JDK 24+ asks for the flag) it falls back to slower buffers, not what ships.
         if (Runtime.version().feature() >= 22) {
-            command.add("--enable-native-access=ALL-UNNAMED"); // JNA and Netty load native code
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (Runtime.version().feature() >= 24) {
+            command.add("--sun-misc-unsafe-memory-access=allow");
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "espgw.cli.EspgwCommand"));
         return command;
@@ -187,7 +194,8 @@ public final class Lab implements AutoCloseable {
 
     public static Result execute(String... command) {
         Process p = start(List.of(command));
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()),
+                THREAD_PER_TASK);
         try {
             if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -1,5 +1,7 @@
 package espgw.lab;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
+
 import espgw.linux.netns.NetNamespace;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -48,7 +50,8 @@ public final class LabTraffic {
                                String marker, long timeoutSeconds) throws IOException {
         try (ServerSocketChannel server = NetNamespace.call(serverNs, ServerSocketChannel::open)) {
             server.bind(new InetSocketAddress(port));
-            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> receiveAndHash(server));
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> receiveAndHash(server),
+                    THREAD_PER_TASK);
             long start = System.nanoTime();
             String sent;
             try (SocketChannel client = NetNamespace.call(clientNs, SocketChannel::open)) {
@@ -80,7 +83,7 @@ public final class LabTraffic {
                 } catch (IOException e) {
                     throw new IllegalStateException("sending side of the TCP transfer: " + e.getMessage(), e);
                 }
-            });
+            }, THREAD_PER_TASK);
             long start = System.nanoTime();
             try (SocketChannel client = NetNamespace.call(clientNs, SocketChannel::open)) {
                 client.socket().connect(new InetSocketAddress(address, port), (int) TimeUnit.SECONDS.toMillis(10));
@@ -150,7 +153,7 @@ public final class LabTraffic {
         try (DatagramChannel echo = NetNamespace.call(serverNs, DatagramChannel::open);
              DatagramChannel client = NetNamespace.call(clientNs, DatagramChannel::open)) {
             echo.bind(new InetSocketAddress(port));
-            CompletableFuture<Void> echoing = CompletableFuture.runAsync(() -> echo(echo, count));
+            CompletableFuture<Void> echoing = CompletableFuture.runAsync(() -> echo(echo, count), THREAD_PER_TASK);
             // The socket adaptor, unlike the channel, honours a receive timeout.
             DatagramSocket socket = client.socket();
             socket.setSoTimeout(2000);

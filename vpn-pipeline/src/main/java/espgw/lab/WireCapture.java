@@ -1,5 +1,7 @@
 package espgw.lab;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -46,7 +48,7 @@ public final class WireCapture implements AutoCloseable {
                 seen.append(e.getMessage());
             }
             return seen.toString();
-        });
+        }, THREAD_PER_TASK);
         try {
             String failure = listening.get(10, TimeUnit.SECONDS);
             if (failure != null) {

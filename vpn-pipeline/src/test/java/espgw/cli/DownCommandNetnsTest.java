@@ -1,5 +1,6 @@
 package espgw.cli;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -120,7 +121,7 @@ class DownCommandNetnsTest {
             } catch (java.io.IOException e) {
                 return false;
             }
-        });
+        }, THREAD_PER_TASK);
         boolean ok;
         try {
             ok = found.get(120, TimeUnit.SECONDS);

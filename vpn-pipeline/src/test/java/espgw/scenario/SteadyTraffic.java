@@ -1,5 +1,6 @@
 package espgw.scenario;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,19 +84,24 @@ final class SteadyTraffic {
                     duplicateSegmentsReceived - before.duplicateSegmentsReceived,
                     outOfOrderSegmentsReceived - before.outOfOrderSegmentsReceived);
         }
+    }
 
-        /** The counters of one group: a line of names after {@code prefix}, then a line of values. */
-        private static Map<String, Long> counters(String file, String prefix) {
-            Matcher group = Pattern.compile("(?m)^" + prefix + " (.*)\\R^" + prefix + " (.*)$").matcher(file);
-            assertTrue(group.find(), file);
-            String[] names = group.group(1).trim().split("\\s+");
-            String[] values = group.group(2).trim().split("\\s+");
-            Map<String, Long> counters = new HashMap<>();
-            for (int i = 0; i < names.length; i++) {
-                counters.put(names[i], Long.parseLong(values[i]));
-            }
-            return counters;
+    /** Datagrams the namespace's UDP sockets dropped because a receive buffer was full (/proc/net/snmp). */
+    static long udpReceiveBufferErrors(Lab lab, String ns) {
+        return counters(lab.exec(ns, "cat", "/proc/net/snmp"), "Udp:").get("RcvbufErrors");
+    }
+
+    /** The counters of one group: a line of names after {@code prefix}, then a line of values. */
+    private static Map<String, Long> counters(String file, String prefix) {
+        Matcher group = Pattern.compile("(?m)^" + prefix + " (.*)\\R^" + prefix + " (.*)$").matcher(file);
+        assertTrue(group.find(), file);
+        String[] names = group.group(1).trim().split("\\s+");
+        String[] values = group.group(2).trim().split("\\s+");
+        Map<String, Long> counters = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            counters.put(names[i], Long.parseLong(values[i]));
         }
+        return counters;
     }
 
     private SteadyTraffic() {
@@ -111,8 +117,9 @@ final class SteadyTraffic {
         TcpCounters receiverBefore = TcpCounters.of(lab, toNs);
         Process ping = lab.spawn(fromNs, "ping", "-n", "-c", String.valueOf(PINGS), "-i", "0.1", "-W", "2",
                 "-I", fromAddress, toAddress);
-        CompletableFuture<String> pingOutput = CompletableFuture.supplyAsync(() -> readAll(ping));
-        CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> watcher.accept(ping::isAlive));
+        CompletableFuture<String> pingOutput = CompletableFuture.supplyAsync(() -> readAll(ping), THREAD_PER_TASK);
+        CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> watcher.accept(ping::isAlive),
+                THREAD_PER_TASK);
         String[] hashes = pacedStream(fromNs, toNs, toAddress, tcpPort);
         assertTrue(ping.waitFor(20, TimeUnit.SECONDS), "ping did not end");
         watching.get(10, TimeUnit.SECONDS);
@@ -127,11 +134,13 @@ final class SteadyTraffic {
             throws Exception {
         try (ServerSocketChannel server = NetNamespace.call(serverNs, ServerSocketChannel::open)) {
             server.bind(new InetSocketAddress(serverAddress, port));
-            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> receiveAndHash(server));
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> receiveAndHash(server),
+                    THREAD_PER_TASK);
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
             try (SocketChannel client = NetNamespace.call(clientNs, SocketChannel::open)) {
                 // A broken tunnel would block a write for TCP's whole retry time: closing unblocks it.
-                CompletableFuture.delayedExecutor(TRAFFIC_NANOS + TimeUnit.SECONDS.toNanos(20), TimeUnit.NANOSECONDS)
+                CompletableFuture.delayedExecutor(TRAFFIC_NANOS + TimeUnit.SECONDS.toNanos(20), TimeUnit.NANOSECONDS,
+                        THREAD_PER_TASK)
                         .execute(() -> closeQuietly(client));
                 client.socket().connect(new InetSocketAddress(serverAddress, port), 10_000);
                 SplittableRandom random = new SplittableRandom(port);

@@ -85,10 +85,14 @@ class StrongSwanRekeyTrafficTest {
                 }
                 IkeScenarioTest.awaitOutput(gateway, "IKE SA up: peer swan");
 
+                long overflowsBefore = SteadyTraffic.udpReceiveBufferErrors(lab, swanNs);
                 SeenSas seen = new SeenSas();
                 SteadyTraffic.Result traffic = SteadyTraffic.run(lab, espgw, ESPGW_INNER, swanNs, SWAN_INNER, TCP_PORT,
                         running -> seen.watch(swan, running));
                 traffic.assertEveryPingAnsweredAndStreamIntact();
+                // charon's libipsec reads its UDP socket on one thread, with the default receive buffer.
+                assertEquals(0, SteadyTraffic.udpReceiveBufferErrors(lab, swanNs) - overflowsBefore,
+                        "charon's UDP socket overflowed: ESP lost at the peer's socket, not in a rekey");
                 traffic.assertNoSegmentLost();
                 String status = lab.espgw(espgw, "status").output();
                 assertTrue(status.contains("drops: none"), "espgw dropped packets:\n" + status);

@@ -43,8 +43,10 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException e) {
             return new Result(EXIT_NOT_STARTED, "", e.getMessage());
         }
-        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()),
+                BlockingIo.THREAD_PER_TASK);
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()),
+                BlockingIo.THREAD_PER_TASK);
         try (OutputStream in = process.getOutputStream()) {
             if (command.stdin() != null) {
                 in.write(command.stdin().getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package espgw.linux.tun;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +97,7 @@ class TunOffloadTest {
     private static byte[][] transfer(String nsA, String nsB) throws Exception {
         try (ServerSocketChannel server = NetNamespace.call(nsB, ServerSocketChannel::open)) {
             server.bind(new InetSocketAddress("10.78.0.2", PORT));
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> receive(server));
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> receive(server), THREAD_PER_TASK);
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
             try (SocketChannel client = NetNamespace.call(nsA, SocketChannel::open)) {
                 client.connect(new InetSocketAddress("10.78.0.2", PORT));

@@ -1,5 +1,6 @@
 package espgw.ike.session;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,7 +117,8 @@ class StrongSwanCertificateInteropTest {
                     IkeUdpEndpoint udp = new IkeUdpEndpoint(espgwNs, InetAddress.getByName(ESPGW_OUTER))) {
                 charon.load(charonConnection(credentials));
                 IkeResponder responder = new IkeResponder(config(credentials, false), new SecureRandom());
-                CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answer(responder, udp));
+                CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> answer(responder, udp),
+                        THREAD_PER_TASK);
 
                 charon.initiate("espgw");
                 answering.get(RECEIVE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package espgw.ike.session;
 
+import static espgw.linux.host.BlockingIo.THREAD_PER_TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -195,7 +196,8 @@ class StrongSwanRekeyInteropTest {
 
         /** A swanctl command that makes charon start an exchange with espgw, answered meanwhile. */
         void charonDoes(String... command) throws Exception {
-            CompletableFuture<String> done = CompletableFuture.supplyAsync(() -> charon.swanctl(command));
+            CompletableFuture<String> done = CompletableFuture.supplyAsync(() -> charon.swanctl(command),
+                    THREAD_PER_TASK);
             pump(List.of(), FIRST_MESSAGE_MILLIS);
             done.get(FIRST_MESSAGE_MILLIS, TimeUnit.MILLISECONDS);
         }
