@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import espgw.ike.testing.CharonExchange;
 import espgw.ike.testing.StrongSwan;
 import espgw.ike.testing.SwanctlConnection;
 import espgw.ike.testing.SwanctlSas;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,6 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>espgw rekeys too so that the count does not rest on charon alone: on one CI run charon 5.9.8
  * rekeyed only once in 30 s (it may skip a CHILD SA's rekey that falls due while it rekeys the IKE SA).
+ * Both ends require PFS in X25519 ({@code aes128gcm16-x25519}): every CHILD SA rekey carries a fresh
+ * KE each way, and charon's log shows espgw's own rekeys accepted with one.
  */
 class StrongSwanRekeyTrafficTest {
     private static final String ESPGW_OUTER = "192.0.2.1";
@@ -77,7 +81,7 @@ class StrongSwanRekeyTrafficTest {
                         .local(SWAN_OUTER, SWAN_ID).remote(ESPGW_OUTER, ESPGW_ID)
                         .trafficSelectors(SWAN_INNER + "/32", ESPGW_INNER + "/32")
                         .authentication(new SwanctlConnection.Psk(PSK))
-                        .proposals("aes128gcm16-prfsha256-x25519", "aes128gcm16")
+                        .proposals("aes128gcm16-prfsha256-x25519", "aes128gcm16-x25519")
                         .ikeRekeyTime(IKE_REKEY).childLifetimes(CHILD_REKEY, CHILD_LIFE).childRandTime(CHILD_RAND).build());
                 Lab.Gateway gateway = lab.startGateway(espgw, lab.config("espgw", config(espgwInitiates)));
                 if (!espgwInitiates) {
@@ -100,6 +104,7 @@ class StrongSwanRekeyTrafficTest {
                 assertTrue(log.contains("IKE SA rekeyed: peer swan"), log);
                 assertEquals(1, IkeScenarioTest.count(log, "IKE SA up: peer swan"),
                         "espgw set up a new IKE SA instead of rekeying:\n" + log);
+                assertPfsInEveryChildRekeyAndEspgwsAccepted(swan, log);
 
                 assertEquals(0, gateway.stop(), gateway.output());
                 assertFalse(gateway.output().contains(PSK), "the PSK in the log");
@@ -127,6 +132,26 @@ class StrongSwanRekeyTrafficTest {
         }
     }
 
+    /**
+     * From charon's log: every CHILD SA rekey by either end had a KE in its request and, if
+     * accepted, in its answer; at least one of espgw's own was accepted, none for want of a proposal.
+     */
+    private static void assertPfsInEveryChildRekeyAndEspgwsAccepted(StrongSwan swan, String espgwLog)
+            throws IOException {
+        List<CharonExchange> rekeys = CharonExchange.read(swan.log()).stream().filter(CharonExchange::childRekey)
+                .toList();
+        String all = rekeys.stream().map(CharonExchange::toString).collect(Collectors.joining("\n"));
+        for (CharonExchange rekey : rekeys) {
+            assertTrue(rekey.request().contains("KE"), "a CHILD SA rekey without KE:\n" + all);
+            assertTrue(!rekey.accepted() || rekey.response().contains("KE"), "accepted without KE:\n" + all);
+            assertFalse(rekey.response().contains("N(NO_PROP)") || rekey.response().contains("N(INVAL_KE)"),
+                    "a CHILD SA rekey refused for its proposal:\n" + all);
+        }
+        assertTrue(rekeys.stream().anyMatch(r -> !r.byCharon() && r.accepted()),
+                "charon accepted no CHILD SA rekey of espgw's:\n" + all);
+        assertFalse(espgwLog.contains("NO_PROPOSAL_CHOSEN") || espgwLog.contains("INVALID_KE_PAYLOAD"), espgwLog);
+    }
+
     /** charon's log lines about rekeying and deleting, for a failure message: why it rekeyed less often than set. */
     private static String rekeyLines(StrongSwan swan) throws IOException {
         return Files.readAllLines(swan.log()).stream()
@@ -140,7 +165,7 @@ class StrongSwanRekeyTrafficTest {
                 + "  - name: swan\n    address: " + SWAN_OUTER + "\n    networks: [" + SWAN_INNER + "/32]\n"
                 + "    ike:\n      psk: " + PSK + "\n      local_id: " + ESPGW_ID + "\n      remote_id: " + SWAN_ID + "\n"
                 + "      initiate: " + initiate + "\n      proposals: [aes128gcm16-prfsha256-x25519]\n"
-                + "      esp_proposals: [aes128gcm16]\n"
+                + "      esp_proposals: [aes128gcm16-x25519]\n"
                 + "      local_ts: [" + ESPGW_INNER + "/32]\n      remote_ts: [" + SWAN_INNER + "/32]\n"
                 + "      lifetimes:\n        child_rekey_seconds: " + ESPGW_CHILD_REKEY_SECONDS + "\n"
                 + "        ike_rekey_seconds: " + ESPGW_IKE_REKEY_SECONDS + "\n";
