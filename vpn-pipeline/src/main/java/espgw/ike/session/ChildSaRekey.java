@@ -15,7 +15,8 @@ import java.util.OptionalInt;
 
 /**
  * Our rekey of one CHILD SA (RFC 7296 §1.3.3), with PFS when our ESP proposal names groups (a KE
- * in {@link EspAlgorithms#keyExchangeGroup}, or the one the peer asks for): the keys of the new
+ * in the old pair's group, else in {@link EspAlgorithms#keyExchangeGroup}, or in the one the peer
+ * asks for): the keys of the new
  * pair come from §2.17 with g^ir (new) if the peer chose PFS, and the SK_d of the IKE SA the
  * exchange ran on. When the peer rekeyed the same pair meanwhile, {@link RekeyCollision} decides
  * which new pair stays.
@@ -68,7 +69,9 @@ final class ChildSaRekey implements Exchange {
     @Override
     public List<IkePayload> request(IkeSaChannel channel) {
         ikeKeys = channel.keys;
-        pfs = group.or(() -> esp.keyExchangeGroup(channel.suite.group())).map(g -> g.newKeyExchange(random));
+        // As strongSwan: the old pair's group first, which the peer chose before (no INVALID_KE_PAYLOAD again).
+        pfs = group.or(() -> old.sa.pfs().filter(esp.groups()::contains))
+                .or(() -> esp.keyExchangeGroup(channel.suite.group())).map(g -> g.newKeyExchange(random));
         return CreateChildSa.childSaRequest(OptionalInt.of(old.sa.inboundSpi()), esp, newSpi, ni, pfs,
                 old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
     }

@@ -79,9 +79,12 @@ class ChildSaPfsTest {
         peers.wire.clear();
         peers.exchange(peers.initiatorSa().rekeyChild(), List.of());
         assertRekeyedOnBothEnds(peers, Optional.of(KeyExchangeGroup.ECP_256));
-        long requests = peers.wire.stream().map(ChildSaPfsTest::header)
-                .filter(h -> h.exchangeType() == ExchangeType.CREATE_CHILD_SA && !h.isResponse()).count();
-        assertEquals(2, requests, "our KE in the IKE SA's X25519, then in ECP-256");
+        assertEquals(2, createChildSaRequests(peers), "our KE in the IKE SA's X25519, then in ECP-256");
+
+        peers.wire.clear();
+        peers.exchange(peers.initiatorSa().rekeyChild(), List.of());
+        assertRekeyedOnBothEnds(peers, Optional.of(KeyExchangeGroup.ECP_256));
+        assertEquals(1, createChildSaRequests(peers), "the next rekey goes straight to the old pair's ECP-256");
     }
 
     private static IkePeers established(EspAlgorithms initiatorEsp, EspAlgorithms responderEsp) {
@@ -110,6 +113,11 @@ class ChildSaPfsTest {
         NegotiatedChildSa responders = peers.responderSa().childSas().get(0);
         assertEquals(initiators.inboundSpi(), responders.outboundSpi());
         assertEquals(initiators.outboundSpi(), responders.inboundSpi());
+    }
+
+    private static long createChildSaRequests(IkePeers peers) {
+        return peers.wire.stream().map(ChildSaPfsTest::header)
+                .filter(h -> h.exchangeType() == ExchangeType.CREATE_CHILD_SA && !h.isResponse()).count();
     }
 
     private static IkeHeader header(byte[] datagram) {
