@@ -94,8 +94,9 @@ final class ProposalSelection {
     /**
      * §1.3.1, §1.3.3: a CHILD SA of CREATE_CHILD_SA, whose D-H transforms must be acceptable too:
      * the group of the initiator's KE if offered and ours (no INVALID_KE_PAYLOAD round trip), else
-     * the first offered that is ours or NONE if we do without PFS; none offered means no PFS, which
-     * we must accept (strongSwan's choice: a proposal with groups does not match one without).
+     * the first offered that is ours or NONE if we do without PFS. No D-H transform means no PFS,
+     * acceptable only if we do without (as strongSwan: a proposal with groups does not match one
+     * without).
      *
      * @param keGroup the group number of the request's KE payload, if any
      */
@@ -130,11 +131,11 @@ final class ProposalSelection {
         if (offered.isEmpty()) {
             return Optional.of(PfsChoice.NONE).filter(none -> ours.withoutPfs());
         }
-        Optional<KeyExchangeGroup> keGroupOffered = first(proposal, Transform.TYPE_DH, KeyExchangeGroup::fromTransform,
-                ours.groups().stream().filter(g -> keGroup.isPresent() && g.groupNumber() == keGroup.getAsInt())
-                        .toList());
+        Optional<KeyExchangeGroup> keGroupOffered = keGroup.isEmpty() ? Optional.empty()
+                : KeyExchangeGroup.fromGroupNumber(keGroup.getAsInt()).filter(ours.groups()::contains)
+                        .filter(g -> offered.stream().anyMatch(t -> t.sameAs(g.transform())));
         if (keGroupOffered.isPresent()) {
-            return keGroupOffered.map(g -> new PfsChoice(Optional.of(g)));
+            return Optional.of(new PfsChoice(keGroupOffered));
         }
         for (Transform transform : offered) {
             if (isGroupNone(transform) && ours.withoutPfs()) {
