@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rekeys made by either end, a liveness check and espgw's delete of the IKE SA. With espgw as the
  * original responder: charon's liveness checks, a PFS group other than the IKE SA's, and charon's
  * delete. PFS in CHILD SA rekeys by either end as charon's and espgw's ESP proposals say: none,
- * required, optional. After each step charon must list exactly the SAs espgw has, by SPI. Only IKE
+ * required, optional, and both ways refused when one end requires it and the other has none. After each step charon must list exactly the SAs espgw has, by SPI. Only IKE
  * runs (no ESP data path).
  */
 @ExtendWith(LeakCheckExtension.class)
@@ -238,6 +238,47 @@ class StrongSwanRekeyInteropTest {
                 assertEquals(pfsGroup != null, theirs.request().contains("KE") && theirs.response().contains("KE"),
                         theirs.toString());
                 assertPfs(pfsGroup, ikeSa, charon);
+            }
+        }
+    }
+
+    @Test
+    void pfsRequiredByCharonAndRefusedByEspgwFailsEitherRekeyAsBetweenTwoCharonsAndKeepsThePair() throws Exception {
+        StrongSwan.requireInstalled();
+        try (NetnsLab lab = new NetnsLab("ikepfs")) {
+            String espgwNs = lab.namespace("espgw");
+            String charonNs = lab.namespace("charon");
+            lab.veth(espgwNs, "e0", ESPGW_OUTER + "/24", charonNs, "c0", CHARON_OUTER + "/24");
+            lab.exec(charonNs, "ip", "addr", "add", "198.51.100.2/32", "dev", "lo");
+            try (StrongSwan charon = StrongSwan.start(lab, charonNs, dir.resolve("charon"), Map.of());
+                    IkeUdpEndpoint udp = new IkeUdpEndpoint(espgwNs, InetAddress.getByName(ESPGW_OUTER))) {
+                charon.load(SwanctlConnection.builder("espgw")
+                        .local(CHARON_OUTER, CHARON_ID).remote(ESPGW_OUTER, ESPGW_ID)
+                        .trafficSelectors("198.51.100.2/32", "198.51.100.1/32")
+                        .authentication(new SwanctlConnection.Psk(PSK))
+                        .proposals("aes128gcm16-prfsha256-x25519", "aes128gcm16-x25519").build());
+                IkeSessionConfig config = config(true);
+                config = config.withAlgorithms(config.ike(), new EspAlgorithms(AES128, List.of(false)));
+                IkeInitiator initiator = new IkeInitiator(config, new SecureRandom(), System::nanoTime);
+                Link link = new Link(initiator::receive, () -> initiator.natStatus().natDetected(), udp, charon);
+                link.pump(initiator.start(), FIRST_MESSAGE_MILLIS);
+                IkeSa ikeSa = initiator.ikeSa().orElseThrow(() -> new AssertionError(charon.logTail(30)));
+                link.assertCharonAgrees(ikeSa);
+
+                link.pump(ikeSa.rekeyChild(), FIRST_MESSAGE_MILLIS);
+                assertEquals(List.of(new IkeEvent.ChildSaRekeyRefused("NO_PROPOSAL_CHOSEN", IkeSa.REKEY_RETRY)),
+                        ikeSa.pollEvents());
+                link.assertCharonAgrees(ikeSa);
+
+                link.charonDoes("--rekey", "--child", "espgw");
+                assertTrue(ikeSa.pollEvents().isEmpty());
+                link.assertCharonAgrees(ikeSa);
+                List<CharonExchange> rekeys = CharonExchange.read(charon.log()).stream()
+                        .filter(CharonExchange::childRekey).toList();
+                assertEquals(2, rekeys.size(), rekeys.toString());
+                for (CharonExchange rekey : rekeys) {
+                    assertEquals(List.of("N(NO_PROP)"), rekey.response(), rekey.toString());
+                }
             }
         }
     }
