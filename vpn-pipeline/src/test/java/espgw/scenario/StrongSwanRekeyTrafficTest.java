@@ -26,15 +26,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 6, must-show 2 with strongSwan (namespaces {@code ikr...}): charon rekeys the CHILD SA every
- * ~5 s and the IKE SA every ~12 s, espgw its own every ~7 s and ~17 s, while {@link SteadyTraffic}
+ * Issue 6, must-show 2 with strongSwan (namespaces {@code ikr...}): espgw rekeys the CHILD SA ~3 s
+ * after it was made, charon every 4 s on command ({@code swanctl --rekey}), charon the IKE SA every
+ * ~12 s, while {@link SteadyTraffic}
  * (a ping every 0.1 s, a paced TCP stream) crosses the tunnel for 30 s. Every ping is answered, the
  * stream arrives byte for byte, TCP loses no segment, espgw drops no packet, and charon's and
  * espgw's views agree that the CHILD SA was replaced at least three times and the IKE SA at least
  * once — with espgw as the IKE initiator and as the responder.
  *
- * <p>espgw rekeys too so that the count does not rest on charon alone: on one CI run charon 5.9.8
- * rekeyed only once in 30 s (it may skip a CHILD SA's rekey that falls due while it rekeys the IKE SA).
+ * <p>Both ends rekey the CHILD SA so that the count does not rest on charon alone (on one CI run
+ * charon 5.9.8 rekeyed only once in 30 s: it may skip a CHILD SA's rekey that falls due while it
+ * rekeys the IKE SA). Whichever end's timer runs out first rekeys and the new pair starts both timers
+ * afresh, so with timers alone one end would do every rekey (espgw's own never ran when charon's was
+ * the shorter); hence espgw's short timer and charon's rekeys on command in between.
  * Both ends require PFS in X25519 ({@code aes128gcm16-x25519}): every CHILD SA rekey carries a fresh
  * KE each way, and charon's log shows espgw's own rekeys accepted with one.
  */
@@ -47,13 +51,17 @@ class StrongSwanRekeyTrafficTest {
     private static final String SWAN_ID = "swan.espgw.test";
     private static final String PSK = "rekey-psk-not-secret";
     private static final String CONNECTION = "espgw";
+    /** charon's own CHILD SA rekey, a backstop: espgw's timer and the commands come first. */
     private static final Duration CHILD_REKEY = Duration.ofSeconds(5);
     /** Beyond the test: should charon skip a rekey (see above), the hard expiry would end the tunnel instead. */
     private static final Duration CHILD_LIFE = Duration.ofSeconds(60);
     /** Rekeys 4 to 5 s apart (by default charon would spread them over life minus rekey time). */
     private static final Duration CHILD_RAND = Duration.ofSeconds(1);
+    /** Between espgw's rekeys (a new pair, then espgw's after 2.7 to 3 s): charon's on command. */
+    private static final Duration CHARON_REKEY_EVERY = Duration.ofSeconds(4);
     private static final Duration IKE_REKEY = Duration.ofSeconds(12);
-    private static final int ESPGW_CHILD_REKEY_SECONDS = 7;
+    /** Less up to 10%: 2.7 to 3 s, before charon's own timer. */
+    private static final int ESPGW_CHILD_REKEY_SECONDS = 3;
     private static final int ESPGW_IKE_REKEY_SECONDS = 17;
     private static final int TCP_PORT = 5011;
 
@@ -112,17 +120,25 @@ class StrongSwanRekeyTrafficTest {
         }
     }
 
-    /** SPIs charon listed, polled every 0.5 s while the ping runs; read once the watch has ended. */
+    /**
+     * SPIs charon listed, polled every 0.5 s while the ping runs, and charon's CHILD SA rekeys on
+     * command every {@link #CHARON_REKEY_EVERY}; read once the watch has ended.
+     */
     private static final class SeenSas {
         final Set<String> childSpis = new TreeSet<>();
         final Set<String> ikeSpis = new TreeSet<>();
 
         void watch(StrongSwan swan, BooleanSupplier running) {
             try {
+                long nextRekey = System.nanoTime() + CHARON_REKEY_EVERY.toNanos();
                 while (running.getAsBoolean()) {
                     for (SwanctlSas.IkeSa ike : swan.listSas()) {
                         ikeSpis.add(ike.get("initiator-spi") + "_" + ike.get("responder-spi"));
                         ike.children().forEach(child -> childSpis.add(child.get("spi-in")));
+                    }
+                    if (System.nanoTime() - nextRekey >= 0) {
+                        swan.swanctl("--rekey", "--child", CONNECTION);
+                        nextRekey += CHARON_REKEY_EVERY.toNanos();
                     }
                     Thread.sleep(500);
                 }
@@ -134,13 +150,14 @@ class StrongSwanRekeyTrafficTest {
 
     /**
      * From charon's log: every CHILD SA rekey by either end had a KE in its request and, if
-     * accepted, in its answer; at least one of espgw's own was accepted, none for want of a proposal.
+     * accepted, in its answer; both ends' were accepted, none refused for want of a proposal.
      */
     private static void assertPfsInEveryChildRekeyAndEspgwsAccepted(StrongSwan swan, String espgwLog)
             throws IOException {
         List<CharonExchange> rekeys = CharonExchange.read(swan.log()).stream().filter(CharonExchange::childRekey)
                 .toList();
-        String all = rekeys.stream().map(CharonExchange::toString).collect(Collectors.joining("\n"));
+        String all = rekeys.stream().map(CharonExchange::toString).collect(Collectors.joining("\n"))
+                + "\n--- charon:\n" + rekeyLines(swan);
         for (CharonExchange rekey : rekeys) {
             assertTrue(rekey.request().contains("KE"), "a CHILD SA rekey without KE:\n" + all);
             assertTrue(!rekey.accepted() || rekey.response().contains("KE"), "accepted without KE:\n" + all);
@@ -149,6 +166,8 @@ class StrongSwanRekeyTrafficTest {
         }
         assertTrue(rekeys.stream().anyMatch(r -> !r.byCharon() && r.accepted()),
                 "charon accepted no CHILD SA rekey of espgw's:\n" + all);
+        assertTrue(rekeys.stream().anyMatch(r -> r.byCharon() && r.accepted()),
+                "espgw accepted no CHILD SA rekey of charon's:\n" + all);
         assertFalse(espgwLog.contains("NO_PROPOSAL_CHOSEN") || espgwLog.contains("INVALID_KE_PAYLOAD"), espgwLog);
     }
 
