@@ -63,8 +63,8 @@ final class IkeProposals {
         boolean withoutPfs = false;
         for (String entry : lowerCase(node, field, entries)) {
             boolean entryHasGroup = false;
-            for (String name : entry.split("-")) {
-                name = name.trim();
+            for (String written : entry.split("-")) {
+                String name = written.trim();
                 if (name.equals(NO_PFS)) {
                     withoutPfs = true;
                 } else if (addIfKnown(GROUPS, name, groups)) {
