@@ -49,7 +49,8 @@ public record IkeConfig(IkeAuthentication authentication, IdPayload localId, IdP
         IkeAlgorithms ike = node.has("proposals")
                 ? IkeProposals.ike(node, "proposals", node.strings("proposals")) : IkeAlgorithms.defaults();
         EspAlgorithms esp = node.has("esp_proposals")
-                ? IkeProposals.esp(node, "esp_proposals", node.strings("esp_proposals")) : EspAlgorithms.defaults();
+                ? IkeProposals.esp(node, "esp_proposals", node.strings("esp_proposals"))
+                : EspAlgorithms.defaults(ike.groups());
         List<Ipv4Prefix> defaultRemote = new ArrayList<>();
         defaultRemote.add(Ipv4Prefix.of(peerAddress, 32));
         defaultRemote.addAll(peerNetworks);

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Reads proposals written as strongSwan writes them ({@code aes128gcm16-prfsha256-x25519},
- * {@code chacha20poly1305-esn}): algorithm names joined by '-'. All entries of a list together
- * make one proposal, each algorithm in the order it first appears (the order of preference).
+ * {@code chacha20poly1305-esn}, {@code aes128gcm16-x25519}): algorithm names joined by '-'. All
+ * entries of a list together make one proposal, each algorithm in the order it first appears (the
+ * order of preference).
  */
 final class IkeProposals {
     private static final Map<String, IkeEncryption> ENCRYPTIONS = Map.of(
@@ -26,6 +27,8 @@ final class IkeProposals {
             "x25519", KeyExchangeGroup.CURVE25519, "curve25519", KeyExchangeGroup.CURVE25519,
             "ecp256", KeyExchangeGroup.ECP_256);
     private static final Map<String, Boolean> ESN = Map.of("esn", true, "noesn", false);
+    /** strongSwan's D-H group NONE: an ESP proposal naming it and groups makes PFS optional. */
+    private static final String NO_PFS = "modpnone";
 
     private IkeProposals() {
     }
@@ -48,32 +51,53 @@ final class IkeProposals {
         return new IkeAlgorithms(encryptions, prfs, groups);
     }
 
-    /** The CHILD SAs' algorithms: at least one encryption; ESN and no ESN both accepted unless named. */
+    /**
+     * The CHILD SAs' algorithms: at least one encryption; ESN and no ESN both accepted unless named.
+     * Groups are for PFS in CREATE_CHILD_SA, as strongSwan's: named in every entry, PFS is required;
+     * in none, there is none; in some only, or with {@code modpnone}, PFS is optional.
+     */
     static EspAlgorithms esp(ConfigNode node, String field, List<String> entries) throws ConfigException {
         List<IkeEncryption> encryptions = new ArrayList<>();
         List<Boolean> esn = new ArrayList<>();
-        for (String name : names(node, field, entries)) {
-            if (!addIfKnown(ENCRYPTIONS, name, encryptions) && !addIfKnown(ESN, name, esn)) {
-                throw unknown(node, field, name, "an ESP algorithm: " + known(ENCRYPTIONS, ESN));
+        List<KeyExchangeGroup> groups = new ArrayList<>();
+        boolean withoutPfs = false;
+        for (String entry : lowerCase(node, field, entries)) {
+            boolean entryHasGroup = false;
+            for (String written : entry.split("-")) {
+                String name = written.trim();
+                if (name.equals(NO_PFS)) {
+                    withoutPfs = true;
+                } else if (addIfKnown(GROUPS, name, groups)) {
+                    entryHasGroup = true;
+                } else if (!addIfKnown(ENCRYPTIONS, name, encryptions) && !addIfKnown(ESN, name, esn)) {
+                    throw unknown(node, field, name, "an ESP algorithm: " + known(ENCRYPTIONS, ESN, GROUPS)
+                            + ", " + NO_PFS);
+                }
             }
+            withoutPfs |= !entryHasGroup;
         }
         if (encryptions.isEmpty()) {
             throw node.error(field, "needs an encryption, e.g. aes128gcm16 or chacha20poly1305");
         }
-        return new EspAlgorithms(encryptions, esn.isEmpty() ? List.of(true, false) : esn);
+        return new EspAlgorithms(encryptions, esn.isEmpty() ? List.of(true, false) : esn, groups, withoutPfs);
     }
 
     private static List<String> names(ConfigNode node, String field, List<String> entries) throws ConfigException {
-        if (entries.isEmpty()) {
-            throw node.error(field, "is empty: leave it out for the defaults");
-        }
         List<String> names = new ArrayList<>();
-        for (String entry : entries) {
-            for (String name : entry.toLowerCase().split("-")) {
+        for (String entry : lowerCase(node, field, entries)) {
+            for (String name : entry.split("-")) {
                 names.add(name.trim());
             }
         }
         return names;
+    }
+
+    private static List<String> lowerCase(ConfigNode node, String field, List<String> entries)
+            throws ConfigException {
+        if (entries.isEmpty()) {
+            throw node.error(field, "is empty: leave it out for the defaults");
+        }
+        return entries.stream().map(String::toLowerCase).toList();
     }
 
     private static <T> boolean addIfKnown(Map<String, T> table, String name, List<T> into) {

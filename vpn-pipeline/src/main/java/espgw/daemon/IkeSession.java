@@ -218,6 +218,9 @@ final class IkeSession {
                     LOG.warn("CHILD SA refused: peer {}: {}; deleting the IKE SA for a new one", peer,
                             refused.reason());
                     send(established.sa().deleteIke(), established.peerEndpoint(), established.onNatTraversalPort());
+                } else if (event instanceof IkeEvent.ChildSaRekeyRefused refused) {
+                    LOG.warn("CHILD SA rekey refused: peer {}: {}; trying again in {} s", peer, refused.reason(),
+                            refused.retryIn().toSeconds());
                 } else if (event instanceof IkeEvent.IkeSaRekeyed) {
                     LOG.info("IKE SA rekeyed: peer {}", peer);
                 } else if (event instanceof IkeEvent.PeerDead dead) {

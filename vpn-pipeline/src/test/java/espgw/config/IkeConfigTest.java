@@ -97,6 +97,36 @@ class IkeConfigTest {
         assertEquals("[198.51.100.2/32]", ike.remoteTs().toString());
     }
 
+    static Stream<Arguments> espProposalsWithGroups() {
+        List<IkeEncryption> aes128 = List.of(IkeEncryption.AES_GCM_16_128);
+        List<Boolean> either = List.of(true, false);
+        List<KeyExchangeGroup> x25519 = List.of(KeyExchangeGroup.CURVE25519);
+        return Stream.of(
+                Arguments.of("[aes128gcm16]", new EspAlgorithms(aes128, either, List.of(), true)),
+                Arguments.of("[aes128gcm16-x25519]", new EspAlgorithms(aes128, either, x25519, false)),
+                Arguments.of("[chacha20poly1305-ecp256]", new EspAlgorithms(List.of(IkeEncryption.CHACHA20_POLY1305),
+                        either, List.of(KeyExchangeGroup.ECP_256), false)),
+                Arguments.of("[aes256gcm16-x25519-ecp256]", new EspAlgorithms(List.of(IkeEncryption.AES_GCM_16_256),
+                        either, List.of(KeyExchangeGroup.CURVE25519, KeyExchangeGroup.ECP_256), false)),
+                Arguments.of("[aes128gcm16-x25519-modpnone]", new EspAlgorithms(aes128, either, x25519, true)),
+                Arguments.of("[aes128gcm16-x25519, aes128gcm16]", new EspAlgorithms(aes128, either, x25519, true)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("espProposalsWithGroups")
+    void espProposalGroupsArePfsAsStrongSwanReadsThem(String proposals, EspAlgorithms expected) throws Exception {
+        IkeConfig ike = load(MINIMAL + "      esp_proposals: " + proposals + "\n").peers().get(0).ike();
+        assertEquals(expected, ike.esp());
+    }
+
+    @Test
+    void withoutEspProposalsPfsIsOptionalInTheIkeProposalsGroups() throws Exception {
+        IkeConfig ike = load(MINIMAL + "      proposals: [aes128gcm16-prfsha256-ecp256]\n").peers().get(0).ike();
+        assertEquals(EspAlgorithms.defaults(List.of(KeyExchangeGroup.ECP_256)), ike.esp());
+        assertEquals(List.of(KeyExchangeGroup.ECP_256), ike.esp().groups());
+        assertTrue(ike.esp().withoutPfs());
+    }
+
     @Test
     void thePskAppearsInNoStringAndNoError() throws Exception {
         GatewayConfig config = load(MINIMAL);
@@ -145,6 +175,10 @@ class IkeConfigTest {
                         "peers[0].ike.proposals: needs an encryption, a PRF and a key exchange group"),
                 Arguments.of(MINIMAL + "      esp_proposals: [aes128cbc]\n",
                         "peers[0].ike.esp_proposals: 'aes128cbc' is not an ESP algorithm"),
+                Arguments.of(MINIMAL + "      esp_proposals: [aes128gcm16-modp2048]\n",
+                        "peers[0].ike.esp_proposals: 'modp2048' is not an ESP algorithm"),
+                Arguments.of(MINIMAL + "      proposals: [aes128gcm16-prfsha256-x25519-modpnone]\n",
+                        "peers[0].ike.proposals: 'modpnone' is not an IKE algorithm"),
                 Arguments.of(MINIMAL + "      local_ts: [10.0.0.0/33]\n", "peers[0].ike.local_ts[0]:"),
                 Arguments.of(MINIMAL + "      dpd: 30\n", "peers[0].ike.dpd: unknown field"));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import espgw.ike.testing.CharonExchange;
 import espgw.ike.testing.StrongSwan;
 import espgw.ike.testing.SwanctlConnection;
 import espgw.ike.testing.SwanctlSas;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,15 +26,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 6, must-show 2 with strongSwan (namespaces {@code ikr...}): charon rekeys the CHILD SA every
- * ~5 s and the IKE SA every ~12 s, espgw its own every ~7 s and ~17 s, while {@link SteadyTraffic}
+ * Issue 6, must-show 2 with strongSwan (namespaces {@code ikr...}): espgw rekeys the CHILD SA ~3 s
+ * after it was made, charon every 4 s on command ({@code swanctl --rekey}), charon the IKE SA every
+ * ~12 s, while {@link SteadyTraffic}
  * (a ping every 0.1 s, a paced TCP stream) crosses the tunnel for 30 s. Every ping is answered, the
  * stream arrives byte for byte, TCP loses no segment, espgw drops no packet, and charon's and
  * espgw's views agree that the CHILD SA was replaced at least three times and the IKE SA at least
  * once — with espgw as the IKE initiator and as the responder.
  *
- * <p>espgw rekeys too so that the count does not rest on charon alone: on one CI run charon 5.9.8
- * rekeyed only once in 30 s (it may skip a CHILD SA's rekey that falls due while it rekeys the IKE SA).
+ * <p>Both ends rekey the CHILD SA so that the count does not rest on charon alone (on one CI run
+ * charon 5.9.8 rekeyed only once in 30 s: it may skip a CHILD SA's rekey that falls due while it
+ * rekeys the IKE SA). Whichever end's timer runs out first rekeys and the new pair starts both timers
+ * afresh, so with timers alone one end would do every rekey (espgw's own never ran when charon's was
+ * the shorter); hence espgw's short timer and charon's rekeys on command in between.
+ * Both ends require PFS in X25519 ({@code aes128gcm16-x25519}): every CHILD SA rekey carries a fresh
+ * KE each way, and charon's log shows espgw's own rekeys accepted with one.
  */
 class StrongSwanRekeyTrafficTest {
     private static final String ESPGW_OUTER = "192.0.2.1";
@@ -43,13 +51,17 @@ class StrongSwanRekeyTrafficTest {
     private static final String SWAN_ID = "swan.espgw.test";
     private static final String PSK = "rekey-psk-not-secret";
     private static final String CONNECTION = "espgw";
+    /** charon's own CHILD SA rekey, a backstop: espgw's timer and the commands come first. */
     private static final Duration CHILD_REKEY = Duration.ofSeconds(5);
     /** Beyond the test: should charon skip a rekey (see above), the hard expiry would end the tunnel instead. */
     private static final Duration CHILD_LIFE = Duration.ofSeconds(60);
     /** Rekeys 4 to 5 s apart (by default charon would spread them over life minus rekey time). */
     private static final Duration CHILD_RAND = Duration.ofSeconds(1);
+    /** Between espgw's rekeys (a new pair, then espgw's after 2.7 to 3 s): charon's on command. */
+    private static final Duration CHARON_REKEY_EVERY = Duration.ofSeconds(4);
     private static final Duration IKE_REKEY = Duration.ofSeconds(12);
-    private static final int ESPGW_CHILD_REKEY_SECONDS = 7;
+    /** Less up to 10%: 2.7 to 3 s, before charon's own timer. */
+    private static final int ESPGW_CHILD_REKEY_SECONDS = 3;
     private static final int ESPGW_IKE_REKEY_SECONDS = 17;
     private static final int TCP_PORT = 5011;
 
@@ -77,7 +89,7 @@ class StrongSwanRekeyTrafficTest {
                         .local(SWAN_OUTER, SWAN_ID).remote(ESPGW_OUTER, ESPGW_ID)
                         .trafficSelectors(SWAN_INNER + "/32", ESPGW_INNER + "/32")
                         .authentication(new SwanctlConnection.Psk(PSK))
-                        .proposals("aes128gcm16-prfsha256-x25519", "aes128gcm16")
+                        .proposals("aes128gcm16-prfsha256-x25519", "aes128gcm16-x25519")
                         .ikeRekeyTime(IKE_REKEY).childLifetimes(CHILD_REKEY, CHILD_LIFE).childRandTime(CHILD_RAND).build());
                 Lab.Gateway gateway = lab.startGateway(espgw, lab.config("espgw", config(espgwInitiates)));
                 if (!espgwInitiates) {
@@ -104,6 +116,7 @@ class StrongSwanRekeyTrafficTest {
                 assertTrue(log.contains("IKE SA rekeyed: peer swan"), log);
                 assertEquals(1, IkeScenarioTest.count(log, "IKE SA up: peer swan"),
                         "espgw set up a new IKE SA instead of rekeying:\n" + log);
+                assertPfsInEveryChildRekeyAndEspgwsAccepted(swan, log);
 
                 assertEquals(0, gateway.stop(), gateway.output());
                 assertFalse(gateway.output().contains(PSK), "the PSK in the log");
@@ -111,17 +124,25 @@ class StrongSwanRekeyTrafficTest {
         }
     }
 
-    /** SPIs charon listed, polled every 0.5 s while the ping runs; read once the watch has ended. */
+    /**
+     * SPIs charon listed, polled every 0.5 s while the ping runs, and charon's CHILD SA rekeys on
+     * command every {@link #CHARON_REKEY_EVERY}; read once the watch has ended.
+     */
     private static final class SeenSas {
         final Set<String> childSpis = new TreeSet<>();
         final Set<String> ikeSpis = new TreeSet<>();
 
         void watch(StrongSwan swan, BooleanSupplier running) {
             try {
+                long nextRekey = System.nanoTime() + CHARON_REKEY_EVERY.toNanos();
                 while (running.getAsBoolean()) {
                     for (SwanctlSas.IkeSa ike : swan.listSas()) {
                         ikeSpis.add(ike.get("initiator-spi") + "_" + ike.get("responder-spi"));
                         ike.children().forEach(child -> childSpis.add(child.get("spi-in")));
+                    }
+                    if (System.nanoTime() - nextRekey >= 0) {
+                        swan.swanctl("--rekey", "--child", CONNECTION);
+                        nextRekey += CHARON_REKEY_EVERY.toNanos();
                     }
                     Thread.sleep(500);
                 }
@@ -129,6 +150,29 @@ class StrongSwanRekeyTrafficTest {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * From charon's log: every CHILD SA rekey by either end had a KE in its request and, if
+     * accepted, in its answer; both ends' were accepted, none refused for want of a proposal.
+     */
+    private static void assertPfsInEveryChildRekeyAndEspgwsAccepted(StrongSwan swan, String espgwLog)
+            throws IOException {
+        List<CharonExchange> rekeys = CharonExchange.read(swan.log()).stream().filter(CharonExchange::childRekey)
+                .toList();
+        String all = rekeys.stream().map(CharonExchange::toString).collect(Collectors.joining("\n"))
+                + "\n--- charon:\n" + rekeyLines(swan);
+        for (CharonExchange rekey : rekeys) {
+            assertTrue(rekey.request().contains("KE"), "a CHILD SA rekey without KE:\n" + all);
+            assertTrue(!rekey.accepted() || rekey.response().contains("KE"), "accepted without KE:\n" + all);
+            assertFalse(rekey.response().contains("N(NO_PROP)") || rekey.response().contains("N(INVAL_KE)"),
+                    "a CHILD SA rekey refused for its proposal:\n" + all);
+        }
+        assertTrue(rekeys.stream().anyMatch(r -> !r.byCharon() && r.accepted()),
+                "charon accepted no CHILD SA rekey of espgw's:\n" + all);
+        assertTrue(rekeys.stream().anyMatch(r -> r.byCharon() && r.accepted()),
+                "espgw accepted no CHILD SA rekey of charon's:\n" + all);
+        assertFalse(espgwLog.contains("NO_PROPOSAL_CHOSEN") || espgwLog.contains("INVALID_KE_PAYLOAD"), espgwLog);
     }
 
     /** charon's log lines about rekeying and deleting, for a failure message: why it rekeyed less often than set. */
@@ -144,7 +188,7 @@ class StrongSwanRekeyTrafficTest {
                 + "  - name: swan\n    address: " + SWAN_OUTER + "\n    networks: [" + SWAN_INNER + "/32]\n"
                 + "    ike:\n      psk: " + PSK + "\n      local_id: " + ESPGW_ID + "\n      remote_id: " + SWAN_ID + "\n"
                 + "      initiate: " + initiate + "\n      proposals: [aes128gcm16-prfsha256-x25519]\n"
-                + "      esp_proposals: [aes128gcm16]\n"
+                + "      esp_proposals: [aes128gcm16-x25519]\n"
                 + "      local_ts: [" + ESPGW_INNER + "/32]\n      remote_ts: [" + SWAN_INNER + "/32]\n"
                 + "      lifetimes:\n        child_rekey_seconds: " + ESPGW_CHILD_REKEY_SECONDS + "\n"
                 + "        ike_rekey_seconds: " + ESPGW_IKE_REKEY_SECONDS + "\n";

@@ -34,6 +34,11 @@ public record Transform(int transformType, int transformId, int keyLength, byte[
     public static final int PRF_HMAC_SHA2_512 = 7;
     /** §3.3.2: no integrity algorithm, as with AEAD ciphers. */
     public static final int AUTH_NONE = 0;
+    /**
+     * §3.3.2: D-H group NONE. §1.3.1: a CHILD SA proposal offering it beside real groups lets the
+     * responder choose no PFS, and then the initiator's KE is ignored.
+     */
+    public static final int GROUP_NONE = 0;
     /** RFC 5903 §3.1: 256-bit random ECP group. */
     public static final int GROUP_ECP_256 = 19;
     /** RFC 8031 §4: Curve25519. */

@@ -16,42 +16,22 @@ import java.util.OptionalInt;
 /**
  * Our request for a new CHILD SA on an established IKE SA (RFC 7296 §1.3.1) for the configured
  * traffic selectors: how an IKE SA whose CHILD SA the peer deleted gets a tunnel again without a new
- * IKE SA. First with PFS in the IKE SA's group; in the group the peer asks for (INVALID_KE_PAYLOAD);
- * without PFS if the peer's proposals have no group (NO_PROPOSAL_CHOSEN), as charon's often do: no
- * weaker than the first CHILD SA, which IKE_AUTH makes without a key exchange of its own.
+ * IKE SA. PFS as our ESP proposal says (a KE in {@link EspAlgorithms#keyExchangeGroup}, again in the
+ * group the peer asks for with INVALID_KE_PAYLOAD); where it allows no PFS the peer may choose none.
  */
 final class ChildSaCreation implements Exchange {
     /** What {@link IkeSa} does with the outcome. */
     interface Outcome {
         void refused(String reason);
 
-        /** Try again with this PFS. */
-        void retry(Pfs pfs);
+        /** §1.3: the peer wants PFS in another group we accept: try again with it. */
+        void retry(KeyExchangeGroup group);
 
         void created(NegotiatedChildSa child);
     }
 
-    /**
-     * Whether to offer PFS, and in which group.
-     *
-     * @param group the group; empty for the IKE SA's own
-     */
-    record Pfs(boolean offered, Optional<KeyExchangeGroup> group) {
-        static Pfs ikeSaGroup() {
-            return new Pfs(true, Optional.empty());
-        }
-
-        static Pfs in(KeyExchangeGroup group) {
-            return new Pfs(true, Optional.of(group));
-        }
-
-        static Pfs none() {
-            return new Pfs(false, Optional.empty());
-        }
-    }
-
     private final IkeSessionConfig config;
-    private final Pfs pfsOffer;
+    private final Optional<KeyExchangeGroup> group;
     private final SecureRandom random;
     private final Outcome outcome;
     private final byte[] ni;
@@ -59,9 +39,10 @@ final class ChildSaCreation implements Exchange {
     private IkeSaKeys ikeKeys;
     private Optional<KeyExchange> pfs;
 
-    ChildSaCreation(IkeSessionConfig config, Pfs pfsOffer, SecureRandom random, Outcome outcome) {
+    /** @param group the group of our KE as the peer asked for it, or empty for our choice */
+    ChildSaCreation(IkeSessionConfig config, Optional<KeyExchangeGroup> group, SecureRandom random, Outcome outcome) {
         this.config = config;
-        this.pfsOffer = pfsOffer;
+        this.group = group;
         this.random = random;
         this.outcome = outcome;
         this.ni = Exchanges.nonce(random);
@@ -76,24 +57,17 @@ final class ChildSaCreation implements Exchange {
     @Override
     public List<IkePayload> request(IkeSaChannel channel) {
         ikeKeys = channel.keys;
-        pfs = pfsOffer.offered()
-                ? Optional.of(pfsOffer.group().orElse(channel.suite.group()).newKeyExchange(random)) : Optional.empty();
+        pfs = group.or(() -> config.esp().keyExchangeGroup(channel.suite.group())).map(g -> g.newKeyExchange(random));
         return CreateChildSa.childSaRequest(OptionalInt.empty(), config.esp(), newSpi, ni, pfs,
-                config.ike().groups(), config.localTrafficSelectors(), config.remoteTrafficSelectors());
+                config.localTrafficSelectors(), config.remoteTrafficSelectors());
     }
 
     @Override
     public void onResponse(IkeMessage response) throws IkeProtocolException {
         Optional<KeyExchangeGroup> wanted = CreateChildSa.requestedGroup(response)
-                .filter(config.ike().groups()::contains).filter(g -> pfs.isPresent() && g != pfs.get().group());
-        if (wanted.isPresent() && pfsOffer.offered() && pfsOffer.group().isEmpty()) {
-            outcome.retry(Pfs.in(wanted.get()));
-            return;
-        }
-        boolean noProposal = response.firstError().filter(n -> n.notifyType() == NotifyType.NO_PROPOSAL_CHOSEN)
-                .isPresent();
-        if (noProposal && pfsOffer.offered()) {
-            outcome.retry(Pfs.none());
+                .filter(config.esp().groups()::contains).filter(g -> pfs.isPresent() && g != pfs.get().group());
+        if (wanted.isPresent() && group.isEmpty()) {
+            outcome.retry(wanted.get());
             return;
         }
         if (response.firstError().isPresent()) {

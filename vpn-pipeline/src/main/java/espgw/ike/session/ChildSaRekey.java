@@ -9,20 +9,22 @@ import espgw.ike.message.IkePayload;
 import espgw.ike.message.IkeProtocolException;
 import espgw.ike.message.NotifyType;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Our rekey of one CHILD SA (RFC 7296 §1.3.3) with PFS in the IKE SA's group: the keys of the new
- * pair come from §2.17 with g^ir (new) and the SK_d of the IKE SA the exchange ran on. When the
- * peer rekeyed the same pair meanwhile, {@link RekeyCollision} decides which new pair stays.
+ * Our rekey of one CHILD SA (RFC 7296 §1.3.3), with PFS when our ESP proposal names groups (a KE
+ * in the old pair's group, else in {@link EspAlgorithms#keyExchangeGroup}, or in the one the peer
+ * asks for): the keys of the new
+ * pair come from §2.17 with g^ir (new) if the peer chose PFS, and the SK_d of the IKE SA the
+ * exchange ran on. When the peer rekeyed the same pair meanwhile, {@link RekeyCollision} decides
+ * which new pair stays.
  */
 final class ChildSaRekey implements Exchange {
     /** What {@link IkeSa} does with the outcome. */
     interface Outcome {
-        void refused(IkeSa.Child old);
+        void refused(IkeSa.Child old, String reason);
 
         /** §1.3: the peer wants PFS in another group we accept: try again with it. */
         void retry(IkeSa.Child old, KeyExchangeGroup group);
@@ -33,25 +35,20 @@ final class ChildSaRekey implements Exchange {
 
     final IkeSa.Child old;
     private final EspAlgorithms esp;
-    private final List<KeyExchangeGroup> groups;
     private final Optional<KeyExchangeGroup> group;
     private final SecureRandom random;
     private final Outcome outcome;
     private final byte[] ni;
     private final int newSpi;
     private IkeSaKeys ikeKeys;
-    private KeyExchange pfs;
+    private Optional<KeyExchange> pfs;
     private RekeyCollision collision;
 
-    /**
-     * @param groups the groups we accept for PFS
-     * @param group the one to use, or empty for the IKE SA's own
-     */
-    ChildSaRekey(IkeSa.Child old, EspAlgorithms esp, List<KeyExchangeGroup> groups, Optional<KeyExchangeGroup> group,
-            SecureRandom random, InboundSpiSource inboundSpis, Outcome outcome) {
+    /** @param group the group of our KE as the peer asked for it, or empty for our choice */
+    ChildSaRekey(IkeSa.Child old, EspAlgorithms esp, Optional<KeyExchangeGroup> group, SecureRandom random,
+            InboundSpiSource inboundSpis, Outcome outcome) {
         this.old = old;
         this.esp = esp;
-        this.groups = groups;
         this.group = group;
         this.random = random;
         this.outcome = outcome;
@@ -72,31 +69,33 @@ final class ChildSaRekey implements Exchange {
     @Override
     public List<IkePayload> request(IkeSaChannel channel) {
         ikeKeys = channel.keys;
-        pfs = group.orElse(channel.suite.group()).newKeyExchange(random);
-        return CreateChildSa.childSaRequest(OptionalInt.of(old.sa.inboundSpi()), esp, newSpi, ni, Optional.of(pfs),
-                groups, old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
+        // As strongSwan: the old pair's group first, which the peer chose before (no INVALID_KE_PAYLOAD again).
+        pfs = group.or(() -> old.sa.pfs().filter(esp.groups()::contains))
+                .or(() -> esp.keyExchangeGroup(channel.suite.group())).map(g -> g.newKeyExchange(random));
+        return CreateChildSa.childSaRequest(OptionalInt.of(old.sa.inboundSpi()), esp, newSpi, ni, pfs,
+                old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
     }
 
     @Override
     public void onResponse(IkeMessage response) throws IkeProtocolException {
-        Optional<KeyExchangeGroup> wanted = CreateChildSa.requestedGroup(response).filter(groups::contains)
-                .filter(g -> g != pfs.group());
+        Optional<KeyExchangeGroup> wanted = CreateChildSa.requestedGroup(response).filter(esp.groups()::contains)
+                .filter(g -> pfs.isPresent() && g != pfs.get().group());
         if (wanted.isPresent() && group.isEmpty()) {
             outcome.retry(old, wanted.get());
             return;
         }
         if (response.firstError().isPresent()) {
-            outcome.refused(old);
+            outcome.refused(old, NotifyType.name(response.firstError().get().notifyType()));
             return;
         }
         try {
             CreateChildSa.ChildSaResponse answer = CreateChildSa.parseChildSaResponse(response, esp,
-                    Optional.of(pfs.group()));
-            NegotiatedChildSa replacement = IkeSa.initiatorChildSa(ikeKeys, Optional.of(pfs), ni, newSpi, answer,
+                    pfs.map(KeyExchange::group));
+            NegotiatedChildSa replacement = IkeSa.initiatorChildSa(ikeKeys, pfs, ni, newSpi, answer,
                     old.sa.localTrafficSelectors(), old.sa.remoteTrafficSelectors());
             outcome.rekeyed(old, replacement, collision != null && collision.weLose(ni, answer.nr()));
         } catch (IkeProtocolException e) {
-            outcome.refused(old);
+            outcome.refused(old, e.getMessage());
             throw e;
         }
     }

@@ -15,7 +15,6 @@ import espgw.ike.message.ProtocolId;
 import espgw.ike.message.SaPayload;
 import espgw.ike.message.TrafficSelector;
 import espgw.ike.message.TrafficSelectorPayload;
-import espgw.ike.message.Transform;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,8 @@ import java.util.OptionalInt;
 
 /**
  * The CREATE_CHILD_SA messages (RFC 7296 §1.3) espgw sends and understands, built and parsed in
- * one place: a new CHILD SA (§1.3.1) and a CHILD SA rekey (§1.3.3), both with a KE payload for
- * PFS, and rekeying the IKE SA (§1.3.2). Key derivation is the caller's.
+ * one place: a new CHILD SA (§1.3.1) and a CHILD SA rekey (§1.3.3), both with a KE payload when
+ * the ESP proposal names groups (PFS), and rekeying the IKE SA (§1.3.2). Key derivation is the caller's.
  */
 final class CreateChildSa {
     /** §3.3.1: an IKE SA's proposal in CREATE_CHILD_SA carries the sender's new 8-octet SPI. */
@@ -65,25 +64,18 @@ final class CreateChildSa {
 
     /**
      * §1.3.1, §1.3.3: SK {[N(REKEY_SA)], SA, Ni, [KEi], TSi, TSr}; a rekey's notify names our
-     * inbound SPI of the SA replaced. With PFS the proposal offers every group we accept, the KE's
-     * first (§1.3: the peer may ask for another with INVALID_KE_PAYLOAD); without, neither KE nor groups.
+     * inbound SPI of the SA replaced. With PFS the proposal offers our groups, the KE's first (§1.3:
+     * the peer may ask for another with INVALID_KE_PAYLOAD), and NONE if we also do without;
+     * without PFS, neither KE nor groups.
      *
      * @param rekeyedInboundSpi our inbound SPI of the pair a rekey replaces; empty for a new CHILD SA
      */
     static List<IkePayload> childSaRequest(OptionalInt rekeyedInboundSpi, EspAlgorithms esp, int newInboundSpi,
-            byte[] ni, Optional<KeyExchange> pfs, List<KeyExchangeGroup> groups, List<TrafficSelector> tsi,
-            List<TrafficSelector> tsr) {
-        Proposal offer = esp.proposal(newInboundSpi);
-        List<Transform> transforms = new ArrayList<>(offer.transforms());
-        pfs.ifPresent(ke -> {
-            transforms.add(ke.group().transform());
-            groups.stream().filter(g -> g != ke.group()).forEach(g -> transforms.add(g.transform()));
-        });
+            byte[] ni, Optional<KeyExchange> pfs, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
         List<IkePayload> payloads = new ArrayList<>();
         rekeyedInboundSpi.ifPresent(spi ->
                 payloads.add(new NotifyPayload(ProtocolId.ESP, spiBytes(spi), NotifyType.REKEY_SA, new byte[0])));
-        payloads.add(new SaPayload(List.of(new Proposal(offer.proposalNumber(), ProtocolId.ESP, offer.spi(),
-                transforms))));
+        payloads.add(new SaPayload(List.of(esp.proposal(newInboundSpi, pfs.map(KeyExchange::group)))));
         payloads.add(new NoncePayload(ni));
         pfs.ifPresent(ke -> payloads.add(new KePayload(ke.group().groupNumber(), ke.publicValue())));
         payloads.add(new TrafficSelectorPayload(true, tsi));
@@ -92,56 +84,40 @@ final class CreateChildSa {
     }
 
     /**
-     * The responder's reading of a request for a new CHILD SA or a CHILD SA rekey. A KE payload
-     * must be of a group the chosen proposal offers and we accept.
+     * The responder's reading of a request for a new CHILD SA or a CHILD SA rekey. With a PFS group
+     * chosen the KE must be of it; with none chosen (the offer allowed NONE) a KE is ignored (§1.3.1).
      *
      * @throws IkeProtocolException NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD (naming the group we
      *     want) or INVALID_SYNTAX, to be answered with that notify
      */
-    static ChildSaRequest parseChildSaRequest(IkeMessage request, EspAlgorithms esp,
-            List<KeyExchangeGroup> groups) throws IkeProtocolException {
+    static ChildSaRequest parseChildSaRequest(IkeMessage request, EspAlgorithms esp) throws IkeProtocolException {
         Optional<NotifyPayload> rekey = request.notify(NotifyType.REKEY_SA);
         if (rekey.isPresent() && (rekey.get().protocolId() != ProtocolId.ESP || rekey.get().spi().length != 4)) {
             throw IkeProtocolException.invalidSyntax("REKEY_SA for protocol " + rekey.get().protocolId());
         }
         SaPayload sa = Exchanges.required(request, SaPayload.class);
-        ProposalSelection.EspSuite suite = ProposalSelection.chooseEsp(esp, sa).orElseThrow(
-                () -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal"));
-        Proposal chosen = sa.proposals().stream().filter(p -> p.proposalNumber() == suite.proposalNumber())
-                .findFirst().orElseThrow();
         Optional<KePayload> ke = request.first(KePayload.class);
-        List<Transform> offeredGroups = chosen.transformsOfType(Transform.TYPE_DH);
-        if (ke.isPresent() || !offeredGroups.isEmpty()) {
-            Optional<KeyExchangeGroup> wanted = groups.stream()
-                    .filter(g -> offeredGroups.stream().anyMatch(t -> t.sameAs(g.transform()))).findFirst();
-            if (wanted.isEmpty()) {
-                throw new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable PFS group");
-            }
-            boolean keAcceptable = ke.isPresent() && groups.stream().anyMatch(g -> g.groupNumber() == ke.get().group()
-                    && offeredGroups.stream().anyMatch(t -> t.sameAs(g.transform())));
-            if (!keAcceptable) {
-                // §1.3: name the group we want; the initiator may retry with it.
-                throw new IkeProtocolException(NotifyType.INVALID_KE_PAYLOAD, groupData(wanted.get()),
-                        "KE of another group than the proposal's");
-            }
+        OptionalInt keGroup = ke.isPresent() ? OptionalInt.of(ke.get().group()) : OptionalInt.empty();
+        ProposalSelection.EspSuite suite = ProposalSelection.chooseEspWithPfs(esp, sa, keGroup).orElseThrow(
+                () -> new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "no acceptable ESP proposal"));
+        if (suite.group().isPresent() && (ke.isEmpty() || ke.get().group() != suite.group().get().groupNumber())) {
+            // §1.3: name the group we want; the initiator may retry with it.
+            throw new IkeProtocolException(NotifyType.INVALID_KE_PAYLOAD, groupData(suite.group().get()),
+                    "KE of another group than the proposal's");
         }
         OptionalInt rekeyedSpi = rekey.isPresent()
                 ? OptionalInt.of(ByteBuffer.wrap(rekey.get().spi()).getInt()) : OptionalInt.empty();
-        return new ChildSaRequest(rekeyedSpi, suite,
-                Exchanges.required(request, NoncePayload.class).nonce(), ke,
+        return new ChildSaRequest(rekeyedSpi, suite, Exchanges.required(request, NoncePayload.class).nonce(),
+                ke.filter(k -> suite.group().isPresent()),
                 Exchanges.selectors(request, PayloadType.TRAFFIC_SELECTOR_INITIATOR),
                 Exchanges.selectors(request, PayloadType.TRAFFIC_SELECTOR_RESPONDER));
     }
 
-    /** §1.3.1, §1.3.3: SK {SA, Nr, [KEr], TSi, TSr}, the DH transform echoed when there is a KE. */
+    /** §1.3.1, §1.3.3: SK {SA, Nr, [KEr], TSi, TSr}; the chosen proposal names the PFS group if there is a KE. */
     static List<IkePayload> childSaResponse(ProposalSelection.EspSuite suite, int ourSpi, byte[] nr,
             Optional<KeyExchange> pfs, List<TrafficSelector> tsi, List<TrafficSelector> tsr) {
-        Proposal answer = suite.toProposal(ourSpi);
-        List<Transform> transforms = new ArrayList<>(answer.transforms());
-        pfs.ifPresent(k -> transforms.add(k.group().transform()));
         List<IkePayload> payloads = new ArrayList<>();
-        payloads.add(new SaPayload(List.of(new Proposal(answer.proposalNumber(), ProtocolId.ESP, answer.spi(),
-                transforms))));
+        payloads.add(new SaPayload(List.of(suite.toProposal(ourSpi))));
         payloads.add(new NoncePayload(nr));
         pfs.ifPresent(k -> payloads.add(new KePayload(k.group().groupNumber(), k.publicValue())));
         payloads.add(new TrafficSelectorPayload(true, tsi));
@@ -149,24 +125,19 @@ final class CreateChildSa {
         return payloads;
     }
 
-    /** The initiator's check of the answer: one of our proposals, with our PFS group and its KE if we offered PFS. */
+    /**
+     * The initiator's check of the answer: one of our proposals, and a KE exactly when it names a
+     * PFS group, which must be our KE's; none when the responder chose no PFS (if we allowed it).
+     *
+     * @param sent the group of the KE we sent, empty if none
+     */
     static ChildSaResponse parseChildSaResponse(IkeMessage response, EspAlgorithms esp,
-            Optional<KeyExchangeGroup> pfs) throws IkeProtocolException {
+            Optional<KeyExchangeGroup> sent) throws IkeProtocolException {
         SaPayload sa = Exchanges.required(response, SaPayload.class);
         Optional<KePayload> ke = response.first(KePayload.class);
-        if (sa.proposals().size() != 1 || ke.isPresent() != pfs.isPresent()
-                || ke.isPresent() && ke.get().group() != pfs.get().groupNumber()) {
-            throw new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "the answer is not one of our offers");
-        }
-        Proposal chosen = sa.proposals().get(0);
-        List<Transform> group = chosen.transformsOfType(Transform.TYPE_DH);
-        List<Transform> withoutGroup = new ArrayList<>(chosen.transforms());
-        withoutGroup.removeAll(group);
-        Optional<ProposalSelection.EspSuite> suite = ProposalSelection.acceptEsp(esp, new SaPayload(List.of(
-                new Proposal(chosen.proposalNumber(), chosen.protocolId(), chosen.spi(), withoutGroup))));
-        boolean groupAsOffered = pfs.isPresent()
-                ? group.size() == 1 && group.get(0).sameAs(pfs.get().transform()) : group.isEmpty();
-        if (suite.isEmpty() || !groupAsOffered) {
+        Optional<ProposalSelection.EspSuite> suite = ProposalSelection.acceptEspWithPfs(esp, sa, sent);
+        if (suite.isEmpty() || ke.isPresent() != suite.get().group().isPresent()
+                || ke.isPresent() && ke.get().group() != suite.get().group().get().groupNumber()) {
             throw new IkeProtocolException(NotifyType.NO_PROPOSAL_CHOSEN, "the answer is not one of our offers");
         }
         return new ChildSaResponse(suite.get(), Exchanges.required(response, NoncePayload.class).nonce(), ke,

@@ -1,5 +1,7 @@
 package espgw.ike.session;
 
+import java.time.Duration;
+
 /**
  * What an established IKE SA ({@link IkeSa}) tells the daemon, in the order it happened; drained
  * with {@link IkeSa#pollEvents()} after each call that may have changed something. None carries a key
@@ -26,6 +28,13 @@ public sealed interface IkeEvent {
 
     /** The peer refused our request for a new CHILD SA (RFC 7296 §1.3.1); the IKE SA itself stays. */
     record ChildSaRefused(String reason) implements IkeEvent {
+    }
+
+    /**
+     * The peer refused our rekey of a CHILD SA (RFC 7296 §1.3.3), e.g. with NO_PROPOSAL_CHOSEN when
+     * our ESP proposal and the peer's disagree on PFS; the pair stays and the rekey is tried again.
+     */
+    record ChildSaRekeyRefused(String reason, Duration retryIn) implements IkeEvent {
     }
 
     /** The IKE SA was replaced by one with these SPIs (RFC 7296 §2.18); the CHILD SAs carry on. */

@@ -27,8 +27,8 @@ import java.util.Optional;
 /**
  * An established IKE SA and its CHILD SAs (RFC 7296 §1.3–§1.4, §2.4, §2.8, §2.18), for both
  * roles of the original setup: answers and makes INFORMATIONAL exchanges (liveness checks,
- * deletes) and CREATE_CHILD_SA exchanges (CHILD SA rekey with PFS, IKE SA rekey, a new CHILD SA
- * when the IKE SA has none left), and resolves
+ * deletes) and CREATE_CHILD_SA exchanges (CHILD SA rekey, with PFS as the ESP proposals say, IKE SA
+ * rekey, a new CHILD SA when the IKE SA has none left), and resolves
  * simultaneous rekeys by the nonces (§2.8.1, §2.8.2). What changed is reported as
  * {@link IkeEvent}s, drained with {@link #pollEvents()}. No I/O: every method returns the
  * datagrams to send. Confined to one thread.
@@ -180,7 +180,7 @@ public final class IkeSa {
         if (closed() || hasLiveChild() || childCreationInProgress != null) {
             return List.of();
         }
-        return send(current.request(startChildCreation(ChildSaCreation.Pfs.ikeSaGroup())));
+        return send(current.request(startChildCreation(Optional.empty())));
     }
 
     /** An empty INFORMATIONAL request (§2.4); the peer counts as dead if it never answers. */
@@ -319,8 +319,7 @@ public final class IkeSa {
      * last one); one pair per IKE SA is all espgw negotiates.
      */
     private List<IkePayload> onChildSaRequest(IkeMessage request) throws IkeProtocolException {
-        CreateChildSa.ChildSaRequest rekey = CreateChildSa.parseChildSaRequest(request, config.esp(),
-                config.ike().groups());
+        CreateChildSa.ChildSaRequest rekey = CreateChildSa.parseChildSaRequest(request, config.esp());
         Optional<Child> old = Optional.empty();
         if (rekey.rekeyedSpi().isPresent()) {
             old = Optional.of(byOutboundSpi(rekey.rekeyedSpi().getAsInt()).orElseThrow(() -> new IkeProtocolException(
@@ -339,16 +338,10 @@ public final class IkeSa {
         }
         byte[] nr = Exchanges.nonce(random);
         int ourSpi = config.inboundSpis().next(random);
-        Optional<KeyExchange> pfs = Optional.empty();
-        byte[] sharedSecret = new byte[0];
-        if (rekey.ke().isPresent()) {
-            KeyExchange ke = current.suite.group().groupNumber() == rekey.ke().get().group()
-                    ? current.suite.group().newKeyExchange(random)
-                    : config.ike().groups().stream().filter(g -> g.groupNumber() == rekey.ke().get().group())
-                            .findFirst().orElseThrow().newKeyExchange(random);
-            sharedSecret = ke.sharedSecret(rekey.ke().get().keyExchangeData());
-            pfs = Optional.of(ke);
-        }
+        // parseChildSaRequest made sure there is a KE of the chosen group exactly when one was chosen.
+        Optional<KeyExchange> pfs = rekey.suite().group().map(g -> g.newKeyExchange(random));
+        byte[] sharedSecret = pfs.isPresent() ? pfs.get().sharedSecret(rekey.ke().orElseThrow().keyExchangeData())
+                : new byte[0];
         NegotiatedChildSa sa = responderChildSa(current.keys, rekey, sharedSecret, nr, ourSpi,
                 config.localTrafficSelectors(), config.remoteTrafficSelectors());
         Arrays.fill(sharedSecret, (byte) 0);
@@ -367,7 +360,8 @@ public final class IkeSa {
         ChildSaKeys childKeys = ChildSaKeys.derive(keys.prf(), keys.skD(), rekey.suite().encryption(), sharedSecret,
                 rekey.ni(), nr);
         return new NegotiatedChildSa(ourSpi, rekey.suite().senderSpi(), rekey.suite().encryption(),
-                rekey.suite().esn(), childKeys.initiatorToResponder(), childKeys.responderToInitiator(), local, remote);
+                rekey.suite().esn(), childKeys.initiatorToResponder(), childKeys.responderToInitiator(), local, remote,
+                rekey.suite().group());
     }
 
     /**
@@ -380,15 +374,15 @@ public final class IkeSa {
         if (!Exchanges.covers(local, answer.tsi()) || !Exchanges.covers(remote, answer.tsr())) {
             throw new IkeProtocolException(NotifyType.TS_UNACCEPTABLE, "the responder widened the selectors");
         }
-        // parseChildSaResponse made sure there is a KE exactly when we offered PFS.
-        byte[] sharedSecret = pfs.isPresent() ? pfs.get().sharedSecret(answer.ke().orElseThrow().keyExchangeData())
-                : new byte[0];
+        // parseChildSaResponse made sure there is a KE exactly when the peer chose PFS, in our KE's group.
+        byte[] sharedSecret = answer.ke().isPresent()
+                ? pfs.orElseThrow().sharedSecret(answer.ke().get().keyExchangeData()) : new byte[0];
         ChildSaKeys childKeys = ChildSaKeys.derive(keys.prf(), keys.skD(), answer.suite().encryption(), sharedSecret,
                 ni, answer.nr());
         Arrays.fill(sharedSecret, (byte) 0);
         return new NegotiatedChildSa(ourSpi, answer.suite().senderSpi(), answer.suite().encryption(),
                 answer.suite().esn(), childKeys.responderToInitiator(), childKeys.initiatorToResponder(), answer.tsi(),
-                answer.tsr());
+                answer.tsr(), answer.suite().group());
     }
 
     /** §1.3.2 as responder: the new IKE SA takes over at once unless ours collides (§2.8.2). */
@@ -451,17 +445,18 @@ public final class IkeSa {
     }
 
     private ChildSaRekey startChildRekey(Child child, Optional<KeyExchangeGroup> group) {
-        childRekeyInProgress = new ChildSaRekey(child, config.esp(), config.ike().groups(), group, random,
-                config.inboundSpis(), new ChildRekeyOutcome());
+        childRekeyInProgress = new ChildSaRekey(child, config.esp(), group, random, config.inboundSpis(),
+                new ChildRekeyOutcome());
         return childRekeyInProgress;
     }
 
     /** What our CHILD SA rekey comes to (§1.3.3, §2.8.1). */
     private final class ChildRekeyOutcome implements ChildSaRekey.Outcome {
         @Override
-        public void refused(Child old) {
+        public void refused(Child old, String reason) {
             childRekeyInProgress = null;
             old.rekeyAtNanos = clock.nanoTime() + REKEY_RETRY.toNanos();
+            events.add(new IkeEvent.ChildSaRekeyRefused(reason, REKEY_RETRY));
         }
 
         @Override
@@ -481,8 +476,8 @@ public final class IkeSa {
         }
     }
 
-    private ChildSaCreation startChildCreation(ChildSaCreation.Pfs pfs) {
-        childCreationInProgress = new ChildSaCreation(config, pfs, random, new ChildCreationOutcome());
+    private ChildSaCreation startChildCreation(Optional<KeyExchangeGroup> group) {
+        childCreationInProgress = new ChildSaCreation(config, group, random, new ChildCreationOutcome());
         return childCreationInProgress;
     }
 
@@ -495,8 +490,8 @@ public final class IkeSa {
         }
 
         @Override
-        public void retry(ChildSaCreation.Pfs pfs) {
-            current.request(startChildCreation(pfs)).ifPresent(pendingSends::add);
+        public void retry(KeyExchangeGroup group) {
+            current.request(startChildCreation(Optional.of(group))).ifPresent(pendingSends::add);
         }
 
         @Override

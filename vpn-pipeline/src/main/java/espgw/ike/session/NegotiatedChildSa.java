@@ -2,15 +2,17 @@ package espgw.ike.session;
 
 import espgw.crypto.JceAead;
 import espgw.ike.crypto.IkeEncryption;
+import espgw.ike.crypto.KeyExchangeGroup;
 import espgw.ike.message.TrafficSelector;
 import espgw.sa.Direction;
 import espgw.sa.SecurityAssociation;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A CHILD SA pair as IKE negotiated it, from this end's point of view: the SPI and key material
- * of each direction (RFC 7296 §2.17), the AEAD, ESN, and the traffic selectors both sides agreed
- * on. {@link #toBuilder(Direction)} turns a direction into an {@link SecurityAssociation}.
+ * of each direction (RFC 7296 §2.17), the AEAD, ESN, the traffic selectors both sides agreed
+ * on, and the group of the key exchange its keys came from, if any (PFS, §1.3.1). {@link #toBuilder(Direction)} turns a direction into an {@link SecurityAssociation}.
  * {@link #toString()} never prints a key.
  */
 public final class NegotiatedChildSa {
@@ -22,10 +24,19 @@ public final class NegotiatedChildSa {
     private final byte[] outboundKeymat;
     private final List<TrafficSelector> localTrafficSelectors;
     private final List<TrafficSelector> remoteTrafficSelectors;
+    private final Optional<KeyExchangeGroup> pfs;
 
+    /** A pair without PFS, such as IKE_AUTH's (§1.2). */
     NegotiatedChildSa(int inboundSpi, int outboundSpi, IkeEncryption encryption, boolean esn, byte[] inboundKeymat,
             byte[] outboundKeymat, List<TrafficSelector> localTrafficSelectors,
             List<TrafficSelector> remoteTrafficSelectors) {
+        this(inboundSpi, outboundSpi, encryption, esn, inboundKeymat, outboundKeymat, localTrafficSelectors,
+                remoteTrafficSelectors, Optional.empty());
+    }
+
+    NegotiatedChildSa(int inboundSpi, int outboundSpi, IkeEncryption encryption, boolean esn, byte[] inboundKeymat,
+            byte[] outboundKeymat, List<TrafficSelector> localTrafficSelectors,
+            List<TrafficSelector> remoteTrafficSelectors, Optional<KeyExchangeGroup> pfs) {
         this.inboundSpi = inboundSpi;
         this.outboundSpi = outboundSpi;
         this.encryption = encryption;
@@ -34,6 +45,7 @@ public final class NegotiatedChildSa {
         this.outboundKeymat = outboundKeymat.clone();
         this.localTrafficSelectors = List.copyOf(localTrafficSelectors);
         this.remoteTrafficSelectors = List.copyOf(remoteTrafficSelectors);
+        this.pfs = pfs;
     }
 
     /** The SPI the peer puts on packets to us (we chose it). */
@@ -67,6 +79,11 @@ public final class NegotiatedChildSa {
         return remoteTrafficSelectors;
     }
 
+    /** The group of the CREATE_CHILD_SA key exchange the keys came from; empty without PFS. */
+    public Optional<KeyExchangeGroup> pfs() {
+        return pfs;
+    }
+
     /** A builder for one direction's SA with its SPI, a fresh cipher and the ESN choice. */
     public SecurityAssociation.Builder toBuilder(Direction direction) {
         boolean inbound = direction == Direction.INBOUND;
@@ -76,7 +93,8 @@ public final class NegotiatedChildSa {
 
     @Override
     public String toString() {
-        return String.format("ChildSa[in 0x%08x out 0x%08x %s%s %s <-> %s keys=<redacted>]", inboundSpi, outboundSpi,
-                encryption.aead().configName(), esn ? " esn" : "", localTrafficSelectors, remoteTrafficSelectors);
+        return String.format("ChildSa[in 0x%08x out 0x%08x %s%s%s %s <-> %s keys=<redacted>]", inboundSpi,
+                outboundSpi, encryption.aead().configName(), esn ? " esn" : "", pfs.map(g -> " pfs " + g).orElse(""),
+                localTrafficSelectors, remoteTrafficSelectors);
     }
 }

@@ -8,8 +8,10 @@ import espgw.ike.message.ProtocolId;
 import espgw.ike.message.SaPayload;
 import espgw.ike.message.Transform;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
@@ -28,12 +30,25 @@ final class ProposalSelection {
         }
     }
 
-    /** The algorithms of an ESP CHILD SA and the SPI the proposal's sender receives on. */
-    record EspSuite(int proposalNumber, int senderSpi, IkeEncryption encryption, boolean esn) {
+    /**
+     * The algorithms of an ESP CHILD SA and the SPI the proposal's sender receives on.
+     *
+     * @param group the key exchange group of its PFS; empty without (always so in IKE_AUTH)
+     */
+    record EspSuite(int proposalNumber, int senderSpi, IkeEncryption encryption, boolean esn,
+            Optional<KeyExchangeGroup> group) {
         Proposal toProposal(int ourSpi) {
+            List<Transform> transforms = new ArrayList<>(List.of(encryption.transform(),
+                    EspAlgorithms.esnTransform(esn)));
+            group.ifPresent(g -> transforms.add(g.transform()));
             return new Proposal(proposalNumber, ProtocolId.ESP, ByteBuffer.allocate(4).putInt(ourSpi).array(),
-                    List.of(encryption.transform(), EspAlgorithms.esnTransform(esn)));
+                    transforms);
         }
+    }
+
+    /** An acceptable D-H choice of a CHILD SA proposal: a group, or empty for no PFS. */
+    private record PfsChoice(Optional<KeyExchangeGroup> group) {
+        static final PfsChoice NONE = new PfsChoice(Optional.empty());
     }
 
     private ProposalSelection() {
@@ -71,27 +86,70 @@ final class ProposalSelection {
         return chooseIke(ours, chosen);
     }
 
+    /** §1.2: the CHILD SA of IKE_AUTH, which has no KE: D-H transforms offered for it are ignored. */
     static Optional<EspSuite> chooseEsp(EspAlgorithms ours, SaPayload offered) {
+        return chooseEsp(ours, offered, proposal -> Optional.of(PfsChoice.NONE));
+    }
+
+    /**
+     * §1.3.1, §1.3.3: a CHILD SA of CREATE_CHILD_SA, whose D-H transforms must be acceptable too:
+     * the group of the initiator's KE if offered and ours (no INVALID_KE_PAYLOAD round trip), else
+     * the first offered that is ours or NONE if we do without PFS. No D-H transform means no PFS,
+     * acceptable only if we do without (as strongSwan: a proposal with groups does not match one
+     * without).
+     *
+     * @param keGroup the group number of the request's KE payload, if any
+     */
+    static Optional<EspSuite> chooseEspWithPfs(EspAlgorithms ours, SaPayload offered, OptionalInt keGroup) {
+        return chooseEsp(ours, offered, proposal -> pfsChoice(ours, proposal, keGroup));
+    }
+
+    private static Optional<EspSuite> chooseEsp(EspAlgorithms ours, SaPayload offered,
+            Function<Proposal, Optional<PfsChoice>> pfs) {
         for (Proposal proposal : offered.proposals()) {
             if (proposal.protocolId() != ProtocolId.ESP || proposal.spi().length != 4
                     || !onlyTypes(proposal, Transform.TYPE_ENCR, Transform.TYPE_INTEG, Transform.TYPE_DH,
                             Transform.TYPE_ESN) || !noIntegrity(proposal)) {
                 continue;
             }
-            // §1.2: D-H transforms offered for the CHILD SA of IKE_AUTH are ignored (no KE there).
             Optional<IkeEncryption> encryption = first(proposal, Transform.TYPE_ENCR, IkeEncryption::fromTransform,
                     ours.encryptions());
             Optional<Boolean> esn = proposal.transformsOfType(Transform.TYPE_ESN).isEmpty()
                     ? Optional.of(false).filter(ours.esn()::contains)
                     : first(proposal, Transform.TYPE_ESN, ProposalSelection::esnOf, ours.esn());
-            if (encryption.isPresent() && esn.isPresent()) {
+            Optional<PfsChoice> choice = pfs.apply(proposal);
+            if (encryption.isPresent() && esn.isPresent() && choice.isPresent()) {
                 return Optional.of(new EspSuite(proposal.proposalNumber(), proposal.spiAsInt(), encryption.get(),
-                        esn.get()));
+                        esn.get(), choice.get().group()));
             }
         }
         return Optional.empty();
     }
 
+    private static Optional<PfsChoice> pfsChoice(EspAlgorithms ours, Proposal proposal, OptionalInt keGroup) {
+        List<Transform> offered = proposal.transformsOfType(Transform.TYPE_DH);
+        if (offered.isEmpty()) {
+            return Optional.of(PfsChoice.NONE).filter(none -> ours.withoutPfs());
+        }
+        Optional<KeyExchangeGroup> keGroupOffered = keGroup.isEmpty() ? Optional.empty()
+                : KeyExchangeGroup.fromGroupNumber(keGroup.getAsInt()).filter(ours.groups()::contains)
+                        .filter(g -> offered.stream().anyMatch(t -> t.sameAs(g.transform())));
+        if (keGroupOffered.isPresent()) {
+            return Optional.of(new PfsChoice(keGroupOffered));
+        }
+        for (Transform transform : offered) {
+            if (isGroupNone(transform) && ours.withoutPfs()) {
+                return Optional.of(PfsChoice.NONE);
+            }
+            Optional<KeyExchangeGroup> group = KeyExchangeGroup.fromTransform(transform).filter(ours.groups()::contains);
+            if (group.isPresent()) {
+                return Optional.of(new PfsChoice(group));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The initiator's check of IKE_AUTH's answer: one proposal, one transform of each type, all offered, no D-H. */
     static Optional<EspSuite> acceptEsp(EspAlgorithms ours, SaPayload chosen) {
         if (chosen.proposals().size() != 1) {
             return Optional.empty();
@@ -103,6 +161,46 @@ final class ProposalSelection {
             return Optional.empty();
         }
         return chooseEsp(ours, chosen);
+    }
+
+    /**
+     * The initiator's check of a CREATE_CHILD_SA answer: as {@link #acceptEsp}, and at most one D-H
+     * transform: the group of our KE, or none or NONE if we do without PFS (the responder then
+     * ignored our KE, §1.3.1).
+     *
+     * @param ke the group of the KE we sent, empty if none
+     */
+    static Optional<EspSuite> acceptEspWithPfs(EspAlgorithms ours, SaPayload chosen, Optional<KeyExchangeGroup> ke) {
+        if (chosen.proposals().size() != 1) {
+            return Optional.empty();
+        }
+        Proposal proposal = chosen.proposals().get(0);
+        List<Transform> dh = proposal.transformsOfType(Transform.TYPE_DH);
+        Optional<KeyExchangeGroup> group = Optional.empty();
+        if (dh.size() > 1) {
+            return Optional.empty();
+        } else if (dh.isEmpty() || isGroupNone(dh.get(0))) {
+            if (!ours.withoutPfs()) {
+                return Optional.empty();
+            }
+        } else {
+            group = KeyExchangeGroup.fromTransform(dh.get(0));
+            if (group.isEmpty() || !group.equals(ke)) {
+                return Optional.empty();
+            }
+        }
+        Optional<KeyExchangeGroup> pfs = group;
+        List<Transform> withoutDh = proposal.transforms().stream()
+                .filter(t -> t.transformType() != Transform.TYPE_DH).toList();
+        return acceptEsp(ours, new SaPayload(List.of(new Proposal(proposal.proposalNumber(), proposal.protocolId(),
+                proposal.spi(), withoutDh))))
+                .map(suite -> new EspSuite(suite.proposalNumber(), suite.senderSpi(), suite.encryption(), suite.esn(),
+                        pfs));
+    }
+
+    private static boolean isGroupNone(Transform transform) {
+        return transform.transformId() == Transform.GROUP_NONE && transform.keyLength() == 0
+                && !transform.hasUnknownAttributes();
     }
 
     private static Optional<Boolean> esnOf(Transform transform) {

@@ -26,22 +26,39 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Our CHILD SA rekey request and what it does with answers an espgw peer never gives. */
 @ExtendWith(LeakCheckExtension.class)
 class ChildSaRekeyTest {
-    private static final List<KeyExchangeGroup> BOTH = List.of(KeyExchangeGroup.CURVE25519, KeyExchangeGroup.ECP_256);
+    private static final Transform NONE = Transform.of(Transform.TYPE_DH, Transform.GROUP_NONE);
+
+    private static final EspAlgorithms NO_PFS = new EspAlgorithms(List.of(IkeEncryption.AES_GCM_16_128),
+            List.of(false));
 
     private final SecureRandom random = new SecureRandom();
     private final List<String> outcomes = new ArrayList<>();
     private final IkeSa.Child old = new IkeSa.Child(childSa(), 0);
 
     @Test
-    void theRequestOffersEveryPfsGroupWithTheIkeSasFirstAndItsKe() throws Exception {
-        ChildSaRekey rekey = rekey(Optional.empty());
-        IkeMessage request = new IkeMessage(header(), rekey.request(channel(KeyExchangeGroup.ECP_256)));
-        List<Transform> groups = request.first(SaPayload.class).orElseThrow().proposals().get(0)
-                .transformsOfType(Transform.TYPE_DH);
-        assertEquals(List.of(KeyExchangeGroup.ECP_256.transform(), KeyExchangeGroup.CURVE25519.transform()), groups);
+    void byDefaultTheRequestOffersEveryPfsGroupWithTheIkeSasFirstThenNoneAndItsKe() throws Exception {
+        IkeMessage request = request(rekey(EspAlgorithms.defaults(), Optional.empty()), KeyExchangeGroup.ECP_256);
+        assertEquals(List.of(KeyExchangeGroup.ECP_256.transform(), KeyExchangeGroup.CURVE25519.transform(), NONE),
+                groups(request), "NONE last: a peer without PFS may ignore our KE (§1.3.1)");
         assertEquals(KeyExchangeGroup.ECP_256.groupNumber(), request.first(KePayload.class).orElseThrow().group());
         NotifyPayload rekeySa = request.notify(NotifyType.REKEY_SA).orElseThrow();
         assertEquals(old.sa.inboundSpi(), java.nio.ByteBuffer.wrap(rekeySa.spi()).getInt());
+    }
+
+    @Test
+    void anEspProposalWithoutGroupsRekeysWithoutKeOrGroups() throws Exception {
+        IkeMessage request = request(rekey(NO_PFS, Optional.empty()), KeyExchangeGroup.CURVE25519);
+        assertEquals(List.of(), groups(request));
+        assertTrue(request.first(KePayload.class).isEmpty());
+    }
+
+    @Test
+    void requiredPfsInAGroupOtherThanTheIkeSasOffersOnlyItsGroupsAndNoNone() throws Exception {
+        EspAlgorithms ecpOnly = new EspAlgorithms(List.of(IkeEncryption.AES_GCM_16_128), List.of(false),
+                List.of(KeyExchangeGroup.ECP_256), false);
+        IkeMessage request = request(rekey(ecpOnly, Optional.empty()), KeyExchangeGroup.CURVE25519);
+        assertEquals(List.of(KeyExchangeGroup.ECP_256.transform()), groups(request));
+        assertEquals(KeyExchangeGroup.ECP_256.groupNumber(), request.first(KePayload.class).orElseThrow().group());
     }
 
     @Test
@@ -54,25 +71,29 @@ class ChildSaRekeyTest {
         ChildSaRekey retried = rekey(Optional.of(KeyExchangeGroup.ECP_256));
         retried.request(channel(KeyExchangeGroup.CURVE25519));
         retried.onResponse(response(NotifyPayload.of(NotifyType.INVALID_KE_PAYLOAD, new byte[] {0, 31})));
-        assertEquals(List.of("retry ECP_256", "refused"), outcomes,
+        assertEquals(List.of("retry ECP_256", "refused INVALID_KE_PAYLOAD"), outcomes,
                 "no second retry: the peer keeps changing its mind");
     }
 
     @Test
-    void anyOtherErrorIsARefusal() throws Exception {
+    void anyOtherErrorIsARefusalNamingIt() throws Exception {
         ChildSaRekey rekey = rekey(Optional.empty());
         rekey.request(channel(KeyExchangeGroup.CURVE25519));
-        rekey.onResponse(response(NotifyPayload.of(NotifyType.TEMPORARY_FAILURE)));
-        assertEquals(List.of("refused"), outcomes);
+        rekey.onResponse(response(NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN)));
+        assertEquals(List.of("refused NO_PROPOSAL_CHOSEN"), outcomes);
         assertTrue(old.rekeyAtNanos == 0, "the retry time is IkeSa's business");
     }
 
     private ChildSaRekey rekey(Optional<KeyExchangeGroup> group) {
-        return new ChildSaRekey(old, EspAlgorithms.defaults(), BOTH, group, random, InboundSpiSource.RANDOM,
+        return rekey(EspAlgorithms.defaults(), group);
+    }
+
+    private ChildSaRekey rekey(EspAlgorithms esp, Optional<KeyExchangeGroup> group) {
+        return new ChildSaRekey(old, esp, group, random, InboundSpiSource.RANDOM,
                 new ChildSaRekey.Outcome() {
                     @Override
-                    public void refused(IkeSa.Child child) {
-                        outcomes.add("refused");
+                    public void refused(IkeSa.Child child, String reason) {
+                        outcomes.add("refused " + reason);
                     }
 
                     @Override
@@ -85,6 +106,14 @@ class ChildSaRekeyTest {
                         outcomes.add("rekeyed");
                     }
                 });
+    }
+
+    private IkeMessage request(ChildSaRekey rekey, KeyExchangeGroup ikeSaGroup) {
+        return new IkeMessage(header(), rekey.request(channel(ikeSaGroup)));
+    }
+
+    private static List<Transform> groups(IkeMessage request) {
+        return request.first(SaPayload.class).orElseThrow().proposals().get(0).transformsOfType(Transform.TYPE_DH);
     }
 
     private IkeSaChannel channel(KeyExchangeGroup group) {

@@ -36,8 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CreateChildSaFixtureTest {
     private static final String DIR = "/ike/strongswan/psk-aes128gcm16-prfsha256-x25519-rekey/";
     private static final HexFormat HEX = HexFormat.of();
+    /** charon's {@code esp_proposals = aes128gcm16-x25519}: PFS required. */
     private static final EspAlgorithms CHARON_ESP = new EspAlgorithms(List.of(IkeEncryption.AES_GCM_16_128),
-            List.of(false));
+            List.of(false), List.of(KeyExchangeGroup.CURVE25519), false);
     private static final IkeAlgorithms CHARON_IKE = new IkeAlgorithms(List.of(IkeEncryption.AES_GCM_16_128),
             List.of(Prf.PRF_HMAC_SHA2_256), List.of(KeyExchangeGroup.CURVE25519));
 
@@ -59,12 +60,12 @@ class CreateChildSaFixtureTest {
         IkeMessage response = open("6-create_child_sa-response.bin", true);
         assertTrue(CreateChildSa.isChildRekey(request));
 
-        CreateChildSa.ChildSaRequest rekey = CreateChildSa.parseChildSaRequest(request, CHARON_ESP,
-                List.of(KeyExchangeGroup.CURVE25519));
+        CreateChildSa.ChildSaRequest rekey = CreateChildSa.parseChildSaRequest(request, CHARON_ESP);
         assertEquals(ByteBuffer.wrap(hex("child_spi_r_to_i")).getInt(), rekey.rekeyedSpi().orElseThrow(),
                 "REKEY_SA names the initiator's inbound SPI of the old pair");
         assertEquals(KeyExchangeGroup.CURVE25519.groupNumber(), rekey.ke().orElseThrow().group(), "PFS with X25519");
         assertEquals(IkeEncryption.AES_GCM_16_128, rekey.suite().encryption());
+        assertEquals(Optional.of(KeyExchangeGroup.CURVE25519), rekey.suite().group());
         CreateChildSa.ChildSaResponse answer = CreateChildSa.parseChildSaResponse(response, CHARON_ESP,
                 Optional.of(KeyExchangeGroup.CURVE25519));
 

@@ -90,6 +90,8 @@ public final class StrongSwan implements AutoCloseable {
                 + "    charon {\n"
                 + "      path = " + dir.resolve("charon.log") + "\n"
                 + "      time_format = %s\n"
+                // Line-buffered, so that a test reading the log mid-run sees every exchange so far.
+                + "      flush_line = yes\n"
                 + "      default = 1\n"
                 + levels
                 + "    }\n"
