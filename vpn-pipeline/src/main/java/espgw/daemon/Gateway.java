@@ -347,7 +347,7 @@ public final class Gateway implements AutoCloseable {
      * only, no IKE state) when the loop does not answer within {@link #STATUS_WAIT_MILLIS}.
      */
     private Map<Peer, IkeSessions.PeerStatus> ikeStatus() {
-        if (ikeSessions == null) {
+        if (ikeSessions == null || !config.anyIkePeer()) {
             return Map.of();
         }
         try {
