@@ -228,6 +228,12 @@ class IkeScenarioTest {
             String expected = nat ? "ESP in UDP, NAT detected" : "bare ESP";
             assertTrue(clientGateway.output().contains("as initiator, " + expected), clientGateway.output());
             assertTrue(serverGateway.output().contains("as responder, " + expected), serverGateway.output());
+            String clientStatus = lab.espgw(clientNs, "status").output();
+            assertTrue(clientStatus.contains(nat ? "\n    ESP in UDP from port 4500 to 4500, NAT detected in front of this end\n"
+                    : "\n    bare ESP, no NAT detected\n"), clientStatus);
+            String serverStatus = lab.espgw(serverNs, "status").output();
+            assertTrue(serverStatus.contains(nat ? ", NAT detected in front of the peer\n" : "\n    bare ESP, no NAT detected\n"),
+                    serverStatus);
 
             Path pcap = dir.resolve("router.pcap");
             try (WireCapture capture = WireCapture.start(routerNs, "r1", pcap)) {
