@@ -272,9 +272,9 @@ class IkeScenarioTest {
         String peerName = name.equals("client") ? "server" : "client";
         assertEquals(List.of(role, name + ".espgw.test", peerName + ".espgw.test"),
                 List.of(sa.role(), sa.localId(), sa.remoteId()), context);
-        assertEquals(1, count(gateway.output(), "IKE SA up: peer " + peerName + " (" + peerName + ".espgw.test) as "
-                + role + ", " + (udp ? "ESP in UDP" : "bare ESP") + ", SPIs " + sa.initiatorSpi() + "_i "
-                + sa.responderSpi() + "_r"), context);
+        assertEquals(1, count(gateway.output(), " (" + peerName + ".espgw.test) as " + role + ", "
+                + (udp ? "ESP in UDP" : "bare ESP") + ", SPIs " + sa.initiatorSpi() + "_i " + sa.responderSpi() + "_r"),
+                "the one 'IKE SA up' line names these SPIs: " + context);
         assertEquals("AES_GCM_16_256/PRF_HMAC_SHA2_256/CURVE25519",
                 sa.encryption() + "/" + sa.prf() + "/" + sa.group(), context);
         assertEquals(udp, sa.encapsulation().udp(), context);
