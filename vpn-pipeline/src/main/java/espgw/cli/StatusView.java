@@ -3,7 +3,7 @@ package espgw.cli;
 import espgw.metrics.StatusReport;
 import java.util.Map;
 
-/** The human view of a {@link StatusReport}, laid out like {@code wg show}. */
+/** The human view of a {@link StatusReport}, laid out like {@code wg show}, with IKE as {@link IkeStatusView} shows it. */
 final class StatusView {
     private StatusView() {
     }
@@ -16,6 +16,9 @@ final class StatusView {
             s.append('\n').append("peer: ").append(peer.name()).append('\n');
             s.append("  endpoint: ").append(peer.address())
                     .append(peer.sameSubnet() ? " (same subnet)" : "").append('\n');
+            if (peer.ike() != null) {
+                IkeStatusView.render(s, peer.ike());
+            }
             s.append("  latest traffic: ").append(peer.lastTrafficSecondsAgo() == null
                     ? "never" : duration(peer.lastTrafficSecondsAgo()) + " ago").append('\n');
             s.append("  transfer: ").append(size(peer.bytesIn())).append(" received (")
@@ -25,9 +28,9 @@ final class StatusView {
                 s.append("  sa: none (IKE has not negotiated one)\n");
             }
             for (StatusReport.Sa sa : peer.sas()) {
-                s.append(String.format("  sa %s %-3s %s%s, age %s, %d packets, %s%n", sa.spi(),
+                s.append(String.format("  sa %s %-3s %s%s, age %s, %d packets, %s%s%n", sa.spi(),
                         sa.direction(), sa.algorithm(), sa.esn() ? " esn" : "", duration(sa.ageSeconds()),
-                        sa.packets(), size(sa.bytes())));
+                        sa.packets(), size(sa.bytes()), saState(sa.state())));
             }
         }
         s.append('\n').append("drops:");
@@ -39,6 +42,17 @@ final class StatusView {
             }
         }
         return s.append(any ? "" : " none").append('\n').toString();
+    }
+
+    /** Why an SA that is not (or no longer) the one in force is listed. */
+    private static String saState(String state) {
+        if (StatusReport.Sa.PENDING.equals(state)) {
+            return " (pending: in force once the peer deletes the old pair)";
+        }
+        if (StatusReport.Sa.REPLACED.equals(state)) {
+            return " (replaced: kept a few seconds for packets in flight)";
+        }
+        return "";
     }
 
     /** {@code 1 hour, 2 minutes, 3 seconds}, as wg prints it. */

@@ -2,6 +2,7 @@ package espgw.daemon;
 
 import espgw.ike.session.NegotiatedChildSa;
 import espgw.metrics.GatewayMetrics;
+import espgw.metrics.StatusReport;
 import espgw.sa.Clock;
 import espgw.sa.Direction;
 import espgw.sa.KeyLog;
@@ -12,7 +13,9 @@ import espgw.sa.SecurityAssociation;
 import espgw.sa.SequenceStore;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -141,6 +144,27 @@ final class ChildSaInstaller {
             }
             return false;
         });
+    }
+
+    /**
+     * The peer's SAs for {@code espgw status} (event loop): the pair in force, a pending pair of the
+     * peer's rekey and a replaced inbound SA still decrypting.
+     */
+    List<StatusReport.Sa> status(Peer peer) {
+        List<StatusReport.Sa> sas = new ArrayList<>();
+        for (SecurityAssociation sa : peer.sas()) {
+            sas.add(StatusReport.Sa.of(sa, StatusReport.Sa.ACTIVE));
+        }
+        Pending waiting = pending.get(peer);
+        if (waiting != null) {
+            sas.add(StatusReport.Sa.of(waiting.outbound(), StatusReport.Sa.PENDING));
+            sas.add(StatusReport.Sa.of(waiting.inbound(), StatusReport.Sa.PENDING));
+        }
+        Replaced replaced = replacedInbound.get(peer);
+        if (replaced != null) {
+            sas.add(StatusReport.Sa.of(replaced.sa, StatusReport.Sa.REPLACED));
+        }
+        return sas;
     }
 
     private void putInForce(Peer peer, SecurityAssociation out, SecurityAssociation in, boolean udp) {

@@ -52,7 +52,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +107,8 @@ public final class Gateway implements AutoCloseable {
     static final long IKE_TIMER_MILLIS = 250;
     /** How long {@link #close()} waits for the IKE Deletes to be handed to the sockets. */
     static final long IKE_STOP_MILLIS = 1000;
+    /** How long {@code /status} waits for the event loop's snapshot of the IKE state. */
+    static final long STATUS_WAIT_MILLIS = 2000;
 
     private final GatewayConfig config;
     private final HostNetwork host;
@@ -323,13 +329,37 @@ public final class Gateway implements AutoCloseable {
     /** What {@code espgw status} shows. */
     public StatusReport status() {
         long now = System.nanoTime();
+        Map<Peer, IkeSessions.PeerStatus> ike = ikeStatus();
         List<StatusReport.Peer> report = new ArrayList<>();
         for (Peer peer : peers.all()) {
+            IkeSessions.PeerStatus ikePeer = ike.get(peer);
+            List<StatusReport.Sa> sas = ikePeer != null ? ikePeer.sas()
+                    : peer.sas().stream().map(sa -> StatusReport.Sa.of(sa, StatusReport.Sa.ACTIVE)).toList();
             report.add(metrics.peerStatus(peer.name(), Ipv4Prefix.format(peer.address()), peer.sameSubnet(),
-                    peer.sas(), now));
+                    sas, ikePeer == null ? null : ikePeer.ike(), now));
         }
         return new StatusReport(config.instance(), TimeUnit.NANOSECONDS.toSeconds(now - startedNanos), report,
                 metrics.dropCounts());
+    }
+
+    /**
+     * The IKE peers' state and SAs, taken on the event loop where they change; none (the SAs in force
+     * only, no IKE state) when the loop does not answer within {@link #STATUS_WAIT_MILLIS}.
+     */
+    private Map<Peer, IkeSessions.PeerStatus> ikeStatus() {
+        if (ikeSessions == null || !config.anyIkePeer()) {
+            return Map.of();
+        }
+        try {
+            return loop.submit(() -> ikeSessions.status(config.tunnel().udpPort()))
+                    .get(STATUS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+            LOG.warn("status: no IKE state from the event loop: {}", e.toString());
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
     }
 
     private void buildOutbound(ChannelPipeline pipeline) {

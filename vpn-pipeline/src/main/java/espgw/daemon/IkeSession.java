@@ -14,6 +14,7 @@ import espgw.ike.session.IkeState;
 import espgw.ike.session.NatStatus;
 import espgw.ike.session.NegotiatedChildSa;
 import espgw.metrics.GatewayMetrics;
+import espgw.metrics.IkeStatus;
 import espgw.sa.Clock;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,18 +74,24 @@ final class IkeSession {
     /** IKE SAs the peer is setting up (IKE_SA_INIT answered, IKE_AUTH awaited), by its SPI, oldest first. */
     private final Map<Long, HalfOpen> halfOpen = new LinkedHashMap<>();
     private boolean responderOnNatTraversalPort;
-    /** The IKE SA whose CHILD SA is in force, and the one before it (both ends may have set one up). */
-    private Established current;
+    /**
+     * The IKE SA whose CHILD SA is in force, and the one before it (both ends may have set one up).
+     * Volatile for the {@code espgw_ike_sa_up} gauge, read at each scrape.
+     */
+    private volatile Established current;
     private Established previous;
     /** Where the responder's last request came from. */
     private InetSocketAddress responderPeer;
+    /** The last failed setup or lost IKE SA, for {@code espgw status}; null while none. */
+    private IkeSessionStatus.Failure lastFailure;
 
     /** A responder between IKE_SA_INIT and IKE_AUTH, and when its IKE_SA_INIT came (for the timeout). */
     private record HalfOpen(IkeResponder responder, long sinceNanos) {
     }
 
-    /** An established IKE SA, where its peer is, and whether its CHILD SAs' ESP travels in UDP. */
-    private record Established(IkeSa sa, InetSocketAddress peerEndpoint, boolean onNatTraversalPort, boolean udp) {
+    /** An established IKE SA, where its peer is, what NAT detection found, whether its CHILD SAs' ESP is in UDP. */
+    private record Established(IkeSa sa, InetSocketAddress peerEndpoint, boolean onNatTraversalPort, NatStatus nat,
+            boolean udp) {
     }
 
     IkeSession(Peer peer, IkeSessionConfig sessionConfig, IkeTransport transport, ChildSaInstaller installer,
@@ -97,6 +105,7 @@ final class IkeSession {
         this.random = random;
         this.clock = clock;
         this.ikeEndpoint = new InetSocketAddress(Gateway.inet(peer.address()), IkeTransport.IKE_PORT);
+        metrics.ikeSaUp(peer.name(), () -> current != null);
     }
 
     Peer peer() {
@@ -184,6 +193,31 @@ final class IkeSession {
                 && header.responderSpi() == 0 && responderFor(header.initiatorSpi()) == null;
     }
 
+    /**
+     * This peer's IKE for {@code espgw status} (event loop): established, being set up, or down and why.
+     * ESP in UDP and IKE on the NAT-traversal port arrive here on {@code localUdpPort}.
+     */
+    IkeStatus status(int localUdpPort) {
+        IkeSessionStatus status = new IkeSessionStatus(clock.nanoTime(), lastFailure);
+        Established established = current;
+        if (established != null) {
+            InetSocketAddress peerUdp = peer.udpEndpoint();
+            IkeStatus.Encapsulation encapsulation = new IkeStatus.Encapsulation(established.udp(),
+                    established.nat().localBehindNat(), established.nat().peerBehindNat(),
+                    established.udp() ? localUdpPort : 0, established.udp() && peerUdp != null ? peerUdp.getPort() : 0);
+            return status.established(established.sa().status(), sessionConfig,
+                    established.onNatTraversalPort() ? localUdpPort : IkeTransport.IKE_PORT,
+                    established.peerEndpoint(), encapsulation);
+        }
+        if (initiator != null) {
+            return status.initiating(initiator.state(), initiator.retransmissions());
+        }
+        if (!halfOpen.isEmpty()) {
+            return status.awaitingIkeAuth();
+        }
+        return status.down(retryPending ? OptionalLong.of(retryAtNanos) : OptionalLong.empty());
+    }
+
     /** IKE SAs half open now (IKE_SA_INIT answered, IKE_AUTH awaited). */
     int halfOpen() {
         return halfOpen.size();
@@ -217,16 +251,21 @@ final class IkeSession {
                 } else if (event instanceof IkeEvent.ChildSaRefused refused) {
                     LOG.warn("CHILD SA refused: peer {}: {}; deleting the IKE SA for a new one", peer,
                             refused.reason());
+                    remember(IkeStatus.Failure.NO_NOTIFY, "CHILD SA refused: " + refused.reason());
                     send(established.sa().deleteIke(), established.peerEndpoint(), established.onNatTraversalPort());
                 } else if (event instanceof IkeEvent.ChildSaRekeyRefused refused) {
                     LOG.warn("CHILD SA rekey refused: peer {}: {}; trying again in {} s", peer, refused.reason(),
                             refused.retryIn().toSeconds());
-                } else if (event instanceof IkeEvent.IkeSaRekeyed) {
-                    LOG.info("IKE SA rekeyed: peer {}", peer);
+                } else if (event instanceof IkeEvent.IkeSaRekeyed rekeyed) {
+                    LOG.info("IKE SA rekeyed: peer {}, {}", peer, spis(rekeyed.initiatorSpi(), rekeyed.responderSpi()));
                 } else if (event instanceof IkeEvent.PeerDead dead) {
                     LOG.warn("IKE SA lost: peer {} is dead: {}", peer, dead.reason());
+                    remember(IkeStatus.Failure.NO_NOTIFY, "peer dead: " + dead.reason());
                 } else if (event instanceof IkeEvent.IkeSaDeleted deleted) {
                     LOG.info(deleted.byPeer() ? "IKE SA deleted by peer {}" : "IKE SA deleted: peer {}", peer);
+                    if (deleted.byPeer() && established == current) {
+                        remember(IkeStatus.Failure.NO_NOTIFY, "the peer deleted the IKE SA");
+                    }
                 }
             }
             if (established.sa().closed()) {
@@ -319,24 +358,36 @@ final class IkeSession {
         }
         boolean udp = onNatTraversalPort || nat.natDetected() || peer.config().udpEncapsulated();
         installer.install(peer, child.get(), udp, false);
-        LOG.info("IKE SA up: peer {} ({}) as {}, {}{}", peer, ike.remoteId().display(), role,
-                udp ? "ESP in UDP" : "bare ESP", nat.natDetected() ? ", NAT detected" : "");
+        LOG.info("IKE SA up: peer {} ({}) as {}, {}{}, {}", peer, ike.remoteId().display(), role,
+                udp ? "ESP in UDP" : "bare ESP", nat.natDetected() ? ", NAT detected" : "",
+                spis(sa.initiatorSpi(), sa.responderSpi()));
         metrics.ikeEstablished(peer.name());
         previous = current;
-        current = new Established(sa, saPeer, onNatTraversalPort, udp);
+        current = new Established(sa, saPeer, onNatTraversalPort, nat, udp);
         wasEstablished = true;
         return true;
     }
 
     private void failed(String what, Optional<IkeFailure> failure) {
         int notify = failure.map(IkeFailure::notifyType).orElse(IkeFailure.NO_NOTIFY);
-        String name = notify == IkeFailure.NO_NOTIFY ? "none" : NotifyType.name(notify);
+        String name = notify == IkeFailure.NO_NOTIFY ? IkeStatus.Failure.NO_NOTIFY : NotifyType.name(notify);
         String reason = failure.map(IkeFailure::reason).orElse("no reason given");
         // A reason taken from a protocol exception may already start with the notify's name.
         String prefix = name + ": ";
-        LOG.warn("{}: peer {}: {}{}", what, peer, notify == IkeFailure.NO_NOTIFY ? "" : prefix,
-                reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
+        String sentence = reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason;
+        LOG.warn("{}: peer {}: {}{}", what, peer, notify == IkeFailure.NO_NOTIFY ? "" : prefix, sentence);
+        remember(name, what + ": " + sentence);
         metrics.ikeFailed(peer.name(), name);
+    }
+
+    /** Keeps a failed setup or a lost IKE SA for {@code espgw status}. */
+    private void remember(String notify, String reason) {
+        lastFailure = new IkeSessionStatus.Failure(notify, reason, clock.nanoTime());
+    }
+
+    /** The IKE SPIs as the log and {@code espgw status} print them (strongSwan's way). */
+    static String spis(long initiatorSpi, long responderSpi) {
+        return String.format("SPIs %016x_i %016x_r", initiatorSpi, responderSpi);
     }
 
     private InetSocketAddress initiatorEndpoint() {

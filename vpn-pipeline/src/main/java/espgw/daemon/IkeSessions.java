@@ -10,6 +10,8 @@ import espgw.ike.message.NotifyType;
 import espgw.ike.message.TrafficSelector;
 import espgw.ike.session.IkeSessionConfig;
 import espgw.ike.session.UnprotectedResponses;
+import espgw.metrics.IkeStatus;
+import espgw.metrics.StatusReport;
 import espgw.nat.Ipv4Prefix;
 import espgw.sa.Clock;
 import espgw.sa.SaDatabase;
@@ -19,7 +21,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +96,22 @@ final class IkeSessions implements IkeInbound {
             halfOpen += session.halfOpen();
         }
         return halfOpen;
+    }
+
+    /** An IKE peer as {@code espgw status} shows it: its IKE state and its CHILD SAs, taken at one moment. */
+    record PeerStatus(IkeStatus ike, List<StatusReport.Sa> sas) {
+    }
+
+    /**
+     * Each IKE peer's IKE state and SAs (event loop, where they change): the SAs in force, pending and
+     * replaced. ESP in UDP arrives here on {@code localUdpPort}.
+     */
+    Map<Peer, PeerStatus> status(int localUdpPort) {
+        Map<Peer, PeerStatus> status = new IdentityHashMap<>();
+        for (IkeSession session : sessions) {
+            status.put(session.peer(), new PeerStatus(session.status(localUdpPort), installer.status(session.peer())));
+        }
+        return status;
     }
 
     /** Retransmissions and retries, half-open IKE SAs timing out, replaced inbound SAs' grace ending (event loop). */

@@ -26,7 +26,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ import java.util.function.IntSupplier;
  * rendered: base units, {@code _total} on counters ({@code espgw_drops_total{reason}},
  * {@code espgw_packets_total{peer,direction}}, {@code espgw_bytes_total{peer,direction}},
  * {@code espgw_sa_*{peer,direction,spi}}, {@code espgw_sas}, {@code espgw_tunnel_up},
- * {@code espgw_direct_memory_used_bytes}) plus the standard JVM and process series.
+ * {@code espgw_direct_memory_used_bytes}, {@code espgw_ike_*}) plus the standard JVM and process series.
  *
  * <p>Counters the data path touches are resolved here once; the data path gets them behind
  * {@link #drops()} and {@link #peer(String)}. Label values are built when a peer or SA is added,
@@ -111,6 +110,15 @@ public final class GatewayMetrics implements AutoCloseable {
         Counter.builder("espgw.ike.sa.established")
                 .description("IKE SAs established with their first CHILD SA")
                 .tag("peer", peer).register(registry).increment();
+    }
+
+    /** 1 while an IKE SA with {@code peer} is established, else 0; read at each scrape. */
+    public void ikeSaUp(String peer, BooleanSupplier up) {
+        Gauge.builder("espgw.ike.sa.up", up, u -> u.getAsBoolean() ? 1 : 0)
+                .description("1 while an IKE SA with the peer is established, else 0")
+                .tag("peer", peer)
+                .strongReference(true)
+                .register(registry);
     }
 
     /** An IKE setup with {@code peer} failed; {@code notify} names the error (e.g. AUTHENTICATION_FAILED) or is "none". */
@@ -228,18 +236,17 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     /**
-     * One peer's part of {@code /status}: its traffic counters and its SAs. {@code nowNanos} is
-     * {@link System#nanoTime()}; see {@link MicrometerPeerTraffic#lastTrafficNanos} for how
-     * precise the last-traffic age is.
+     * One peer's part of {@code /status}: its traffic counters, its SAs and its IKE state (null with
+     * manual keys). {@code nowNanos} is {@link System#nanoTime()}; see
+     * {@link MicrometerPeerTraffic#lastTrafficNanos} for how precise the last-traffic age is.
      */
     public StatusReport.Peer peerStatus(String name, String address, boolean sameSubnet,
-            Collection<SecurityAssociation> sas, long nowNanos) {
+            List<StatusReport.Sa> sas, IkeStatus ike, long nowNanos) {
         MicrometerPeerTraffic traffic = peerTraffic(name);
         long last = traffic.lastTrafficNanos(nowNanos);
         Long secondsAgo = last < 0 ? null : TimeUnit.NANOSECONDS.toSeconds(nowNanos - last);
         return new StatusReport.Peer(name, address, sameSubnet, secondsAgo,
-                traffic.packetsIn(), traffic.bytesIn(), traffic.packetsOut(), traffic.bytesOut(),
-                sas.stream().map(StatusReport.Sa::of).toList());
+                traffic.packetsIn(), traffic.bytesIn(), traffic.packetsOut(), traffic.bytesOut(), sas, ike);
     }
 
     @Override

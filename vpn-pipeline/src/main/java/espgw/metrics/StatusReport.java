@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What {@code GET /status} answers and {@code espgw status} shows: the instance, its peers with
- * their traffic and SAs, and the drops per reason. Serialised as JSON with the record component
+ * their traffic, SAs and IKE state, and the drops per reason. Serialised as JSON with the record component
  * names as keys. Identities and counters only: no key material.
  *
  * @param uptimeSeconds seconds since the daemon started
@@ -25,9 +25,10 @@ public record StatusReport(String instance, long uptimeSeconds, List<Peer> peers
      * @param address the peer's real (outer) IPv4 address
      * @param sameSubnet whether the peer is on the gateway's own LAN subnet
      * @param lastTrafficSecondsAgo seconds since a packet went to or came from the peer; null if never
+     * @param ike the peer's IKE state; null for a peer with manual keys
      */
     public record Peer(String name, String address, boolean sameSubnet, Long lastTrafficSecondsAgo,
-            long packetsIn, long bytesIn, long packetsOut, long bytesOut, List<Sa> sas) {
+            long packetsIn, long bytesIn, long packetsOut, long bytesOut, List<Sa> sas, IkeStatus ike) {
         public Peer {
             sas = List.copyOf(sas);
         }
@@ -37,13 +38,24 @@ public record StatusReport(String instance, long uptimeSeconds, List<Peer> peers
      * @param spi {@code 0x} and eight hex digits, as {@code ip xfrm} and Wireshark print it
      * @param direction {@code in} or {@code out}
      * @param algorithm the config name, e.g. {@code aes-gcm-128}
+     * @param state {@link #ACTIVE}, {@link #PENDING} or {@link #REPLACED}
      */
     public record Sa(String spi, String direction, String algorithm, long ageSeconds, long packets,
-            long bytes, boolean esn) {
-        public static Sa of(SecurityAssociation sa) {
+            long bytes, boolean esn, String state) {
+        /** In force: the peer's packets are sent or received under it. */
+        public static final String ACTIVE = "active";
+        /**
+         * The pair of the peer's CHILD SA rekey (RFC 7296 §2.8): its inbound SA decrypts already, its outbound
+         * SA is used once the peer deletes the old pair.
+         */
+        public static final String PENDING = "pending";
+        /** An inbound SA a rekey replaced, still decrypting packets in flight for a few seconds. */
+        public static final String REPLACED = "replaced";
+
+        public static Sa of(SecurityAssociation sa, String state) {
             return new Sa(spiHex(sa.spi()), GatewayMetrics.directionLabel(sa.direction()),
                     sa.algorithm().configName(), TimeUnit.NANOSECONDS.toSeconds(sa.ageNanos()),
-                    sa.packets(), sa.bytes(), sa.esn());
+                    sa.packets(), sa.bytes(), sa.esn(), state);
         }
 
         static String spiHex(int spi) {

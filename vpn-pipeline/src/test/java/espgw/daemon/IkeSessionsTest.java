@@ -25,6 +25,8 @@ import espgw.ike.session.IkeInitiator;
 import espgw.ike.session.IkeSessionConfig;
 import espgw.ike.testing.IkeMutations;
 import espgw.metrics.GatewayMetrics;
+import espgw.metrics.IkeStatus;
+import espgw.metrics.StatusReport;
 import espgw.sa.SaDatabase;
 import espgw.sa.SaEventListener;
 import espgw.sa.SecurityAssociation;
@@ -220,12 +222,17 @@ class IkeSessionsTest {
 
         now += TimeUnit.MINUTES.toNanos(61); // past the hourly CHILD rekey, whatever the jitter
         client.sessions.onTimer();
+        // After an hour of silence the liveness check goes first (§2.4), the CREATE_CHILD_SA once it is answered.
+        assertTrue(deliver(client, server, ports), "the client's liveness check");
+        assertTrue(deliver(server, client, ports), "the server's answer");
+        SecurityAssociation oldClientIn = client.peer.inbound();
         assertTrue(deliver(client, server, ports), "the client's CREATE_CHILD_SA");
         assertSame(oldServerOut, server.peer.outbound(), "the client may not have the new pair yet");
         assertNotNull(server.database.inbound(client.peer.outbound().spi()), "the old pair still decrypts");
 
         assertTrue(deliver(server, client, ports), "the server's answer");
         SecurityAssociation newClientIn = client.peer.inbound();
+        assertTrue(newClientIn != oldClientIn, "the client installed the new pair");
         assertNotNull(server.database.inbound(client.peer.outbound().spi()), "the new pair decrypts at once");
         assertSame(oldServerOut, server.peer.outbound(), "the client's delete has not arrived");
 
@@ -284,6 +291,130 @@ class IkeSessionsTest {
         DatagramPacket retry = client.ikePort.readOutbound();
         assertNotNull(retry, "a new IKE_SA_INIT after 2 s");
         retry.release();
+    }
+
+    @Test
+    void statusShowsTheSetupUnderWayThenTheEstablishedIkeSaAlikeOnBothEnds() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        assertEquals(new IkeStatus(IkeStatus.DOWN, null, null, null, null), ike(server), "waits for the peer");
+        client.sessions.start();
+        assertEquals(new IkeStatus.Connecting(IkeStatus.INITIATOR, "IKE_SA_INIT", 0), ike(client).connecting());
+        now += TimeUnit.SECONDS.toNanos(2);
+        client.sessions.onTimer();
+        assertEquals(IkeStatus.CONNECTING, ike(client).state());
+        assertEquals(1, ike(client).connecting().retransmissions());
+        assertTrue(deliver(client, server, new StringBuilder()));
+        assertEquals(new IkeStatus.Connecting(IkeStatus.RESPONDER, "IKE_AUTH", 0), ike(server).connecting());
+        assertTrue(scrape().contains("espgw_ike_sa_up{peer=\"peer\"} 0.0"), scrape());
+
+        exchange(client, server);
+        IkeStatus.Established initiator = ike(client).established();
+        IkeStatus.Established responder = ike(server).established();
+        assertEquals(IkeStatus.ESTABLISHED, ike(client).state());
+        assertEquals(IkeStatus.INITIATOR, initiator.role());
+        assertEquals(IkeStatus.RESPONDER, responder.role());
+        assertEquals(List.of(CLIENT, SERVER, CLIENT + ":500", SERVER + ":500"),
+                List.of(initiator.localId(), initiator.remoteId(), initiator.localEndpoint(), initiator.remoteEndpoint()));
+        assertEquals(List.of(SERVER, CLIENT), List.of(responder.localId(), responder.remoteId()));
+        assertTrue(initiator.initiatorSpi().matches("[0-9a-f]{16}"), initiator.initiatorSpi());
+        assertEquals(List.of(initiator.initiatorSpi(), initiator.responderSpi()),
+                List.of(responder.initiatorSpi(), responder.responderSpi()), "one IKE SA, seen from both ends");
+        assertEquals(List.of("AES_GCM_16_256", "PRF_HMAC_SHA2_256", "CURVE25519"),
+                List.of(initiator.encryption(), initiator.prf(), initiator.group()), "the first of each default");
+        assertEquals(new IkeStatus.Encapsulation(false, false, false, 0, 0), initiator.encapsulation());
+        // The defaults: IKE SA rekeyed after 4 h, CHILD SA after 1 h, less up to 10 % jitter.
+        assertTrue(initiator.ikeRekeyInSeconds() > 12_960 && initiator.ikeRekeyInSeconds() <= 14_400, initiator::toString);
+        assertTrue(initiator.childRekeyInSeconds() > 3_240 && initiator.childRekeyInSeconds() <= 3_600,
+                initiator::toString);
+        assertEquals(0, initiator.lastHeardSecondsAgo());
+        assertNull(ike(client).lastFailure());
+        assertEquals(List.of(StatusReport.Sa.ACTIVE, StatusReport.Sa.ACTIVE),
+                sas(client).stream().map(StatusReport.Sa::state).toList());
+        assertTrue(scrape().contains("espgw_ike_sa_up{peer=\"peer\"} 1.0"), scrape());
+
+        now += TimeUnit.SECONDS.toNanos(20);
+        IkeStatus.Established later = ike(client).established();
+        assertEquals(List.of(20L, 20L), List.of(later.ageSeconds(), later.lastHeardSecondsAgo()));
+        assertEquals(initiator.childRekeyInSeconds() - 20, later.childRekeyInSeconds());
+    }
+
+    @Test
+    void statusOfForcedUdpEncapsulationNamesThePorts() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "udp");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "udp");
+        client.sessions.start();
+        exchange(client, server);
+        IkeStatus.Established initiator = ike(client).established();
+        assertEquals(new IkeStatus.Encapsulation(true, false, false, 4500, 4500), initiator.encapsulation());
+        assertEquals(List.of(CLIENT + ":4500", SERVER + ":4500"),
+                List.of(initiator.localEndpoint(), initiator.remoteEndpoint()), "IKE moved to the NAT-T port");
+    }
+
+    @Test
+    void statusAfterAWrongPskShowsAuthenticationFailedAndWhenTheInitiatorTriesAgain() {
+        Side client = new Side(CLIENT, SERVER, "another-psk-of-some-length", true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+        now += TimeUnit.SECONDS.toNanos(1);
+
+        IkeStatus down = ike(client);
+        assertEquals(IkeStatus.DOWN, down.state());
+        assertEquals(1L, down.nextAttemptInSeconds(), "the first retry 2 s after the failure");
+        assertEquals("AUTHENTICATION_FAILED", down.lastFailure().errorNotify());
+        assertEquals(1, down.lastFailure().secondsAgo());
+        assertEquals("AUTHENTICATION_FAILED", ike(server).lastFailure().errorNotify());
+        assertNull(ike(server).nextAttemptInSeconds(), "the responder waits for the peer");
+        assertFalse(down.lastFailure().reason().contains("another-psk"), down.lastFailure().reason());
+        assertEquals(List.of(), sas(client));
+    }
+
+    @Test
+    void statusListsThePendingPairOfThePeersRekeyThenTheReplacedInboundSa() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+        String oldServerIn = spi(server.peer.inbound());
+        StringBuilder ports = new StringBuilder();
+
+        now += TimeUnit.MINUTES.toNanos(61); // past the hourly CHILD rekey, whatever the jitter
+        client.sessions.onTimer();
+        assertEquals(0, ike(client).established().childRekeyInSeconds(), "the client's rekey is under way");
+        assertEquals(3_660, ike(client).established().lastHeardSecondsAgo());
+        // After an hour of silence the liveness check goes first (§2.4), the CREATE_CHILD_SA once it is answered.
+        assertTrue(deliver(client, server, ports), "the client's liveness check");
+        assertTrue(deliver(server, client, ports), "the server's answer");
+        assertEquals(0, ike(client).established().lastHeardSecondsAgo());
+        assertTrue(deliver(client, server, ports), "the client's CREATE_CHILD_SA");
+        assertEquals(List.of(StatusReport.Sa.ACTIVE, StatusReport.Sa.ACTIVE, StatusReport.Sa.PENDING,
+                StatusReport.Sa.PENDING), sas(server).stream().map(StatusReport.Sa::state).toList());
+
+        assertTrue(deliver(server, client, ports), "the server's answer");
+        assertTrue(deliver(client, server, ports), "the client's delete of the old pair");
+        List<StatusReport.Sa> after = sas(server);
+        assertEquals(List.of(StatusReport.Sa.ACTIVE, StatusReport.Sa.ACTIVE, StatusReport.Sa.REPLACED),
+                after.stream().map(StatusReport.Sa::state).toList());
+        assertEquals(oldServerIn, after.get(2).spi());
+        assertEquals(spi(server.peer.inbound()), after.get(1).spi());
+        exchange(client, server);
+
+        now += ChildSaInstaller.REPLACED_INBOUND_GRACE_NANOS;
+        server.sessions.onTimer();
+        assertEquals(2, sas(server).size(), "the grace is over");
+    }
+
+    private IkeStatus ike(Side side) {
+        return side.sessions.status(4500).get(side.peer).ike();
+    }
+
+    private List<StatusReport.Sa> sas(Side side) {
+        return side.sessions.status(4500).get(side.peer).sas();
+    }
+
+    private static String spi(SecurityAssociation sa) {
+        return StatusReport.Sa.of(sa, StatusReport.Sa.ACTIVE).spi();
     }
 
     @Test

@@ -28,7 +28,7 @@ final class ReferencedMetrics {
         return names;
     }
 
-    /** Every name a running gateway with a peer, an SA and a drop exposes. */
+    /** Every name a running gateway with an IKE peer, an SA and a drop exposes. */
     static Set<String> exposed() {
         try (GatewayMetrics metrics = new GatewayMetrics(() -> true)) {
             metrics.peer("server").packetIn(1);
@@ -36,6 +36,7 @@ final class ReferencedMetrics {
             SecurityAssociation sa = SecurityAssociation.builder(0x1001, Direction.INBOUND,
                     new JceAead(AeadAlgorithm.AES_GCM_128, new byte[20])).build();
             metrics.saInstalled("server", sa);
+            metrics.ikeSaUp("server", () -> true);
             return ScrapedSeries.of(metrics).names();
         }
     }

@@ -99,12 +99,22 @@ class MetricsScrapeTest {
         metrics.saInstalled("server-b", sa);
         String keyHex = "5a5a5a5a"; // any 4 key bytes in a row, in hex
         String status = new String(StatusJson.write(new StatusReport("espgw", 1,
-                List.of(metrics.peerStatus("server-b", "10.0.0.160", true, List.of(sa), 0)),
+                List.of(metrics.peerStatus("server-b", "10.0.0.160", true,
+                        List.of(StatusReport.Sa.of(sa, StatusReport.Sa.ACTIVE)), null, 0)),
                 metrics.dropCounts())), StandardCharsets.UTF_8);
 
         assertTrue(status.contains("0x00001001"), status);
         assertFalse(status.toLowerCase().contains(keyHex), status);
         assertFalse(ScrapedSeries.of(metrics).text().toLowerCase().contains(keyHex));
+    }
+
+    @Test
+    void ikeSaUpPerPeerFollowsTheSupplier() {
+        AtomicBoolean established = new AtomicBoolean();
+        metrics.ikeSaUp("server-b", established::get);
+        assertEquals(0.0, ScrapedSeries.of(metrics).value("espgw_ike_sa_up{peer=\"server-b\"}"));
+        established.set(true);
+        assertEquals(1.0, ScrapedSeries.of(metrics).value("espgw_ike_sa_up{peer=\"server-b\"}"));
     }
 
     @Test

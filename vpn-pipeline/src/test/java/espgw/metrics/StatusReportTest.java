@@ -2,6 +2,7 @@ package espgw.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.sa.SecurityAssociation;
 import java.io.IOException;
@@ -26,27 +27,45 @@ class StatusReportTest {
     }
 
     @Test
+    void ikeStateSurvivesTheJsonRoundTrip() throws IOException {
+        StatusReport report = StatusReports.ikePeers();
+        String json = new String(StatusJson.write(report), StandardCharsets.UTF_8);
+
+        assertEquals(report, StatusJson.read(json));
+        assertTrue(json.contains("\"ike\":{\"state\":\"established\",\"connecting\":null,\"established\":"
+                + "{\"role\":\"initiator\""), json);
+        assertTrue(json.contains("\"initiatorSpi\":\"0123456789abcdef\",\"responderSpi\":\"fedcba9876543210\""), json);
+        assertTrue(json.contains("\"lastFailure\":{\"errorNotify\":\"AUTHENTICATION_FAILED\""), json);
+        assertTrue(json.contains("\"state\":\"pending\""), json);
+    }
+
+    @Test
     void peerStatusFromCountersAndSas() {
         try (GatewayMetrics metrics = new GatewayMetrics(() -> true)) {
             SecurityAssociation sa = MetricsTesting.inboundSa(0xcafe, () -> now);
             long start = 1_000_000_000L;
 
-            StatusReport.Peer idle = metrics.peerStatus("b", "10.0.0.160", true, List.of(sa), start);
+            StatusReport.Peer idle = metrics.peerStatus("b", "10.0.0.160", true, sas(sa), null, start);
             assertNull(idle.lastTrafficSecondsAgo());
 
             metrics.peer("b").packetIn(100);
             metrics.peer("b").packetOut(40);
             sa.admit(100);
             now = TimeUnit.SECONDS.toNanos(90);
-            StatusReport.Peer busy = metrics.peerStatus("b", "10.0.0.160", true, List.of(sa), start);
+            StatusReport.Peer busy = metrics.peerStatus("b", "10.0.0.160", true, sas(sa), null, start);
             assertEquals(0L, busy.lastTrafficSecondsAgo());
             assertEquals(new StatusReport.Peer("b", "10.0.0.160", true, 0L, 1, 100, 1, 40,
-                    List.of(new StatusReport.Sa("0x0000cafe", "in", "aes-gcm-128", 90, 1, 100, true))), busy);
+                    List.of(new StatusReport.Sa("0x0000cafe", "in", "aes-gcm-128", 90, 1, 100, true, StatusReport.Sa.ACTIVE)),
+                    null), busy);
 
             // No traffic since: the age grows from the observation that saw the last packets.
-            StatusReport.Peer later = metrics.peerStatus("b", "10.0.0.160", true, List.of(sa),
+            StatusReport.Peer later = metrics.peerStatus("b", "10.0.0.160", true, sas(sa), null,
                     start + TimeUnit.SECONDS.toNanos(42));
             assertEquals(42L, later.lastTrafficSecondsAgo());
         }
+    }
+
+    private static List<StatusReport.Sa> sas(SecurityAssociation sa) {
+        return List.of(StatusReport.Sa.of(sa, StatusReport.Sa.ACTIVE));
     }
 }

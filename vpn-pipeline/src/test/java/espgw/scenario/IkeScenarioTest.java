@@ -6,13 +6,18 @@ import static espgw.scenario.ScenarioSupport.assertPing;
 import static espgw.scenario.ScenarioSupport.assertTcpAndUdp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.lab.Lab;
 import espgw.lab.LabTraffic;
 import espgw.lab.PcapSummary;
 import espgw.lab.WireCapture;
+import espgw.metrics.IkeStatus;
+import espgw.metrics.StatusJson;
+import espgw.metrics.StatusReport;
 import espgw.nat.Ipv4Prefix;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,6 +94,8 @@ class IkeScenarioTest {
             Lab.Gateway clientGateway;
             try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
                 serverGateway = lab.startGateway(server, lab.config("server", serverConfig(PSK, encapsulation)));
+                String before = lab.espgw(server, "status").output();
+                assertTrue(before.contains("  ike: down, waiting for the peer to initiate\n"), before);
                 Path keys = dir.resolve(name + ".keys");
                 clientGateway = lab.startGateway(client, lab.config("client", clientConfig(PSK, encapsulation)),
                         "--keylog", keys.toString());
@@ -116,6 +123,9 @@ class IkeScenarioTest {
 
             String status = lab.espgw(client, "status").output();
             assertTrue(status.contains("server"), status);
+            assertTrue(status.contains("  ike: established "), status);
+            assertIkeSaAsLogged(lab, client, clientGateway, IkeStatus.INITIATOR, "client", encapsulation.equals("udp"));
+            assertIkeSaAsLogged(lab, server, serverGateway, IkeStatus.RESPONDER, "server", encapsulation.equals("udp"));
             String expected = encapsulation.equals("udp") ? "ESP in UDP" : "bare ESP";
             assertTrue(clientGateway.output().contains("as initiator, " + expected), clientGateway.output());
             assertTrue(serverGateway.output().contains("as responder, " + expected), serverGateway.output());
@@ -152,6 +162,15 @@ class IkeScenarioTest {
             assertTrue(ping.exitCode() != 0, "no SA, no ping: " + ping.output());
             String status = lab.espgw(client, "status").output();
             assertTrue(status.contains("sa: none (IKE has not negotiated one)"), status);
+            assertTrue(status.matches("(?s).*\n    last failure [^\n]* ago: AUTHENTICATION_FAILED \\(IKE SA failed: .*"),
+                    status);
+            assertFalse(status.contains("a-different-psk"), status);
+            IkeStatus initiator = status(lab, client).peers().get(0).ike();
+            assertTrue(!initiator.state().equals(IkeStatus.ESTABLISHED) && initiator.established() == null, initiator::toString);
+            assertEquals("AUTHENTICATION_FAILED", initiator.lastFailure().errorNotify(), initiator::toString);
+            IkeStatus responder = status(lab, server).peers().get(0).ike();
+            assertEquals("AUTHENTICATION_FAILED", responder.lastFailure().errorNotify(), responder::toString);
+            assertNull(responder.nextAttemptInSeconds(), "the responder does not initiate: " + responder);
             String metrics = NamespacedHttp.get(client, 9587, "/metrics").body();
             assertTrue(metrics.contains("espgw_ike_failures_total{notify=\"AUTHENTICATION_FAILED\",peer=\"server\"}"),
                     metrics);
@@ -209,6 +228,12 @@ class IkeScenarioTest {
             String expected = nat ? "ESP in UDP, NAT detected" : "bare ESP";
             assertTrue(clientGateway.output().contains("as initiator, " + expected), clientGateway.output());
             assertTrue(serverGateway.output().contains("as responder, " + expected), serverGateway.output());
+            String clientStatus = lab.espgw(clientNs, "status").output();
+            assertTrue(clientStatus.contains(nat ? "\n    ESP in UDP from port 4500 to 4500, NAT detected in front of this end\n"
+                    : "\n    bare ESP, no NAT detected\n"), clientStatus);
+            String serverStatus = lab.espgw(serverNs, "status").output();
+            assertTrue(serverStatus.contains(nat ? ", NAT detected in front of the peer\n" : "\n    bare ESP, no NAT detected\n"),
+                    serverStatus);
 
             Path pcap = dir.resolve("router.pcap");
             try (WireCapture capture = WireCapture.start(routerNs, "r1", pcap)) {
@@ -231,6 +256,36 @@ class IkeScenarioTest {
     static int childSasInstalled(Lab.Gateway gateway) {
         return (int) gateway.output().lines().filter(line -> line.contains("SA up: peer") && line.contains(" INBOUND "))
                 .count();
+    }
+
+    /**
+     * {@code espgw status} of the gateway in {@code ns} shows its one IKE SA as its log announced it: role,
+     * identities ({@code NAME.espgw.test}), SPIs, encapsulation; the default algorithms' first choices
+     * and rekey times (IKE SA 4 h, CHILD SA 1 h, less up to 10 % jitter and the time the test took).
+     */
+    private static void assertIkeSaAsLogged(Lab lab, String ns, Lab.Gateway gateway, String role, String name,
+            boolean udp) throws IOException {
+        IkeStatus ike = status(lab, ns).peers().get(0).ike();
+        String context = ike + "\n" + gateway.output();
+        assertEquals(IkeStatus.ESTABLISHED, ike.state(), context);
+        IkeStatus.Established sa = ike.established();
+        String peerName = name.equals("client") ? "server" : "client";
+        assertEquals(List.of(role, name + ".espgw.test", peerName + ".espgw.test"),
+                List.of(sa.role(), sa.localId(), sa.remoteId()), context);
+        assertEquals(1, count(gateway.output(), " (" + peerName + ".espgw.test) as " + role + ", "
+                + (udp ? "ESP in UDP" : "bare ESP") + ", SPIs " + sa.initiatorSpi() + "_i " + sa.responderSpi() + "_r"),
+                "the one 'IKE SA up' line names these SPIs: " + context);
+        assertEquals("AES_GCM_16_256/PRF_HMAC_SHA2_256/CURVE25519",
+                sa.encryption() + "/" + sa.prf() + "/" + sa.group(), context);
+        assertEquals(udp, sa.encapsulation().udp(), context);
+        assertTrue(sa.ikeRekeyInSeconds() > 12_000 && sa.ikeRekeyInSeconds() <= 14_400, context);
+        assertTrue(sa.childRekeyInSeconds() > 2_600 && sa.childRekeyInSeconds() <= 3_600, context);
+        assertTrue(sa.lastHeardSecondsAgo() <= 60, "liveness checks after 30 s of silence: " + context);
+    }
+
+    static StatusReport status(Lab lab, String ns) throws IOException {
+        String json = lab.espgw(ns, "status", "--json").output();
+        return StatusJson.read(json.substring(json.indexOf('{')));
     }
 
     static int count(String text, String what) {

@@ -313,6 +313,11 @@ public final class IkeInitiator {
         return spiI;
     }
 
+    /** How often the outstanding IKE_SA_INIT or IKE_AUTH request was sent again (§2.1). */
+    public int retransmissions() {
+        return retransmission.retransmissions();
+    }
+
     @Override
     public String toString() {
         return String.format("IkeInitiator[%016x %s %s]", spiI, state, config.remoteId().display());

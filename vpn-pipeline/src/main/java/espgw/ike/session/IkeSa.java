@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * An established IKE SA and its CHILD SAs (RFC 7296 §1.3–§1.4, §2.4, §2.8, §2.18), for both
@@ -231,6 +232,22 @@ public final class IkeSa {
 
     public long initiatorSpi() {
         return current.spiI;
+    }
+
+    /** The IKE SA in force for {@code espgw status}: a rekey under way counts as due now. */
+    public IkeSaStatus status() {
+        long now = clock.nanoTime();
+        OptionalLong ikeRekey = ikeRekeyInProgress != null ? OptionalLong.of(now) : scheduled(ikeRekeyAtNanos);
+        OptionalLong childRekey = childRekeyInProgress != null ? OptionalLong.of(now)
+                : children.values().stream().filter(c -> !c.superseded && c.rekeyAtNanos != Long.MAX_VALUE)
+                        .mapToLong(c -> c.rekeyAtNanos).reduce((a, b) -> a - b <= 0 ? a : b);
+        return new IkeSaStatus(current.spiI, current.spiR, current.originalInitiator, current.suite.encryption(),
+                current.suite.prf(), current.suite.group(), current.establishedNanos, lastHeardNanos, ikeRekey,
+                childRekey);
+    }
+
+    private static OptionalLong scheduled(long atNanos) {
+        return atNanos == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(atNanos);
     }
 
     public long responderSpi() {

@@ -26,6 +26,8 @@ final class IkeSaChannel {
     final boolean originalInitiator;
     final IkeSaKeys keys;
     final ProposalSelection.IkeSuite suite;
+    /** When these SPIs came into force: IKE_AUTH completed, or the rekey that made them (§2.18). */
+    final long establishedNanos;
     private final IkeMessageProtection protection;
     private final Retransmission retransmission;
     private final Deque<Exchange> queued = new ArrayDeque<>();
@@ -43,6 +45,7 @@ final class IkeSaChannel {
         this.originalInitiator = originalInitiator;
         this.keys = keys;
         this.suite = suite;
+        this.establishedNanos = clock.nanoTime();
         this.protection = new IkeMessageProtection(keys, originalInitiator);
         this.retransmission = new Retransmission(clock);
         this.nextRequestId = nextRequestId;

@@ -36,6 +36,11 @@ final class Retransmission {
         request = null;
     }
 
+    /** How often the outstanding request was sent again so far. */
+    int retransmissions() {
+        return retransmissions;
+    }
+
     boolean outstanding() {
         return request != null;
     }
