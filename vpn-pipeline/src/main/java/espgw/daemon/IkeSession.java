@@ -199,7 +199,7 @@ final class IkeSession {
         IkeResponder target = responderFor(header.initiatorSpi());
         if (target == null && opensIkeSa(header)) {
             // A new IKE SA from the peer (also after its restart); a retransmission reaches its own responder.
-            target = new IkeResponder(sessionConfig, random, clock);
+            target = new IkeResponder(sessionConfig, random);
         }
         if (target == null) {
             return;
@@ -391,9 +391,7 @@ final class IkeSession {
                 established.peerEndpoint = sender;
             }
         }
-        if (peer.mayUseUdp()) {
-            peer.sendUdpTo(sender);
-        }
+        peer.sendUdpTo(sender); // on the NAT-T port, so the peer has a UDP endpoint
     }
 
     private void failed(String what, Optional<IkeFailure> failure) {
