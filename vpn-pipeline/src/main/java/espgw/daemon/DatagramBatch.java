@@ -13,14 +13,14 @@ import java.net.InetSocketAddress;
  * is, without a copy; from the second one on, the run is copied into one pooled direct buffer.
  *
  * <p>Ownership: {@link #add} takes the packet (released once copied) or refuses it and leaves it to
- * the caller; {@link #take} hands the gathered datagram to the caller and empties the batch.
+ * the caller; {@link #take} hands the gathered datagram to the caller and empties the batch. The
+ * recipient is named at {@link #take}, so a peer whose NAT mapping moved gets the batch at its new port.
  * Confined to one event loop.
  */
 final class DatagramBatch {
     /** The kernel's UDP_MAX_SEGMENTS (64 since Linux 4.18; newer kernels allow more). */
     static final int MAX_SEGMENTS = 64;
 
-    private final InetSocketAddress recipient;
     private boolean segmentation;
     private final int maxBytes;
     private ByteBuf single;
@@ -33,8 +33,7 @@ final class DatagramBatch {
      * @param segmentation false gathers nothing: each datagram is its own batch
      * @param maxBytes     largest gathered buffer (the UDP payload limit)
      */
-    DatagramBatch(InetSocketAddress recipient, boolean segmentation, int maxBytes) {
-        this.recipient = recipient;
+    DatagramBatch(boolean segmentation, int maxBytes) {
         this.segmentation = segmentation;
         this.maxBytes = maxBytes;
     }
@@ -83,8 +82,8 @@ final class DatagramBatch {
         return true;
     }
 
-    /** The gathered datagram(s) as one message for the channel, or null when empty; empties the batch. */
-    DatagramPacket take() {
+    /** The gathered datagram(s) as one message to {@code recipient}, or null when empty; empties the batch. */
+    DatagramPacket take(InetSocketAddress recipient) {
         DatagramPacket packet;
         if (count == 0) {
             return null;

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Outbound, after ESP: sends the ESP packet (from the SPI on) of every peer with UDP encapsulation
- * as the payload of a UDP datagram to the peer's port (RFC 3948 §2.1), and passes the packets of
- * all other peers on, untouched, to the raw ESP path.
+ * as the payload of a UDP datagram to the peer's port (RFC 3948 §2.1) — the one IKE last heard the
+ * peer from when a NAT translates it ({@link Peer#udpEndpoint()}) — and passes the packets of all
+ * other peers on, untouched, to the raw ESP path.
  *
  * <p>Batching: a read batch's datagrams are gathered per peer ({@link DatagramBatch}) and written at
  * {@code channelReadComplete}, then flushed once, so the channel sends them with one sendmmsg; runs
@@ -44,6 +45,8 @@ final class ForwardToUdp extends ChannelInboundHandlerAdapter {
     private final Channel udp;
     private final DropRecorder drops;
     private final Map<Peer, DatagramBatch> batches = new IdentityHashMap<>();
+    private final Peer[] peers;
+    /** The batch of {@code peers[i]} at {@code all[i]}. */
     private final DatagramBatch[] all;
     private boolean segmentation;
 
@@ -56,10 +59,12 @@ final class ForwardToUdp extends ChannelInboundHandlerAdapter {
         this.udp = udp;
         this.drops = drops;
         this.segmentation = segmentation;
-        for (Peer peer : udpPeers) {
-            batches.put(peer, new DatagramBatch(peer.udpEndpoint(), segmentation, EspUdpSocket.MAX_PAYLOAD));
+        this.peers = udpPeers.toArray(new Peer[0]);
+        this.all = new DatagramBatch[peers.length];
+        for (int i = 0; i < peers.length; i++) {
+            all[i] = new DatagramBatch(segmentation, EspUdpSocket.MAX_PAYLOAD);
+            batches.put(peers[i], all[i]);
         }
-        this.all = batches.values().toArray(new DatagramBatch[0]);
     }
 
     @Override
@@ -77,7 +82,7 @@ final class ForwardToUdp extends ChannelInboundHandlerAdapter {
         }
         peer.markUdpSent();
         if (!batch.add(ctx.alloc(), packet)) {
-            send(batch);
+            send(peer, batch);
             batch.add(ctx.alloc(), packet); // an empty batch takes any packet
         }
     }
@@ -85,9 +90,9 @@ final class ForwardToUdp extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         boolean wrote = false;
-        for (DatagramBatch batch : all) {
-            if (!batch.isEmpty()) {
-                send(batch);
+        for (int i = 0; i < all.length; i++) {
+            if (!all[i].isEmpty()) {
+                send(peers[i], all[i]);
                 wrote = true;
             }
         }
@@ -97,9 +102,9 @@ final class ForwardToUdp extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
-    private void send(DatagramBatch batch) {
+    private void send(Peer peer, DatagramBatch batch) {
         int datagrams = batch.count();
-        DatagramPacket datagram = batch.take();
+        DatagramPacket datagram = batch.take(peer.udpEndpoint());
         if (datagram instanceof SegmentedDatagramPacket) {
             udp.write(datagram).addListener((ChannelFutureListener) future -> segmentedSent(future, datagrams));
         } else {

@@ -36,7 +36,15 @@ import org.slf4j.LoggerFactory;
  * <p>Ports (RFC 7296 §2.23): the initiator starts on port 500 and moves to the NAT-traversal port
  * for IKE_AUTH when NAT detection found a NAT or the peer is configured with
  * {@code encapsulation: udp}; the responder answers where each request came from. ESP then travels
- * in UDP if the IKE SA moved, a NAT was detected, or the config says so.
+ * in UDP if the IKE SA moved, a NAT was detected, or the config says so, to the port the IKE SA
+ * uses at the peer (RFC 3948 §2.1), which a NAT may have translated.
+ *
+ * <p>Port translation (§2.23): when the peer is behind a NAT and we are not, a new IKE message of
+ * the peer that passes the integrity check and comes from another port on the NAT-traversal port
+ * means its NAT mapping changed: IKE (retransmissions too), ESP in UDP and NAT-keepalives go to
+ * that port from then on. Only the port is learned: the peer is known by its configured address
+ * (IkeSessions finds the session by it, the firewall admits it), so a message from elsewhere never
+ * gets here. An end behind a NAT does not follow its peer (§2.23: one forged packet could cut it off).
  *
  * <p>Once established, the {@link IkeSa} runs the INFORMATIONAL and CREATE_CHILD_SA exchanges
  * (RFC 7296 §1.3, §1.4): liveness checks both ways, Deletes, CHILD SA and IKE SA rekeys; its events
@@ -89,9 +97,50 @@ final class IkeSession {
     private record HalfOpen(IkeResponder responder, long sinceNanos) {
     }
 
-    /** An established IKE SA, where its peer is, what NAT detection found, whether its CHILD SAs' ESP is in UDP. */
-    private record Established(IkeSa sa, InetSocketAddress peerEndpoint, boolean onNatTraversalPort, NatStatus nat,
-            boolean udp) {
+    /**
+     * An established IKE SA, where its peer is (followed when the peer's NAT mapping changes), what
+     * NAT detection found, and whether its CHILD SAs' ESP travels in UDP.
+     */
+    private static final class Established {
+        private final IkeSa sa;
+        private InetSocketAddress peerEndpoint;
+        private final boolean onNatTraversalPort;
+        private final NatStatus nat;
+        private final boolean udp;
+
+        Established(IkeSa sa, InetSocketAddress peerEndpoint, boolean onNatTraversalPort, NatStatus nat,
+                boolean udp) {
+            this.sa = sa;
+            this.peerEndpoint = peerEndpoint;
+            this.onNatTraversalPort = onNatTraversalPort;
+            this.nat = nat;
+            this.udp = udp;
+        }
+
+        IkeSa sa() {
+            return sa;
+        }
+
+        InetSocketAddress peerEndpoint() {
+            return peerEndpoint;
+        }
+
+        boolean onNatTraversalPort() {
+            return onNatTraversalPort;
+        }
+
+        NatStatus nat() {
+            return nat;
+        }
+
+        boolean udp() {
+            return udp;
+        }
+
+        /** §2.23: the peer's port is followed when the peer is behind a NAT and we are not. */
+        boolean followsPeerPort() {
+            return nat.peerBehindNat() && !nat.localBehindNat();
+        }
     }
 
     IkeSession(Peer peer, IkeSessionConfig sessionConfig, IkeTransport transport, ChildSaInstaller installer,
@@ -149,7 +198,11 @@ final class IkeSession {
         if (exchange == ExchangeType.INFORMATIONAL || exchange == ExchangeType.CREATE_CHILD_SA) {
             // §1.3, §1.4: exchanges of an established IKE SA; one that is not its own is dropped by it.
             for (Established established : established()) {
-                send(established.sa().receive(message), sender, natTraversalPort);
+                List<byte[]> replies = established.sa().receive(message);
+                if (established.sa().lastReceivedAuthentic() && natTraversalPort) {
+                    followPeerPort(established, sender);
+                }
+                send(replies, sender, natTraversalPort);
             }
             afterIkeSaSteps();
             return;
@@ -357,6 +410,10 @@ final class IkeSession {
             return false;
         }
         boolean udp = onNatTraversalPort || nat.natDetected() || peer.config().udpEncapsulated();
+        if (udp) {
+            // RFC 3948 §2.1: ESP goes where the IKE SA's messages go on the NAT-T port (a NAT may have changed it).
+            peer.sendUdpTo(onNatTraversalPort ? saPeer : peer.configuredUdpEndpoint());
+        }
         installer.install(peer, child.get(), udp, false);
         LOG.info("IKE SA up: peer {} ({}) as {}, {}{}, {}", peer, ike.remoteId().display(), role,
                 udp ? "ESP in UDP" : "bare ESP", nat.natDetected() ? ", NAT detected" : "",
@@ -366,6 +423,25 @@ final class IkeSession {
         current = new Established(sa, saPeer, onNatTraversalPort, nat, udp);
         wasEstablished = true;
         return true;
+    }
+
+    /**
+     * §2.23: an authentic new message from {@code sender} on the NAT-traversal port; when the peer's
+     * NAT now maps it to another port, IKE and ESP in UDP follow, for every IKE SA with the peer
+     * (they share the one mapping of the peer's NAT-T socket).
+     */
+    private void followPeerPort(Established heard, InetSocketAddress sender) {
+        if (!heard.followsPeerPort() || !heard.onNatTraversalPort || heard.peerEndpoint.getPort() == sender.getPort()) {
+            return;
+        }
+        LOG.info("IKE: peer {} now comes from port {} (was {}): its NAT mapping changed; IKE and ESP in UDP follow",
+                peer, sender.getPort(), heard.peerEndpoint.getPort());
+        for (Established established : established()) {
+            if (established.onNatTraversalPort) {
+                established.peerEndpoint = sender;
+            }
+        }
+        peer.sendUdpTo(sender); // on the NAT-T port, so the peer has a UDP endpoint
     }
 
     private void failed(String what, Optional<IkeFailure> failure) {
@@ -391,7 +467,7 @@ final class IkeSession {
     }
 
     private InetSocketAddress initiatorEndpoint() {
-        return initiatorOnNatTraversalPort ? peer.udpEndpoint() : ikeEndpoint;
+        return initiatorOnNatTraversalPort ? peer.configuredUdpEndpoint() : ikeEndpoint;
     }
 
     private void send(List<byte[]> messages, InetSocketAddress recipient, boolean natTraversalPort) {

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * RFC 3948 §2.3 and §4: run every keepalive interval on the UDP channel's event loop, it sends a
  * NAT-keepalive (one octet 0xFF) to each UDP peer that was sent nothing since the previous run, so a
- * NAT between the gateways keeps its mapping while the tunnel is idle. An IKE peer whose ESP does not
+ * NAT between the gateways keeps its mapping while the tunnel is idle. It goes where the peer's ESP
+ * goes: the port IKE last heard the peer from when its NAT translates ports ({@link Peer#udpEndpoint()}). An IKE peer whose ESP does not
  * (yet) travel in UDP gets none.
  */
 final class NatKeepalive implements Runnable {

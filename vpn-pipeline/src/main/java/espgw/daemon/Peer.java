@@ -22,8 +22,14 @@ public final class Peer {
     private volatile SecurityAssociation outbound;
     private volatile SecurityAssociation inbound;
     private final PeerTraffic traffic;
-    /** Built once: every datagram to the peer names it, and none may allocate one. Null if never UDP. */
-    private final InetSocketAddress udpEndpoint;
+    /** The peer's address and configured {@code udp_port}; null if never UDP. */
+    private final InetSocketAddress configuredUdpEndpoint;
+    /**
+     * Where ESP in UDP goes now: the configured endpoint, or the port the peer's NAT maps it to as
+     * IKE learned it (RFC 7296 §2.23). Every datagram to the peer names it, so it is built once per
+     * change, never per packet. Null if never UDP.
+     */
+    private volatile InetSocketAddress udpEndpoint;
     private volatile boolean udpEncapsulated;
     /** Set on each datagram sent, cleared by each NAT-keepalive check; only the event loop touches it. */
     private boolean udpSent;
@@ -33,8 +39,9 @@ public final class Peer {
         this.outbound = outbound;
         this.inbound = inbound;
         this.traffic = traffic;
-        this.udpEndpoint = config.mayUseUdp()
+        this.configuredUdpEndpoint = config.mayUseUdp()
                 ? new InetSocketAddress(Gateway.inet(config.address()), config.udpPort()) : null;
+        this.udpEndpoint = configuredUdpEndpoint;
         this.udpEncapsulated = config.udpEncapsulated();
     }
 
@@ -43,7 +50,7 @@ public final class Peer {
      * UDP; returns the inbound SA it replaces, or null.
      */
     SecurityAssociation install(SecurityAssociation newOutbound, SecurityAssociation newInbound, boolean udp) {
-        if (udp && udpEndpoint == null) {
+        if (udp && configuredUdpEndpoint == null) {
             throw new IllegalArgumentException(this + " has no UDP port");
         }
         SecurityAssociation replaced = inbound;
@@ -83,12 +90,29 @@ public final class Peer {
 
     /** True when ESP to this peer travels or may come to travel in UDP (IKE peers: after NAT detection). */
     boolean mayUseUdp() {
-        return udpEndpoint != null;
+        return configuredUdpEndpoint != null;
     }
 
     /** Where the peer's datagrams go when ESP travels in UDP; null for a peer that never uses UDP. */
     InetSocketAddress udpEndpoint() {
         return udpEndpoint;
+    }
+
+    /** The peer's address and configured {@code udp_port}: where an IKE SA we initiate moves to (§2.23). */
+    InetSocketAddress configuredUdpEndpoint() {
+        return configuredUdpEndpoint;
+    }
+
+    /**
+     * Sends ESP in UDP and NAT-keepalives to {@code endpoint} from now on (event loop only): the
+     * port an authenticated IKE message of the peer came from. Only the port may differ from the
+     * configuration: the peer is known by its configured address.
+     */
+    void sendUdpTo(InetSocketAddress endpoint) {
+        if (configuredUdpEndpoint == null || !configuredUdpEndpoint.getAddress().equals(endpoint.getAddress())) {
+            throw new IllegalArgumentException(this + " cannot move to " + endpoint);
+        }
+        udpEndpoint = endpoint;
     }
 
     void markUdpSent() {

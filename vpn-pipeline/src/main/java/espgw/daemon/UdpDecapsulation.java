@@ -16,8 +16,10 @@ import io.netty.channel.socket.DatagramPacket;
  * {@code nat_keepalive}. An IKE message (§2.2, behind the Non-ESP Marker) goes without the marker,
  * with its sender, to the IKE sessions.
  *
- * <p>The sender's address is not passed on: as on the raw socket, the SA an authentic packet
- * decrypts with names its peer. Consumes each {@code DatagramPacket}; other messages pass through.
+ * <p>The sender's address is neither checked nor passed on: as on the raw socket, the SA an
+ * authentic packet decrypts with names its peer, so ESP from whatever port the peer's NAT chose
+ * (RFC 3948) is taken; where ESP is sent back is IKE's business (RFC 7296 §2.23). Consumes each
+ * {@code DatagramPacket}; other messages pass through.
  */
 @ChannelHandler.Sharable
 final class UdpDecapsulation extends ChannelInboundHandlerAdapter {

@@ -125,6 +125,26 @@ class ForwardToUdpTest {
     }
 
     @Test
+    void aPeerWhoseNatMappingMovedGetsTheNextBatchAtItsNewPortNamedByTheSameAddressObject() {
+        pipeline(true);
+        tun.writeInbound(packet(0, 100, 1, new ArrayList<>()));
+        DatagramPacket before = sent().get(0);
+        assertEquals(A, before.recipient());
+        before.release();
+
+        InetSocketAddress moved = new InetSocketAddress("10.0.0.160", 41234);
+        peers.get(0).sendUdpTo(moved); // as IKE does on an authentic message from that port (RFC 7296 §2.23)
+        tun.writeInbound(packet(0, 100, 2, new ArrayList<>()), packet(0, 100, 3, new ArrayList<>()));
+        tun.writeInbound(packet(0, 100, 4, new ArrayList<>()));
+        List<DatagramPacket> after = sent();
+        assertEquals(2, after.size(), after.toString());
+        for (DatagramPacket datagram : after) {
+            assertSame(moved, datagram.recipient(), "built once per move, not per datagram");
+            datagram.release();
+        }
+    }
+
+    @Test
     void aClosedUdpSocketDropsAsBackpressureAndReleases() {
         pipeline(true);
         udp.close();

@@ -40,4 +40,21 @@ class NatKeepaliveTest {
         assertNull(udp.readOutbound(), "one each, and none to the bare-ESP peer");
         udp.finishAndReleaseAll();
     }
+
+    @Test
+    void aPeerWhoseNatMappingMovedGetsItsKeepaliveAtTheNewPort() {
+        List<Peer> udpPeers = UdpPeers.peers(UdpPeers.config(dir, UdpPeers.CONFIG)).stream()
+                .filter(Peer::udpEncapsulated).toList();
+        EmbeddedChannel udp = new EmbeddedChannel();
+        InetSocketAddress moved = new InetSocketAddress("10.0.0.160", 41234);
+        udpPeers.get(0).sendUdpTo(moved);
+        udpPeers.get(1).markUdpSent();
+
+        new NatKeepalive(udpPeers, udp).run();
+        DatagramPacket keepalive = udp.readOutbound();
+        assertEquals(moved, keepalive.recipient(), "RFC 3948 §2.3: the keepalive keeps the mapping ESP uses");
+        keepalive.release();
+        assertNull(udp.readOutbound());
+        udp.finishAndReleaseAll();
+    }
 }

@@ -44,6 +44,18 @@ class UdpDecapsulationTest {
     }
 
     @Test
+    void espFromAPortThePeersNatTranslatedGoesOnToo() {
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
+        ByteBuf payload = datagram(0x00, 0x00, 0x10, 0x01, 0, 0, 0, 8);
+        channel.writeInbound(new DatagramPacket(payload, US, new InetSocketAddress("10.0.0.160", 41234)));
+        ByteBuf esp = channel.readInbound();
+        assertSame(payload, esp, "the SA it decrypts with names the peer, not the port");
+        esp.release();
+        assertEquals(0, drops.total());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void keepalivesAreCountedAndIkeGoesToIkeWithoutTheNonEspMarker() {
         EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
         ByteBuf keepalive = datagram(0xFF);

@@ -52,6 +52,8 @@ public final class IkeSa {
     private final List<byte[]> pendingSends = new ArrayList<>();
     private IkeSaChannel current;
     private long lastHeardNanos;
+    /** Whether the datagram {@link #receive} took last was a new message that passed the integrity check. */
+    private boolean lastReceivedAuthentic;
     private long ikeRekeyAtNanos;
     private ChildSaRekey childRekeyInProgress;
     private ChildSaCreation childCreationInProgress;
@@ -87,6 +89,7 @@ public final class IkeSa {
     /** One received datagram of this IKE SA (or of the one it is replacing); returns what to send. */
     public List<byte[]> receive(byte[] datagram) {
         List<byte[]> out = new ArrayList<>();
+        lastReceivedAuthentic = false;
         if (closed()) {
             return out;
         }
@@ -209,6 +212,15 @@ public final class IkeSa {
                 close(new IkeFailure(IkeFailure.NO_NOTIFY, "IKE SA deleted"), new IkeEvent.IkeSaDeleted(false)))));
     }
 
+    /**
+     * True when the datagram last given to {@link #receive} was a new request or the answer to our
+     * outstanding one, and its integrity check passed: RFC 7296 §2.23 lets only such a message move
+     * the peer's address and port (not a retransmission, which anyone could replay).
+     */
+    public boolean lastReceivedAuthentic() {
+        return lastReceivedAuthentic;
+    }
+
     /** The events since the last call, oldest first. */
     public List<IkeEvent> pollEvents() {
         List<IkeEvent> drained = List.copyOf(events);
@@ -266,11 +278,11 @@ public final class IkeSa {
             request = opened.get();
         } catch (IkeProtocolException e) {
             // §2.21.2: authentic but malformed: answered with the error, the message ID used up.
-            lastHeardNanos = clock.nanoTime();
+            heard();
             out.add(channel.respond(datagram, outer.header(), List.of(e.toNotify())));
             return;
         }
-        lastHeardNanos = clock.nanoTime();
+        heard();
         List<IkePayload> response;
         try {
             response = switch (outer.header().exchangeType()) {
@@ -439,7 +451,7 @@ public final class IkeSa {
         } catch (IkeProtocolException e) {
             response = new IkeMessage(outer.header(), List.of(e.toNotify()));
         }
-        lastHeardNanos = clock.nanoTime();
+        heard();
         try {
             exchange.onResponse(response);
         } catch (IkeProtocolException e) {
@@ -604,6 +616,12 @@ public final class IkeSa {
             return Optional.of("no answer after " + Retransmission.MAX_RETRANSMISSIONS + " retransmissions");
         }
         return Optional.empty();
+    }
+
+    /** A new message of the peer passed the integrity check: it is alive (§2.4) and where it says it is. */
+    private void heard() {
+        lastHeardNanos = clock.nanoTime();
+        lastReceivedAuthentic = true;
     }
 
     private void close(IkeFailure why, IkeEvent event) {
