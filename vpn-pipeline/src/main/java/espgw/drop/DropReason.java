@@ -17,7 +17,7 @@ public enum DropReason {
      */
     MALFORMED("malformed"),
     /**
-     * RFC 4301 §5.2 step 4: an authentic packet whose inner source or destination lies outside the
+     * RFC 4301 §5.2: an authentic packet whose inner source or destination lies outside the
      * selectors of the SA it arrived on (e.g. a peer forging another's address). An auditable event.
      */
     TS_MISMATCH("ts_mismatch"),

@@ -6,12 +6,11 @@ import espgw.sa.SaSelectors;
 import espgw.sa.SecurityAssociation;
 import espgw.wire.Ipv4Header;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Inbound, right behind {@link EspInbound}: RFC 4301 §5.2 step 4, the decrypted inner packet's
+ * Inbound, right behind {@link EspInbound} (RFC 4301 §5.2): the decrypted inner packet's
  * source and destination must lie within the selectors of the SA it arrived on
  * ({@link SaSelectors}); an authenticated peer may send only what its SA was set up for, never
  * traffic forged from another peer's or a local address.
@@ -19,8 +18,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * <p>Buffer ownership: consumes each {@code ByteBuf} (an inner IPv4 packet, its header there, as
  * {@link EspInbound} checked); passes it on, or releases it and counts {@link DropReason#TS_MISMATCH}.
  * Other messages pass through untouched. Two address reads and a few compares per packet.
+ *
+ * <p>Not {@code @Sharable}: it reads its pipeline's {@link InboundContext}.
  */
-@Sharable
 public final class SelectorCheck extends ChannelInboundHandlerAdapter {
     private final InboundContext context;
     private final DropRecorder drops;

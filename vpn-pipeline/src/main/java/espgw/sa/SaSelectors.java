@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The inner addresses an inbound SA may carry (RFC 4301 §4.4.2.1, the SA's selectors; in IKEv2 the
  * traffic selectors, RFC 7296 §2.9): the inner source must lie in one of the source ranges and the
- * inner destination in one of the destination ranges, else the packet is dropped (RFC 4301 §5.2
- * step 4). Only addresses are selectors here; protocol and ports are not checked.
+ * inner destination in one of the destination ranges, else the packet is dropped (RFC 4301 §5.2).
+ * Only addresses are selectors here; protocol and ports are not checked.
  *
  * <p>Immutable; the ranges are held with the sign bit flipped, so that {@link #admits} compares
  * unsigned addresses with plain {@code int} compares and allocates nothing.
