@@ -84,7 +84,8 @@ final class ChildSaInstaller {
         Inet4Address remote = Gateway.inet(peer.address());
         SecurityAssociation out = child.toBuilder(Direction.OUTBOUND).addresses(local, remote)
                 .sequenceStore(sequences).listener(events).build();
-        SecurityAssociation in = child.toBuilder(Direction.INBOUND).addresses(local, remote).listener(events).build();
+        SecurityAssociation in = child.toBuilder(Direction.INBOUND).addresses(local, remote)
+                .selectors(InboundSelectors.of(child)).listener(events).build();
         logKeys(out, child.keymat(Direction.OUTBOUND));
         logKeys(in, child.keymat(Direction.INBOUND));
         database.install(in);

@@ -6,6 +6,7 @@ import espgw.drop.DropRecorder;
 import espgw.esp.EspInbound;
 import espgw.esp.EspOutbound;
 import espgw.esp.InboundContext;
+import espgw.esp.SelectorCheck;
 import espgw.ike.session.IkeSessionConfig;
 import espgw.linux.host.HostNetwork;
 import espgw.metrics.GatewayMetrics;
@@ -69,7 +70,7 @@ import org.slf4j.LoggerFactory;
  *   TUN read → [GsoSplitter] → AddressDeOffset (client) / ClientDestinationMapping (server)
  *            → PathMtuGuard → EspOutbound → count → ForwardToUdp (UDP peers: datagrams, batched, GSO)
  *            → OuterEncapsulation → ESP socket write
- *   ESP read → OuterDecapsulation → EspInbound → count
+ *   ESP read → OuterDecapsulation → EspInbound → SelectorCheck → count
  *            → ConntrackSourceRestore (client) / ClientSourceMapping (server) → [GroCoalescer] TUN write
  *   UDP read → UdpDecapsulation (keepalive, IKE, ESP) → EspInbound → ... the same → TUN write
  *   IKE (UDP 500, and UDP 4500 behind the Non-ESP Marker) → IkeSessions → IkeSession of the peer
@@ -196,8 +197,8 @@ public final class Gateway implements AutoCloseable {
             SecurityAssociation out = peer.outbound().toBuilder(Direction.OUTBOUND)
                     .addresses(local, remote).sequenceStore(sequences).listener(events)
                     .lifetime(peer.lifetime()).build();
-            SecurityAssociation in = peer.inbound().toBuilder(Direction.INBOUND)
-                    .addresses(local, remote).listener(events).lifetime(peer.lifetime()).build();
+            SecurityAssociation in = peer.inbound().toBuilder(Direction.INBOUND).addresses(local, remote)
+                    .selectors(InboundSelectors.of(peer)).listener(events).lifetime(peer.lifetime()).build();
             if (keyLog != null) {
                 keyLog.log(out, peer.outbound().keymat());
                 keyLog.log(in, peer.inbound().keymat());
@@ -389,6 +390,7 @@ public final class Gateway implements AutoCloseable {
         InboundContext context = new InboundContext();
         pipeline.addLast("decapsulation", decapsulation);
         pipeline.addLast("esp", new EspInbound(database, context, drops));
+        pipeline.addLast("selectors", new SelectorCheck(context, drops));
         pipeline.addLast("count", PeerTrafficCounter.inbound(context, peers));
         if (config.role() == GatewayConfig.Role.CLIENT) {
             pipeline.addLast("conntrack-source", new ConntrackSourceRestore(addressOffset(), drops));

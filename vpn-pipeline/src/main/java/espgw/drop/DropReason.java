@@ -16,6 +16,11 @@ public enum DropReason {
      * IPv4 packet whose headers a rewrite needs are missing or truncated.
      */
     MALFORMED("malformed"),
+    /**
+     * RFC 4301 §5.2: an authentic packet whose inner source or destination lies outside the
+     * selectors of the SA it arrived on (e.g. a peer forging another's address). An auditable event.
+     */
+    TS_MISMATCH("ts_mismatch"),
     /** Hard lifetime reached or sequence numbers exhausted (RFC 4303 §3.3.3). */
     SA_EXPIRED("sa_expired"),
     /** Authentic packet whose Next Header is neither IPv4 (4) nor "no next header" (59). */

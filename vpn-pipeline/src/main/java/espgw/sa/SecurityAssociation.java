@@ -34,6 +34,7 @@ public final class SecurityAssociation {
     private final boolean esn;
     private final ReplayWindow replayWindow;
     private final SaLifetime lifetime;
+    private final SaSelectors selectors;
     private final Clock clock;
     private final SaEventListener listener;
     private final SequenceStore sequenceStore;
@@ -55,6 +56,7 @@ public final class SecurityAssociation {
         this.aead = b.aead;
         this.esn = b.esn;
         this.lifetime = b.lifetime;
+        this.selectors = b.selectors;
         this.clock = b.clock;
         this.listener = b.listener;
         this.sequenceLimit = esn ? MAX_SEQUENCE_64 : MAX_SEQUENCE_32;
@@ -114,6 +116,11 @@ public final class SecurityAssociation {
     /** The inbound anti-replay window; null for an outbound SA. */
     public ReplayWindow replayWindow() {
         return replayWindow;
+    }
+
+    /** The inner addresses an inbound SA admits (RFC 4301 §5.2); {@link SaSelectors#ANY} unless set. */
+    public SaSelectors selectors() {
+        return selectors;
     }
 
     public long packets() {
@@ -273,6 +280,7 @@ public final class SecurityAssociation {
         private boolean esn;
         private int replayWindow = ReplayWindow.DEFAULT_SIZE;
         private SaLifetime lifetime = SaLifetime.NONE;
+        private SaSelectors selectors = SaSelectors.ANY;
         private Clock clock = Clock.system();
         private SaEventListener listener = SaEventListener.NONE;
         private SequenceStore sequenceStore;
@@ -301,6 +309,12 @@ public final class SecurityAssociation {
 
         public Builder lifetime(SaLifetime lifetime) {
             this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+            return this;
+        }
+
+        /** Inbound: the inner addresses the SA was negotiated (or configured) for. */
+        public Builder selectors(SaSelectors selectors) {
+            this.selectors = Objects.requireNonNull(selectors, "selectors");
             return this;
         }
 

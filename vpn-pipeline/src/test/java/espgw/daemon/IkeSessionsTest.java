@@ -28,7 +28,9 @@ import espgw.metrics.GatewayMetrics;
 import espgw.metrics.IkeStatus;
 import espgw.metrics.StatusReport;
 import espgw.sa.SaDatabase;
+import espgw.nat.Ipv4Prefix;
 import espgw.sa.SaEventListener;
+import espgw.sa.SaSelectors;
 import espgw.sa.SecurityAssociation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -154,6 +156,27 @@ class IkeSessionsTest {
         assertFalse(client.peer.udpEncapsulated());
         assertFalse(server.peer.udpEncapsulated());
         assertTrue(scrape().contains("espgw_ike_sa_established_total{peer=\"peer\"} 2.0"), scrape());
+    }
+
+    /** RFC 4301 §5.2: each end's inbound SA admits what the peer's traffic selectors allow, no more. */
+    @Test
+    void theInboundSasAdmitOnlyTheNegotiatedTrafficSelectors() {
+        Side client = new Side(CLIENT, SERVER, PSK, true, "none");
+        Side server = new Side(SERVER, CLIENT, PSK, false, "none");
+        client.sessions.start();
+        exchange(client, server);
+        int clientAddress = Ipv4Prefix.parseAddress(CLIENT);
+        int serverAddress = Ipv4Prefix.parseAddress(SERVER);
+        int elsewhere = Ipv4Prefix.parseAddress("10.0.0.170");
+        for (Side side : List.of(client, server)) {
+            SaSelectors selectors = side.peer.inbound().selectors();
+            int local = side == client ? clientAddress : serverAddress;
+            int remote = side == client ? serverAddress : clientAddress;
+            assertTrue(selectors.admits(remote, local), side.address + ": " + selectors);
+            assertFalse(selectors.admits(elsewhere, local), side.address + ": a forged source");
+            assertFalse(selectors.admits(remote, elsewhere), side.address + ": another destination");
+            assertFalse(selectors.admits(local, local), side.address + ": its own address as source");
+        }
     }
 
     @Test

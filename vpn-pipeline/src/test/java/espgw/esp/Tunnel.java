@@ -6,6 +6,7 @@ import espgw.sa.Direction;
 import espgw.sa.MemorySequenceStore;
 import espgw.sa.ReplayWindow;
 import espgw.sa.SaDatabase;
+import espgw.sa.SaSelectors;
 import espgw.sa.SecurityAssociation;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -33,6 +34,11 @@ public final class Tunnel {
     }
 
     public Tunnel(AeadAlgorithm algorithm, boolean esn, long firstSequence, int replayWindow) {
+        this(algorithm, esn, firstSequence, replayWindow, SaSelectors.ANY);
+    }
+
+    /** @param selectors the inner addresses the receiver's inbound SA admits */
+    public Tunnel(AeadAlgorithm algorithm, boolean esn, long firstSequence, int replayWindow, SaSelectors selectors) {
         this.algorithm = algorithm;
         this.esn = esn;
         this.keymat = new byte[algorithm.keymatLength()];
@@ -42,7 +48,7 @@ public final class Tunnel {
         this.outbound = SecurityAssociation.builder(SPI, Direction.OUTBOUND, new JceAead(algorithm, keymat))
                 .esn(esn).addresses(LOCAL, PEER).sequenceStore(store).build();
         this.inbound = SecurityAssociation.builder(SPI, Direction.INBOUND, new JceAead(algorithm, keymat))
-                .esn(esn).addresses(PEER, LOCAL).replayWindow(replayWindow).build();
+                .esn(esn).addresses(PEER, LOCAL).replayWindow(replayWindow).selectors(selectors).build();
         receiver.install(inbound);
     }
 

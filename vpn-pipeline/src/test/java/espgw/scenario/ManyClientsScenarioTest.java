@@ -25,13 +25,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * One server serving many clients at once: three client gateways, and one client gateway carrying
  * a hundred inner source addresses, each of which the server sees as its own fake address from
- * the client pool. Only ESP crosses the LAN; every host is restored. Keyed manually and by IKEv2
- * ({@link Keying}).
+ * the client pool. The hundred addresses are declared as the client's {@code networks} (and with
+ * IKE in its {@code local_ts}): the server admits no inner source its SA with the client does not
+ * cover (RFC 4301 §5.2). Only ESP crosses the LAN; every host is restored. Keyed manually and by
+ * IKEv2 ({@link Keying}).
  */
 class ManyClientsScenarioTest {
     static final String SERVER = "10.0.0.160";
     static final List<String> CLIENTS = List.of("10.0.0.161", "10.0.0.162", "10.0.0.163");
     static final int SOURCE_COUNT = 100;
+    /** Holds the hundred source addresses .10 to .109, clear of the server .160 and the gateway .161. */
+    static final String SOURCE_NETWORK = "10.0.0.0/25";
     static final Ipv4Prefix CLIENT_POOL = Ipv4Prefix.parse("100.64.0.0/16");
 
     @TempDir
@@ -145,15 +149,19 @@ class ManyClientsScenarioTest {
             lab.joinLan(client, "eth0", CLIENTS.get(0) + "/24");
             List<String> sources = new ArrayList<>();
             for (int i = 0; i < SOURCE_COUNT; i++) {
-                String source = "10.0.0." + (10 + i); // .10 to .109: clear of the server .160 and the gateway .161
+                String source = "10.0.0." + (10 + i); // in SOURCE_NETWORK
                 lab.exec(client, "ip", "addr", "add", source + "/24", "dev", "eth0");
                 sources.add(source);
             }
             String serverBefore = lab.hostState(server);
             String clientBefore = lab.hostState(client);
 
-            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(keys, 1)));
-            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client0", clientConfig(keys, 0)));
+            String address = "    address: " + CLIENTS.get(0) + "\n";
+            Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(keys, 1)
+                    .replace(address, address + "    networks: [" + SOURCE_NETWORK + "]\n")));
+            String localTs = "      local_ts: [" + CLIENTS.get(0) + "/32, " + SOURCE_NETWORK + "]\n";
+            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client0",
+                    clientConfig(keys, 0) + (keying.ike ? localTs : "")));
             keys.awaitUp(clientGateway, "server");
             keys.awaitUp(serverGateway, "client0");
 
