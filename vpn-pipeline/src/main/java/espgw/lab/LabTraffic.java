@@ -124,7 +124,8 @@ public final class LabTraffic {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private static String receiveAndHash(ServerSocketChannel server) {
+    /** Accepts one connection and returns the SHA-256 of all that arrived on it. */
+    public static String receiveAndHash(ServerSocketChannel server) {
         try (SocketChannel peer = server.accept()) {
             return readAndHash(peer);
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.lab.Lab;
+import espgw.lab.LabTraffic;
 import espgw.linux.netns.NetNamespace;
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,7 +135,7 @@ final class SteadyTraffic {
             throws Exception {
         try (ServerSocketChannel server = NetNamespace.call(serverNs, ServerSocketChannel::open)) {
             server.bind(new InetSocketAddress(serverAddress, port));
-            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> receiveAndHash(server),
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> LabTraffic.receiveAndHash(server),
                     THREAD_PER_TASK);
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
             try (SocketChannel client = NetNamespace.call(clientNs, SocketChannel::open)) {
@@ -158,21 +159,6 @@ final class SteadyTraffic {
                 client.shutdownOutput();
                 return new String[] {HexFormat.of().formatHex(sent.digest()), received.get(20, TimeUnit.SECONDS)};
             }
-        }
-    }
-
-    private static String receiveAndHash(ServerSocketChannel server) {
-        try (SocketChannel peer = server.accept()) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            while (peer.read(buffer) >= 0) {
-                buffer.flip();
-                sha.update(buffer);
-                buffer.clear();
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (Exception e) {
-            throw new IllegalStateException("receiving side of the TCP stream: " + e.getMessage(), e);
         }
     }
 
