@@ -13,8 +13,11 @@ import espgw.sa.SecurityAssociation;
 import espgw.sa.SequenceStore;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,13 +35,25 @@ import org.slf4j.LoggerFactory;
  *       before it answered. The peer's rekey's outbound SA waits until the peer deletes the old pair,
  *       which it does once it has our answer and has installed the new pair itself.
  *   <li>A replaced inbound SA keeps decrypting, for packets still on their way, until
- *       {@link #REPLACED_INBOUND_GRACE_NANOS} after its pair was deleted or until the next install.
+ *       {@link #REPLACED_INBOUND_GRACE_NANOS} after its pair was deleted (at most
+ *       {@link #MAX_REPLACED_INBOUND} per peer, none beyond {@link #REPLACED_INBOUND_MAX_NANOS}).
  * </ul>
  */
 final class ChildSaInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(ChildSaInstaller.class);
     /** strongSwan keeps a rekeyed inbound SA 5 s after the delete (charon.delete_rekeyed_delay); so do we. */
     static final long REPLACED_INBOUND_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * Replaced inbound SAs kept per peer: the old pair and, when both ends rekeyed at once (§2.8.1),
+     * the losing new one. A peer that never deletes what it replaced cannot make the list grow.
+     */
+    static final int MAX_REPLACED_INBOUND = 2;
+    /**
+     * And never longer than this after it was replaced: a peer that restarted and set up a new IKE SA
+     * never deletes the old pair, whose keys should not stay good for long.
+     */
+    static final long REPLACED_INBOUND_MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final Collection<Replaced> NONE_REPLACED = List.of();
 
     private final PeerDirectory peers;
     private final SaDatabase database;
@@ -49,17 +64,18 @@ final class ChildSaInstaller {
     private final Clock clock;
     /** IKE keys are fresh per SA and never outlive the process, so no reservation needs to persist. */
     private final SequenceStore sequences = new MemorySequenceStore();
-    private final Map<Peer, Replaced> replacedInbound = new IdentityHashMap<>();
+    private final Map<Peer, Collection<Replaced>> replacedInbound = new IdentityHashMap<>();
     private final Map<Peer, Pending> pending = new IdentityHashMap<>();
 
-    /** A replaced inbound SA still decrypting; {@code removeAtNanos} counts once {@code deleted}. */
+    /** A replaced inbound SA still decrypting, and until when: sooner once its pair is deleted. */
     private static final class Replaced {
         final SecurityAssociation sa;
         boolean deleted;
         long removeAtNanos;
 
-        Replaced(SecurityAssociation sa) {
+        Replaced(SecurityAssociation sa, long removeAtNanos) {
             this.sa = sa;
+            this.removeAtNanos = removeAtNanos;
         }
     }
 
@@ -127,29 +143,31 @@ final class ChildSaInstaller {
                 return;
             }
         }
-        Replaced replaced = replacedInbound.get(peer);
-        if (replaced != null && replaced.sa.spi() == inboundSpi && !replaced.deleted) {
-            replaced.deleted = true;
-            replaced.removeAtNanos = clock.nanoTime() + REPLACED_INBOUND_GRACE_NANOS;
+        for (Replaced replaced : replacedInbound.getOrDefault(peer, NONE_REPLACED)) {
+            if (replaced.sa.spi() == inboundSpi && !replaced.deleted) {
+                replaced.deleted = true;
+                long graceOver = clock.nanoTime() + REPLACED_INBOUND_GRACE_NANOS;
+                replaced.removeAtNanos = graceOver - replaced.removeAtNanos < 0 ? graceOver : replaced.removeAtNanos;
+            }
         }
     }
 
-    /** Called a few times a second: takes out the replaced inbound SAs whose grace is over. */
+    /** Called a few times a second: takes out the replaced inbound SAs whose time is up. */
     void onTimer() {
         long now = clock.nanoTime();
-        replacedInbound.entrySet().removeIf(entry -> {
-            Replaced replaced = entry.getValue();
-            if (replaced.deleted && now - replaced.removeAtNanos >= 0) {
-                takeOut(entry.getKey(), replaced.sa);
+        replacedInbound.forEach((peer, replaced) -> replaced.removeIf(old -> {
+            if (now - old.removeAtNanos >= 0) {
+                takeOut(peer, old.sa);
                 return true;
             }
             return false;
-        });
+        }));
+        replacedInbound.values().removeIf(Collection::isEmpty);
     }
 
     /**
      * The peer's SAs for {@code espgw status} (event loop): the pair in force, a pending pair of the
-     * peer's rekey and a replaced inbound SA still decrypting.
+     * peer's rekey and the replaced inbound SAs still decrypting.
      */
     List<StatusReport.Sa> status(Peer peer) {
         List<StatusReport.Sa> sas = new ArrayList<>();
@@ -161,8 +179,7 @@ final class ChildSaInstaller {
             sas.add(StatusReport.Sa.of(waiting.outbound(), StatusReport.Sa.PENDING));
             sas.add(StatusReport.Sa.of(waiting.inbound(), StatusReport.Sa.PENDING));
         }
-        Replaced replaced = replacedInbound.get(peer);
-        if (replaced != null) {
+        for (Replaced replaced : replacedInbound.getOrDefault(peer, NONE_REPLACED)) {
             sas.add(StatusReport.Sa.of(replaced.sa, StatusReport.Sa.REPLACED));
         }
         return sas;
@@ -178,11 +195,15 @@ final class ChildSaInstaller {
             retire(peer, oldOutbound);
         }
         if (oldInbound != null) {
-            Replaced dropped = replacedInbound.put(peer, new Replaced(oldInbound));
-            if (dropped != null) {
-                database.remove(dropped.sa);
-                peers.inboundRemoved(dropped.sa);
-                retire(peer, dropped.sa);
+            Collection<Replaced> replaced = replacedInbound.computeIfAbsent(peer, p -> new ArrayDeque<>());
+            replaced.add(new Replaced(oldInbound, clock.nanoTime() + REPLACED_INBOUND_MAX_NANOS));
+            if (replaced.size() > MAX_REPLACED_INBOUND) {
+                Iterator<Replaced> oldest = replaced.iterator();
+                SecurityAssociation dropped = oldest.next().sa;
+                oldest.remove();
+                database.remove(dropped);
+                peers.inboundRemoved(dropped);
+                retire(peer, dropped);
             }
         }
     }

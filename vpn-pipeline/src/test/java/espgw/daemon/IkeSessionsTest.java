@@ -278,20 +278,27 @@ class IkeSessionsTest {
     }
 
     @Test
-    void aNewIkeSaFromThePeerReplacesTheSasAndKeepsThePreviousInboundOneGeneration() {
+    void aNewIkeSaFromThePeerReplacesTheSasAndKeepsTheReplacedInboundOnesForAWhile() {
         Side server = new Side(SERVER, CLIENT, PSK, false, "none");
         List<SecurityAssociation> inbound = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             Side client = new Side(CLIENT, SERVER, PSK, true, "none"); // the client restarted each time
             client.sessions.start();
             exchange(client, server);
             assertEquals(client.peer.outbound().spi(), server.peer.inbound().spi());
             inbound.add(server.peer.inbound());
         }
-        assertSame(inbound.get(1), server.database.inbound(inbound.get(1).spi()), "the previous one still decrypts");
-        assertSame(server.peer, server.directory.ofInbound(inbound.get(1)));
-        assertNull(server.database.inbound(inbound.get(0).spi()), "two generations back: removed");
+        assertSame(inbound.get(2), server.database.inbound(inbound.get(2).spi()), "the previous one still decrypts");
+        assertSame(server.peer, server.directory.ofInbound(inbound.get(2)));
+        assertSame(inbound.get(1), server.database.inbound(inbound.get(1).spi()), "and the one before");
+        assertNull(server.database.inbound(inbound.get(0).spi()), "three generations back: removed");
         assertNull(server.directory.ofInbound(inbound.get(0)));
+
+        now += ChildSaInstaller.REPLACED_INBOUND_MAX_NANOS; // the restarted client never deletes them
+        server.sessions.onTimer();
+        assertNull(server.database.inbound(inbound.get(2).spi()), "replaced a minute ago: removed");
+        assertNull(server.database.inbound(inbound.get(1).spi()));
+        assertSame(inbound.get(3), server.database.inbound(inbound.get(3).spi()));
     }
 
     @Test
