@@ -248,7 +248,7 @@ public final class Gateway implements AutoCloseable {
         if (ikePort != null) {
             setUpIke(ikeSessions);
         }
-        buildOutbound(tun.pipeline());
+        buildOutbound(tun.pipeline(), tunDevice.acceptsUdpSuperPackets());
         buildInbound(esp.pipeline(), new OuterDecapsulation(drops));
         await(loop.register(esp), "registering the ESP socket");
         await(loop.register(tun), "registering the TUN device");
@@ -363,11 +363,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private void buildOutbound(ChannelPipeline pipeline) {
+    private void buildOutbound(ChannelPipeline pipeline, boolean udpSuperPackets) {
         TunnelRouter router = new TunnelRouter(peers);
         if (config.tunnel().offload()) {
             // Outbound next to the TUN, so every write into it passes; inbound first after the read.
-            pipeline.addLast("gro", new GroCoalescer());
+            pipeline.addLast("gro", new GroCoalescer(udpSuperPackets));
             pipeline.addLast("gso-split", new GsoSplitter(HEADROOM, TAILROOM, drops));
         }
         if (config.role() == GatewayConfig.Role.CLIENT) {

@@ -9,11 +9,13 @@ import java.util.Arrays;
 
 /**
  * The packets written between two flushes, held in arrival order as groups: a group is one packet,
- * or consecutive segments of one TCP flow that {@link TcpCoalescing} lets merge into a super-packet
- * of at most 65535 bytes. Only packets written with a void promise merge: nobody waits for them. Only a flow's last group takes more segments, and groups leave in the
- * order they were started, so no flow's packets change order. Each segment's checksums are
- * verified before it is merged (the head's once a second segment joins). The arrays are allocated
- * once; nothing is allocated per packet but the super-packet's buffer.
+ * or consecutive packets of one TCP flow ({@link TcpCoalescing}), or of one UDP flow when the TUN
+ * takes UDP super-packets ({@link UdpCoalescing}), merged into a super-packet of at most 65535
+ * bytes. Only packets written with a void promise merge: nobody waits for them. Only a flow's last
+ * group takes more packets, and groups leave in the order they were started, so no flow's packets
+ * change order. Each packet's checksums are verified before it is merged (the head's once a second
+ * packet joins). The arrays are allocated once; nothing is allocated per packet but the
+ * super-packet's buffer.
  *
  * <p>Ownership: {@link #add} takes the packet and its promise; {@link #take} hands out each group's
  * buffer once, {@link #promise} the promise its write completes; {@link #discard} releases whatever
@@ -24,6 +26,7 @@ final class CoalescingBatch {
     static final int CAPACITY = 128;
     private static final int NONE = -1;
 
+    private final boolean udp;
     private final ByteBuf[] packets = new ByteBuf[CAPACITY];
     private final ChannelPromise[] promises = new ChannelPromise[CAPACITY];
     /** Per packet: the next packet of its group, or NONE. */
@@ -36,11 +39,16 @@ final class CoalescingBatch {
     private final int[] segments = new int[CAPACITY];
     /** The first packet's headers plus every segment's payload: the super-packet's IPv4 total length. */
     private final int[] length = new int[CAPACITY];
-    /** The first packet carries TCP ports, so the group belongs to a flow. */
-    private final boolean[] flow = new boolean[CAPACITY];
+    /** The rules of the first packet's protocol, or null when the group belongs to no flow. */
+    private final Coalescing[] rules = new Coalescing[CAPACITY];
     /** Another segment may still be appended. */
     private final boolean[] open = new boolean[CAPACITY];
     private int groupCount;
+
+    /** With {@code udp}, UDP datagrams merge too: only for a TUN that takes UDP super-packets. */
+    CoalescingBatch(boolean udp) {
+        this.udp = udp;
+    }
 
     boolean isFull() {
         return packetCount == CAPACITY;
@@ -56,25 +64,26 @@ final class CoalescingBatch {
         packets[index] = packet;
         promises[index] = promise;
         nextInGroup[index] = NONE;
-        if (!TcpCoalescing.hasFlow(packet)) {
-            startGroup(index, false, false);
+        Coalescing protocol = Coalescing.of(packet, udp);
+        if (protocol == null) {
+            startGroup(index, null, false);
             return;
         }
-        boolean candidate = promise.isVoid() && TcpCoalescing.isCandidate(packet);
-        int group = lastGroupOfFlow(packet);
+        boolean candidate = promise.isVoid() && protocol.isCandidate(packet);
+        int group = lastGroupOfFlow(protocol, packet);
         if (candidate && group != NONE && open[group] && follows(group, packet)) {
-            if (TcpCoalescing.checksumsValid(packet)) {
+            if (protocol.checksumsValid(packet)) {
                 append(group, index);
                 return;
             }
             candidate = false; // damaged: it goes alone, and the kernel drops it
         }
-        startGroup(index, true, candidate);
+        startGroup(index, protocol, candidate);
     }
 
-    private int lastGroupOfFlow(ByteBuf packet) {
+    private int lastGroupOfFlow(Coalescing protocol, ByteBuf packet) {
         for (int group = groupCount - 1; group >= 0; group--) {
-            if (flow[group] && TcpCoalescing.sameFlow(packets[first[group]], packet)) {
+            if (rules[group] == protocol && protocol.sameFlow(packets[first[group]], packet)) {
                 return group;
             }
         }
@@ -84,11 +93,12 @@ final class CoalescingBatch {
     /** Whether the candidate may follow the group's last segment; checks the first segment's checksums once. */
     private boolean follows(int group, ByteBuf packet) {
         ByteBuf head = packets[first[group]];
-        if (length[group] + TcpCoalescing.payloadLength(packet) > Ipv4Header.MAX_TOTAL_LENGTH
-                || !TcpCoalescing.canFollow(head, packets[last[group]], packet)) {
+        Coalescing protocol = rules[group];
+        if (length[group] + protocol.payloadLength(packet) > Ipv4Header.MAX_TOTAL_LENGTH
+                || !protocol.canFollow(head, packets[last[group]], packet)) {
             return false;
         }
-        if (segments[group] == 1 && !TcpCoalescing.checksumsValid(head)) {
+        if (segments[group] == 1 && !protocol.checksumsValid(head)) {
             open[group] = false;
             return false;
         }
@@ -97,24 +107,25 @@ final class CoalescingBatch {
 
     private void append(int group, int index) {
         ByteBuf packet = packets[index];
-        int payload = TcpCoalescing.payloadLength(packet);
+        Coalescing protocol = rules[group];
+        int payload = protocol.payloadLength(packet);
         nextInGroup[last[group]] = index;
         last[group] = index;
         segments[group]++;
         length[group] += payload;
-        // A shorter segment or PSH ends the super-packet: every segment but the last is gso_size long.
-        open[group] = payload == TcpCoalescing.payloadLength(packets[first[group]]) && !TcpCoalescing.pushes(packet);
+        // A shorter packet ends the super-packet (every one but the last is gso_size long), as PSH does.
+        open[group] = payload == protocol.payloadLength(packets[first[group]]) && !protocol.ends(packet);
     }
 
-    private void startGroup(int index, boolean hasFlow, boolean candidate) {
+    private void startGroup(int index, Coalescing protocol, boolean candidate) {
         ByteBuf packet = packets[index];
         int group = groupCount++;
         first[group] = index;
         last[group] = index;
         segments[group] = 1;
         length[group] = packet.readableBytes();
-        flow[group] = hasFlow;
-        open[group] = candidate && !TcpCoalescing.pushes(packet);
+        rules[group] = protocol;
+        open[group] = candidate && !protocol.ends(packet);
     }
 
     /** The promise of the group's write: a single packet's own, or a void one for merged segments. */
@@ -134,20 +145,21 @@ final class CoalescingBatch {
             packets[index] = null;
             return framed(head, alloc);
         }
-        int headers = TcpCoalescing.headerLength(head);
-        int gsoSize = TcpCoalescing.payloadLength(head);
+        Coalescing protocol = rules[group];
+        int headers = protocol.headerLength(head);
+        int gsoSize = protocol.payloadLength(head);
         ByteBuf superPacket = alloc.directBuffer(VirtioNetHeader.LENGTH + length[group]);
         superPacket.setIndex(VirtioNetHeader.LENGTH, VirtioNetHeader.LENGTH);
         superPacket.writeBytes(head, head.readerIndex(), headers);
-        boolean push = false;
+        boolean ended = false;
         for (int i = index; i != NONE; i = nextInGroup[i]) {
             ByteBuf segment = packets[i];
             superPacket.writeBytes(segment, segment.readerIndex() + headers, segment.readableBytes() - headers);
-            push = TcpCoalescing.pushes(segment);
+            ended = protocol.ends(segment);
             packets[i] = null;
             segment.release();
         }
-        TcpCoalescing.finishSuperPacket(superPacket, gsoSize, push);
+        protocol.finishSuperPacket(superPacket, gsoSize, ended);
         return superPacket;
     }
 
@@ -167,6 +179,7 @@ final class CoalescingBatch {
     /** Empties the batch once every group was taken. */
     void reset() {
         Arrays.fill(promises, 0, packetCount, null);
+        Arrays.fill(rules, 0, groupCount, null);
         packetCount = 0;
         groupCount = 0;
     }

@@ -11,10 +11,11 @@ import java.nio.channels.ClosedChannelException;
  * Outbound on a TUN with offloads, next to the channel, so that every packet written into the TUN
  * passes it (the decrypted traffic, one flush per ESP read batch, and the ICMP errors
  * {@code PathMtuGuard} sends back): holds the packets written until the flush, merges the
- * in-order segments of each TCP flow into super-packets ({@link CoalescingBatch}), and frames
- * every packet with the {@link VirtioNetHeader} the TUN expects: a super-packet's says TCPV4 with
- * its segment size, any other packet's is zero. The kernel then takes ~45 segments in one TUN
- * write and hands its TCP one large packet.
+ * in-order segments of each TCP flow, and when the TUN takes them the datagrams of each UDP flow,
+ * into super-packets ({@link CoalescingBatch}), and frames every packet with the
+ * {@link VirtioNetHeader} the TUN expects: a super-packet's says TCPV4 or UDP_L4 with its segment
+ * size, any other packet's is zero. The kernel then takes ~45 TCP segments, or up to 128 UDP
+ * datagrams, in one TUN write and passes them up its stack as one packet as far as it can.
  *
  * <p>Buffer ownership: takes every {@code ByteBuf} written; at the flush writes on, in the order
  * each group's first packet came, either the same buffer with the header in its headroom, or a
@@ -26,7 +27,17 @@ import java.nio.channels.ClosedChannelException;
  * <p>Not sharable: the batch belongs to one channel's event loop.
  */
 public final class GroCoalescer extends ChannelOutboundHandlerAdapter {
-    private final CoalescingBatch batch = new CoalescingBatch();
+    private final CoalescingBatch batch;
+
+    /** Merges TCP segments only: for a TUN that does not take UDP super-packets. */
+    public GroCoalescer() {
+        this(false);
+    }
+
+    /** With {@code udp}, merges UDP datagrams too (see {@code TunDevice.acceptsUdpSuperPackets()}). */
+    public GroCoalescer(boolean udp) {
+        batch = new CoalescingBatch(udp);
+    }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {

@@ -14,19 +14,19 @@ import io.netty.buffer.ByteBufUtil;
  * data and no control bit but ACK (and PSH, which ends a super-packet). A segment follows another
  * of its flow if its sequence number continues it, every header field the super-packet keeps only
  * once is equal (TOS, TTL, acknowledgment number, window, TCP options byte for byte), and it is no
- * longer than the first. No state, no I/O.
+ * longer than the first.
  */
-final class TcpCoalescing {
+enum TcpCoalescing implements Coalescing {
+    RULES;
+
     /** IPv4 header without options: the only kind a candidate has. */
     private static final int IP_HEADER_LENGTH = Ipv4Header.MIN_HEADER_LENGTH;
     /** Flags and Fragment Offset of a datagram that is whole and may not be fragmented. */
     private static final int DONT_FRAGMENT_ONLY = Ipv4Header.FLAG_DF;
 
-    private TcpCoalescing() {
-    }
-
-    /** True when the packet carries TCP ports to tell its flow by (a first fragment with 4 TCP bytes). */
-    static boolean hasFlow(ByteBuf packet) {
+    /** A first fragment with 4 TCP bytes. */
+    @Override
+    public boolean hasFlow(ByteBuf packet) {
         int ip = packet.readerIndex();
         int length = packet.readableBytes();
         return Ipv4Header.isWellFormed(packet, ip, length) && Ipv4Header.protocol(packet, ip) == Ipv4Header.PROTOCOL_TCP
@@ -34,8 +34,8 @@ final class TcpCoalescing {
                 && Ipv4Header.headerLength(packet, ip) + Integer.BYTES <= Ipv4Header.totalLength(packet, ip);
     }
 
-    /** Same addresses and ports; both must {@link #hasFlow}. */
-    static boolean sameFlow(ByteBuf a, ByteBuf b) {
+    @Override
+    public boolean sameFlow(ByteBuf a, ByteBuf b) {
         int ipA = a.readerIndex();
         int ipB = b.readerIndex();
         return Ipv4Header.sourceAddress(a, ipA) == Ipv4Header.sourceAddress(b, ipB)
@@ -44,8 +44,9 @@ final class TcpCoalescing {
                         == TcpHeader.ports(b, ipB + Ipv4Header.headerLength(b, ipB));
     }
 
-    /** See the class comment; {@link #hasFlow} must hold. */
-    static boolean isCandidate(ByteBuf packet) {
+    /** See the class comment. */
+    @Override
+    public boolean isCandidate(ByteBuf packet) {
         int ip = packet.readerIndex();
         if (Ipv4Header.ihl(packet, ip) != Ipv4Header.MIN_IHL || Ipv4Header.totalLength(packet, ip) != packet.readableBytes()
                 || packet.getUnsignedShort(ip + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET) != DONT_FRAGMENT_ONLY
@@ -60,24 +61,19 @@ final class TcpCoalescing {
                 && (flags == TcpHeader.ACK || flags == (TcpHeader.ACK | TcpHeader.PSH));
     }
 
-    /** IPv4 and TCP header length of a candidate. */
-    static int headerLength(ByteBuf candidate) {
+    @Override
+    public int headerLength(ByteBuf candidate) {
         return IP_HEADER_LENGTH + TcpHeader.headerLength(candidate, candidate.readerIndex() + IP_HEADER_LENGTH);
     }
 
-    static int payloadLength(ByteBuf candidate) {
-        return candidate.readableBytes() - headerLength(candidate);
-    }
-
-    static boolean pushes(ByteBuf candidate) {
+    /** PSH. */
+    @Override
+    public boolean ends(ByteBuf candidate) {
         return (TcpHeader.flags(candidate, candidate.readerIndex() + IP_HEADER_LENGTH) & TcpHeader.PSH) != 0;
     }
 
-    /**
-     * Whether candidate {@code next} of the same flow can be appended behind {@code tail}, the last
-     * segment of a super-packet that starts with {@code head}. Checksums are checked separately.
-     */
-    static boolean canFollow(ByteBuf head, ByteBuf tail, ByteBuf next) {
+    @Override
+    public boolean canFollow(ByteBuf head, ByteBuf tail, ByteBuf next) {
         int headIp = head.readerIndex();
         int nextIp = next.readerIndex();
         int headTcp = headIp + IP_HEADER_LENGTH;
@@ -97,37 +93,27 @@ final class TcpCoalescing {
                         next, nextTcp + TcpHeader.MIN_HEADER_LENGTH, optionsLength);
     }
 
-    /**
-     * Both checksums of a candidate verify. The super-packet goes to the kernel with a partial
-     * checksum it completes rather than checks, so this is where a damaged segment must be caught.
-     */
-    static boolean checksumsValid(ByteBuf candidate) {
+    /** IPv4 header and TCP checksum. */
+    @Override
+    public boolean checksumsValid(ByteBuf candidate) {
         int ip = candidate.readerIndex();
         return InternetChecksum.compute(candidate, ip, IP_HEADER_LENGTH) == 0
                 && TcpHeader.isChecksumValid(candidate, ip, ip + IP_HEADER_LENGTH, candidate.readableBytes() - IP_HEADER_LENGTH);
     }
 
     /**
-     * Makes the readable bytes of {@code superPacket} (a head segment's headers followed by the
-     * payload of every segment merged, with {@link VirtioNetHeader#LENGTH} bytes of room in front)
-     * one valid super-packet: IPv4 Total Length and header checksum, PSH if the last segment had it,
-     * a partial TCP checksum, and in front the header that tells the kernel to segment it again
-     * wherever it must (VIRTIO_NET_HDR_GSO_TCPV4) and to complete the checksum (NEEDS_CSUM).
+     * PSH if the last segment had it, a partial TCP checksum, and the IPv4 and virtio header parts
+     * as {@link Coalescing#finishIpv4AndFrame} writes them (VIRTIO_NET_HDR_GSO_TCPV4).
      */
-    static void finishSuperPacket(ByteBuf superPacket, int gsoSize, boolean push) {
+    @Override
+    public void finishSuperPacket(ByteBuf superPacket, int gsoSize, boolean push) {
         int ip = superPacket.readerIndex();
-        int totalLength = superPacket.readableBytes();
         int tcp = ip + IP_HEADER_LENGTH;
-        superPacket.setShort(ip + Ipv4Header.TOTAL_LENGTH_OFFSET, totalLength);
-        Ipv4Header.fillHeaderChecksum(superPacket, ip);
         if (push) {
             TcpHeader.setFlags(superPacket, tcp, TcpHeader.flags(superPacket, tcp) | TcpHeader.PSH);
         }
-        TcpHeader.setPartialChecksum(superPacket, ip, tcp, totalLength - IP_HEADER_LENGTH);
-        int header = ip - VirtioNetHeader.LENGTH;
-        VirtioNetHeader.set(superPacket, header, VirtioNetHeader.VIRTIO_NET_HDR_F_NEEDS_CSUM,
-                VirtioNetHeader.VIRTIO_NET_HDR_GSO_TCPV4, headerLength(superPacket), gsoSize, IP_HEADER_LENGTH,
-                TcpHeader.CHECKSUM_OFFSET);
-        superPacket.readerIndex(header);
+        TcpHeader.setPartialChecksum(superPacket, ip, tcp, superPacket.readableBytes() - IP_HEADER_LENGTH);
+        Coalescing.finishIpv4AndFrame(superPacket, VirtioNetHeader.VIRTIO_NET_HDR_GSO_TCPV4, headerLength(superPacket),
+                gsoSize, TcpHeader.CHECKSUM_OFFSET);
     }
 }

@@ -9,8 +9,9 @@
  * partial checksums, so everything after it sees ordinary packets of at most the tunnel MTU.
  * Outbound there (packets written into the TUN), {@link espgw.offload.GroCoalescer} is next to
  * the channel: it holds what is written until the flush, merges the in-order segments of each TCP
- * flow into super-packets ({@link espgw.offload.CoalescingBatch}, rules in
- * {@link espgw.offload.TcpCoalescing}), and frames every packet with the
+ * flow, and on a kernel that takes them (Linux 6.2) the datagrams of each UDP flow, into
+ * super-packets ({@link espgw.offload.CoalescingBatch}, rules in {@link espgw.offload.TcpCoalescing}
+ * and {@link espgw.offload.UdpCoalescing}), and frames every packet with the
  * {@link espgw.linux.tun.VirtioNetHeader} the TUN expects.
  *
  * <p>Threading: handlers run on their channel's event loop; per-batch state is that loop's alone.

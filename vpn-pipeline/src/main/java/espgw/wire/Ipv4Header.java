@@ -123,6 +123,16 @@ public final class Ipv4Header {
         setHeaderChecksum(buf, ip, InternetChecksum.compute(buf, ip, headerLength(buf, ip)));
     }
 
+    /**
+     * The unfolded sum of the pseudo-header TCP (RFC 793 §3.1) and UDP (RFC 768) checksums cover
+     * for the datagram at {@code ip}: source and destination address, {@code protocol}, and
+     * {@code transportLength} (transport header plus data).
+     */
+    public static long pseudoHeaderSum(ByteBuf buf, int ip, int protocol, int transportLength) {
+        return buf.getUnsignedInt(ip + SOURCE_ADDRESS_OFFSET) + buf.getUnsignedInt(ip + DESTINATION_ADDRESS_OFFSET)
+                + protocol + transportLength;
+    }
+
     public static int sourceAddress(ByteBuf buf, int ip) {
         return buf.getInt(ip + SOURCE_ADDRESS_OFFSET);
     }

@@ -70,14 +70,9 @@ public final class TcpHeader {
         return buf.getUnsignedShort(tcp + WINDOW_OFFSET);
     }
 
-    /**
-     * The unfolded sum of the RFC 793 §3.1 pseudo-header of the IPv4 datagram at {@code ip}: source
-     * and destination address, protocol TCP, and {@code tcpLength} (header plus data).
-     */
+    /** The unfolded pseudo-header sum (RFC 793 §3.1) of the segment in the IPv4 datagram at {@code ip}. */
     public static long pseudoHeaderSum(ByteBuf buf, int ip, int tcpLength) {
-        return buf.getUnsignedInt(ip + Ipv4Header.SOURCE_ADDRESS_OFFSET)
-                + buf.getUnsignedInt(ip + Ipv4Header.DESTINATION_ADDRESS_OFFSET)
-                + Ipv4Header.PROTOCOL_TCP + tcpLength;
+        return Ipv4Header.pseudoHeaderSum(buf, ip, Ipv4Header.PROTOCOL_TCP, tcpLength);
     }
 
     /** Computes the checksum of the segment at {@code tcp} from scratch and stores it. */

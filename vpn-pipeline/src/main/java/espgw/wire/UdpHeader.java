@@ -1,7 +1,10 @@
 package espgw.wire;
 
-/** The UDP header (RFC 768). */
+import io.netty.buffer.ByteBuf;
+
+/** The UDP header (RFC 768). Static accessors on the header's offset, no object per packet. */
 public final class UdpHeader {
+    public static final int SOURCE_PORT_OFFSET = 0;
     public static final int LENGTH_OFFSET = 4;
     /** RFC 768 "Checksum": covers the pseudo-header, so address changes update it. */
     public static final int CHECKSUM_OFFSET = 6;
@@ -15,5 +18,35 @@ public final class UdpHeader {
     public static final int ZERO_CHECKSUM_TRANSMITTED = 0xFFFF;
 
     private UdpHeader() {
+    }
+
+    /** Source and destination port as one int: equal for two datagrams of the same port pair. */
+    public static int ports(ByteBuf buf, int udp) {
+        return buf.getInt(udp + SOURCE_PORT_OFFSET);
+    }
+
+    /** RFC 768 "Length": header plus data. */
+    public static int length(ByteBuf buf, int udp) {
+        return buf.getUnsignedShort(udp + LENGTH_OFFSET);
+    }
+
+    public static void setLength(ByteBuf buf, int udp, int length) {
+        buf.setShort(udp + LENGTH_OFFSET, length);
+    }
+
+    public static int checksum(ByteBuf buf, int udp) {
+        return buf.getUnsignedShort(udp + CHECKSUM_OFFSET);
+    }
+
+    /** True when the datagram's checksum verifies; {@link #NO_CHECKSUM} is for the caller to judge. */
+    public static boolean isChecksumValid(ByteBuf buf, int ip, int udp, int udpLength) {
+        long pseudoHeader = Ipv4Header.pseudoHeaderSum(buf, ip, Ipv4Header.PROTOCOL_UDP, udpLength);
+        return InternetChecksum.fold(InternetChecksum.sum(buf, udp, udpLength, pseudoHeader)) == 0xFFFF;
+    }
+
+    /** The folded pseudo-header sum alone in the checksum field: a partial checksum the kernel completes. */
+    public static void setPartialChecksum(ByteBuf buf, int ip, int udp, int udpLength) {
+        long pseudoHeader = Ipv4Header.pseudoHeaderSum(buf, ip, Ipv4Header.PROTOCOL_UDP, udpLength);
+        buf.setShort(udp + CHECKSUM_OFFSET, InternetChecksum.fold(pseudoHeader));
     }
 }

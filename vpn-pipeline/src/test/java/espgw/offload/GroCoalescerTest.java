@@ -37,7 +37,7 @@ class GroCoalescerTest {
     private static final int MSS = 1388;
     private static final int SEQ = 0x7FFFFF00;
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new GroCoalescer());
+    private EmbeddedChannel channel = new EmbeddedChannel(new GroCoalescer());
 
     @AfterEach
     void nothingLeftBehind() {
@@ -78,6 +78,20 @@ class GroCoalescerTest {
     /** Segment {@code i} of flow 40000 → 443, {@code length} data bytes, sequence numbers as if all before were MSS long. */
     private static byte[] segment(int i, int length, int flags) {
         return tcp(100 + i, SEQ + i * MSS, flags, TIMESTAMPS, slice(data(MSS * 60), i * MSS, i * MSS + length)).build();
+    }
+
+    /** For a TUN that takes UDP super-packets. */
+    private void mergeUdpToo() {
+        assertFalse(channel.finishAndReleaseAll());
+        channel = new EmbeddedChannel(new GroCoalescer(true));
+    }
+
+    /** UDP 5001 → 5201 with {@code length} data bytes taken at {@code from}, Identification {@code 200 + i}. */
+    private static TestDatagram udpDatagram(int i, int from, int length) {
+        TestDatagram datagram = new TestDatagram(Ipv4Header.PROTOCOL_UDP, OffloadPackets.CLIENT, OffloadPackets.SERVER,
+                TestDatagram.udp(5001, 5201, slice(data(8000), from, from + length)));
+        datagram.identification = 200 + i;
+        return datagram;
     }
 
     private static void assertPlain(byte[] expected, Frame frame) {
@@ -307,5 +321,81 @@ class GroCoalescerTest {
         channel.close();
         assertNull(channel.readOutbound());
         assertTrue(promise.cause() instanceof ClosedChannelException, String.valueOf(promise.cause()));
+    }
+
+    @Test
+    void sameSizeDatagramsOfAUdpFlowBecomeOneSuperPacketWhenTheTunTakesThem() {
+        mergeUdpToo();
+        List<Frame> frames = batch(udpDatagram(0, 0, 64).build(), udpDatagram(1, 64, 64).build(),
+                udpDatagram(2, 128, 64).build(), udpDatagram(3, 192, 20).build());
+
+        assertEquals(1, frames.size());
+        Frame frame = frames.get(0);
+        assertEquals(1, frame.flags(), "VIRTIO_NET_HDR_F_NEEDS_CSUM");
+        assertEquals(5, frame.gsoType(), "VIRTIO_NET_HDR_GSO_UDP_L4");
+        assertEquals(28, frame.hdrLen());
+        assertEquals(64, frame.gsoSize());
+        assertEquals(20, frame.csumStart());
+        assertEquals(6, frame.csumOffset());
+        // The first datagram's IPv4 header (its Identification), Total Length and UDP Length of the whole,
+        // all the data, and in the checksum field the pseudo-header sum the kernel completes.
+        byte[] whole = udpDatagram(0, 0, 3 * 64 + 20).build();
+        assertArrayEquals(withPartialChecksum(whole, 6), frame.packet());
+    }
+
+    @Test
+    void withoutUdpSuperPacketsDatagramsGoOneByOne() {
+        byte[] first = udpDatagram(0, 0, 64).build();
+        byte[] second = udpDatagram(1, 64, 64).build();
+        List<Frame> frames = batch(first, second);
+        assertEquals(2, frames.size());
+        assertPlain(first, frames.get(0));
+        assertPlain(second, frames.get(1));
+    }
+
+    @Test
+    void everyDatagramKeepsItsLengthAndPlace() {
+        mergeUdpToo();
+        int[] lengths = {64, 64, 100, 64, 30, 64};
+        byte[][] datagrams = new byte[lengths.length][];
+        for (int i = 0, from = 0; i < lengths.length; from += lengths[i], i++) {
+            datagrams[i] = udpDatagram(i, from, lengths[i]).build();
+        }
+        List<Frame> frames = batch(datagrams);
+
+        // A longer datagram cannot follow (it would be cut at gso_size); a shorter one is the last.
+        assertEquals(List.of(2, 2, 1, 1), frames.stream().map(GroCoalescerTest::datagramsIn).toList());
+        assertEquals(List.of(64, 100), List.of(frames.get(0).gsoSize(), frames.get(1).gsoSize()));
+        assertPlain(datagrams[4], frames.get(2));
+        assertPlain(datagrams[5], frames.get(3));
+    }
+
+    /** How many datagrams the kernel cuts from the frame. */
+    private static int datagramsIn(Frame frame) {
+        if (frame.gsoType() == 0) {
+            return 1;
+        }
+        int payload = frame.packet().length - frame.hdrLen();
+        return (payload + frame.gsoSize() - 1) / frame.gsoSize();
+    }
+
+    @Test
+    void datagramsWithoutChecksumDamagedOrOfAnotherFlowStayApart() {
+        mergeUdpToo();
+        TestDatagram noChecksum = udpDatagram(1, 64, 64);
+        noChecksum.keepChecksum = true;
+        byte[] damaged = withShort(udpDatagram(2, 128, 64).build(), 26, 0x1234);
+        TestDatagram otherTtl = udpDatagram(3, 192, 64);
+        otherTtl.timeToLive = 63;
+        TestDatagram otherPort = new TestDatagram(Ipv4Header.PROTOCOL_UDP, OffloadPackets.CLIENT,
+                OffloadPackets.SERVER, TestDatagram.udp(5002, 5201, data(64)));
+        byte[][] datagrams = {udpDatagram(0, 0, 64).build(), damaged, noChecksum.build(), otherTtl.build(),
+            otherPort.build()};
+
+        List<Frame> frames = batch(datagrams);
+        assertEquals(datagrams.length, frames.size());
+        for (int i = 0; i < datagrams.length; i++) {
+            assertPlain(datagrams[i], frames.get(i));
+        }
     }
 }

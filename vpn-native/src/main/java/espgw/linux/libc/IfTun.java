@@ -26,6 +26,10 @@ public final class IfTun {
     public static final int TUN_F_CSUM = 0x01;
     /** TUNSETOFFLOAD: userspace can take TCP/IPv4 super-packets and segments them itself (TSO). */
     public static final int TUN_F_TSO4 = 0x02;
+    /** TUNSETOFFLOAD: userspace can take UDP/IPv4 super-packets (USO, Linux 6.2); only together with TUN_F_USO6. */
+    public static final int TUN_F_USO4 = 0x20;
+    /** TUNSETOFFLOAD: userspace can take UDP/IPv6 super-packets (USO, Linux 6.2); only together with TUN_F_USO4. */
+    public static final int TUN_F_USO6 = 0x40;
 
     private IfTun() {
     }

@@ -26,7 +26,8 @@ import java.util.List;
  * <p>With offloads every read and write starts with a {@link VirtioNetHeader} (IFF_VNET_HDR), and the
  * kernel hands over TCP/IPv4 super-packets of up to 64 KiB with checksums still to be completed
  * (TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4) and accepts such super-packets written back: one read
- * or write per ~45 MTU-sized segments instead of one each.
+ * or write per ~45 MTU-sized segments instead of one each. A kernel that knows UDP segmentation
+ * offload (Linux 6.2) also accepts UDP super-packets written ({@link #acceptsUdpSuperPackets()}).
  *
  * <p>The device and the control socket live in the network namespace of the thread that calls
  * {@link #open}; wrap the call in {@code NetNamespace.call} to put them elsewhere. The configuring
@@ -49,12 +50,15 @@ public final class TunDevice implements AutoCloseable {
     private final List<FileDescriptor> queues;
     private final FileDescriptor control;
     private final boolean offload;
+    private final boolean acceptsUdpSuperPackets;
 
-    private TunDevice(String name, List<FileDescriptor> queues, FileDescriptor control, boolean offload) {
+    private TunDevice(String name, List<FileDescriptor> queues, FileDescriptor control, boolean offload,
+            boolean acceptsUdpSuperPackets) {
         this.name = name;
         this.queues = List.copyOf(queues);
         this.control = control;
         this.offload = offload;
+        this.acceptsUdpSuperPackets = acceptsUdpSuperPackets;
     }
 
     /** Opens {@code queues} queues of interface {@code name} on {@link #DEFAULT_PATH}, without offloads. */
@@ -88,11 +92,13 @@ public final class TunDevice implements AutoCloseable {
                 opened.add(queue);
                 actualName = attach(queue, actualName, flags);
             }
+            boolean udpSuperPackets = false;
             if (offload) {
                 // Settings of the device, not of a queue: once through any queue.
                 enableOffload(opened.get(0), actualName);
+                udpSuperPackets = knowsUdpSegmentation(opened.get(0));
             }
-            return new TunDevice(actualName, opened, openControlSocket(), offload);
+            return new TunDevice(actualName, opened, openControlSocket(), offload, udpSuperPackets);
         } catch (NativeCallException | RuntimeException e) {
             opened.forEach(TunDevice::closeQuietly);
             throw e;
@@ -150,6 +156,26 @@ public final class TunDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * Linux 6.2 taught TUN both directions of UDP segmentation offload at once; an older kernel
+     * refuses TUN_F_USO4 with EINVAL. Asking for it is the probe; the offloads are then set back
+     * to those {@link #enableOffload} chose, so that reads stay free of UDP super-packets.
+     */
+    private static boolean knowsUdpSegmentation(FileDescriptor queue) throws NativeCallException {
+        int withUso = IfTun.TUN_F_CSUM | IfTun.TUN_F_TSO4 | IfTun.TUN_F_USO4 | IfTun.TUN_F_USO6;
+        try {
+            LibC.ioctl(queue.intValue(), IfTun.TUNSETOFFLOAD, withUso);
+        } catch (LastErrorException e) {
+            return false;
+        }
+        try {
+            LibC.ioctl(queue.intValue(), IfTun.TUNSETOFFLOAD, IfTun.TUN_F_CSUM | IfTun.TUN_F_TSO4);
+        } catch (LastErrorException e) {
+            throw NativeCallException.of("TUNSETOFFLOAD TUN_F_CSUM | TUN_F_TSO4 after probing for USO", e);
+        }
+        return true;
+    }
+
     private static FileDescriptor openControlSocket() throws NativeCallException {
         try {
             return new FileDescriptor(Socket.socket(Socket.AF_INET, Socket.SOCK_DGRAM | Socket.SOCK_CLOEXEC, 0));
@@ -165,6 +191,15 @@ public final class TunDevice implements AutoCloseable {
     /** Whether every packet read from or written to a queue starts with a {@link VirtioNetHeader}. */
     public boolean offload() {
         return offload;
+    }
+
+    /**
+     * Whether a queue takes UDP/IPv4 super-packets written to it (VIRTIO_NET_HDR_GSO_UDP_L4): the
+     * kernel is one that knows UDP segmentation offload. Reads never carry them: the device does
+     * not offer that offload to the stack, so the kernel hands over UDP datagrams one by one.
+     */
+    public boolean acceptsUdpSuperPackets() {
+        return acceptsUdpSuperPackets;
     }
 
     public int queueCount() {

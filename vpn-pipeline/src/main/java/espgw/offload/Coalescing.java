@@ -1,0 +1,80 @@
+package espgw.offload;
+
+import espgw.linux.tun.VirtioNetHeader;
+import espgw.wire.Ipv4Header;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The rules by which the packets of one transport protocol may be merged into a super-packet the
+ * kernel cuts up again: when packets are of one flow, which may join, and how the super-packet is
+ * finished. Packets are IPv4 datagrams starting at the reader index. No state, no I/O.
+ */
+interface Coalescing {
+    /**
+     * The rules for {@code packet}'s protocol when it carries the ports to tell its flow by, else
+     * null: TCP always, UDP only when {@code udp} (the TUN takes UDP super-packets).
+     */
+    static Coalescing of(ByteBuf packet, boolean udp) {
+        if (TcpCoalescing.RULES.hasFlow(packet)) {
+            return TcpCoalescing.RULES;
+        }
+        return udp && UdpCoalescing.RULES.hasFlow(packet) ? UdpCoalescing.RULES : null;
+    }
+
+    /** Whether the packet is a first fragment of this protocol with its ports in it. */
+    boolean hasFlow(ByteBuf packet);
+
+    /** Same addresses and ports; both packets must {@link #hasFlow}. */
+    boolean sameFlow(ByteBuf a, ByteBuf b);
+
+    /** Whether the packet (which {@link #hasFlow}) may be merged at all. */
+    boolean isCandidate(ByteBuf packet);
+
+    /** IPv4 and transport header length of a candidate: what the super-packet keeps once. */
+    int headerLength(ByteBuf candidate);
+
+    default int payloadLength(ByteBuf candidate) {
+        return candidate.readableBytes() - headerLength(candidate);
+    }
+
+    /** Whether nothing may follow this candidate in its super-packet (TCP's PSH). */
+    boolean ends(ByteBuf candidate);
+
+    /**
+     * Whether candidate {@code next} of the same flow can be appended behind {@code tail}, the last
+     * packet of a super-packet that starts with {@code head}. Checksums are checked separately.
+     */
+    boolean canFollow(ByteBuf head, ByteBuf tail, ByteBuf next);
+
+    /**
+     * Whether the candidate's checksums verify. The super-packet goes to the kernel with a partial
+     * checksum it completes rather than checks, so this is where a damaged packet must be caught.
+     */
+    boolean checksumsValid(ByteBuf candidate);
+
+    /**
+     * Makes the readable bytes of {@code superPacket} (the head's headers followed by the payload
+     * of every packet merged, with {@code VirtioNetHeader.LENGTH} bytes of room in front) one valid
+     * super-packet of {@code gsoSize}-byte payloads, the virtio header in front; {@code ended} says
+     * whether its last packet {@link #ends} it.
+     */
+    void finishSuperPacket(ByteBuf superPacket, int gsoSize, boolean ended);
+
+    /**
+     * The parts every super-packet finishes alike: IPv4 Total Length and header checksum, and in
+     * front the header that tells the kernel to cut it into {@code gsoSize}-byte payloads again
+     * wherever it must ({@code gsoType}) and to complete the transport checksum, whose field is
+     * {@code checksumOffset} bytes into the transport header (NEEDS_CSUM). The IPv4 header has no
+     * options; the transport header's partial checksum must be in place.
+     */
+    static void finishIpv4AndFrame(ByteBuf superPacket, int gsoType, int headerLength, int gsoSize,
+            int checksumOffset) {
+        int ip = superPacket.readerIndex();
+        superPacket.setShort(ip + Ipv4Header.TOTAL_LENGTH_OFFSET, superPacket.readableBytes());
+        Ipv4Header.fillHeaderChecksum(superPacket, ip);
+        int header = ip - VirtioNetHeader.LENGTH;
+        VirtioNetHeader.set(superPacket, header, VirtioNetHeader.VIRTIO_NET_HDR_F_NEEDS_CSUM, gsoType, headerLength,
+                gsoSize, Ipv4Header.MIN_HEADER_LENGTH, checksumOffset);
+        superPacket.readerIndex(header);
+    }
+}
