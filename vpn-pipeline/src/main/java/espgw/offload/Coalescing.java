@@ -10,6 +10,9 @@ import io.netty.buffer.ByteBuf;
  * finished. Packets are IPv4 datagrams starting at the reader index. No state, no I/O.
  */
 interface Coalescing {
+    /** TCP (RFC 793 §3.1) and UDP (RFC 768) headers both begin with source and destination port. */
+    int PORT_PAIR_LENGTH = 4;
+
     /**
      * The rules for {@code packet}'s protocol when it carries the ports to tell its flow by, else
      * null: TCP always, UDP only when {@code udp} (the TUN takes UDP super-packets).
@@ -21,11 +24,25 @@ interface Coalescing {
         return udp && UdpCoalescing.RULES.hasFlow(packet) ? UdpCoalescing.RULES : null;
     }
 
-    /** Whether the packet is a first fragment of this protocol with its ports in it. */
-    boolean hasFlow(ByteBuf packet);
+    /** The IPv4 Protocol these rules are for. */
+    int protocol();
 
-    /** Same addresses and ports; both packets must {@link #hasFlow}. */
-    boolean sameFlow(ByteBuf a, ByteBuf b);
+    /** Whether the packet is a first fragment of {@link #protocol} with the port pair in it. */
+    default boolean hasFlow(ByteBuf packet) {
+        int ip = packet.readerIndex();
+        return Ipv4Header.isWellFormed(packet, ip, packet.readableBytes()) && Ipv4Header.protocol(packet, ip) == protocol()
+                && Ipv4Header.carriesTransportHeader(packet, ip)
+                && Ipv4Header.headerLength(packet, ip) + PORT_PAIR_LENGTH <= Ipv4Header.totalLength(packet, ip);
+    }
+
+    /** Same addresses and port pair; both packets must {@link #hasFlow}. */
+    default boolean sameFlow(ByteBuf a, ByteBuf b) {
+        int ipA = a.readerIndex();
+        int ipB = b.readerIndex();
+        return Ipv4Header.sourceAddress(a, ipA) == Ipv4Header.sourceAddress(b, ipB)
+                && Ipv4Header.destinationAddress(a, ipA) == Ipv4Header.destinationAddress(b, ipB)
+                && a.getInt(ipA + Ipv4Header.headerLength(a, ipA)) == b.getInt(ipB + Ipv4Header.headerLength(b, ipB));
+    }
 
     /** Whether the packet (which {@link #hasFlow}) may be merged at all. */
     boolean isCandidate(ByteBuf packet);

@@ -24,24 +24,9 @@ enum TcpCoalescing implements Coalescing {
     /** Flags and Fragment Offset of a datagram that is whole and may not be fragmented. */
     private static final int DONT_FRAGMENT_ONLY = Ipv4Header.FLAG_DF;
 
-    /** A first fragment with 4 TCP bytes. */
     @Override
-    public boolean hasFlow(ByteBuf packet) {
-        int ip = packet.readerIndex();
-        int length = packet.readableBytes();
-        return Ipv4Header.isWellFormed(packet, ip, length) && Ipv4Header.protocol(packet, ip) == Ipv4Header.PROTOCOL_TCP
-                && Ipv4Header.carriesTransportHeader(packet, ip)
-                && Ipv4Header.headerLength(packet, ip) + Integer.BYTES <= Ipv4Header.totalLength(packet, ip);
-    }
-
-    @Override
-    public boolean sameFlow(ByteBuf a, ByteBuf b) {
-        int ipA = a.readerIndex();
-        int ipB = b.readerIndex();
-        return Ipv4Header.sourceAddress(a, ipA) == Ipv4Header.sourceAddress(b, ipB)
-                && Ipv4Header.destinationAddress(a, ipA) == Ipv4Header.destinationAddress(b, ipB)
-                && TcpHeader.ports(a, ipA + Ipv4Header.headerLength(a, ipA))
-                        == TcpHeader.ports(b, ipB + Ipv4Header.headerLength(b, ipB));
+    public int protocol() {
+        return Ipv4Header.PROTOCOL_TCP;
     }
 
     /** See the class comment. */

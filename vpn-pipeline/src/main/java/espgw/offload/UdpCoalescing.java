@@ -22,24 +22,9 @@ enum UdpCoalescing implements Coalescing {
     private static final int IP_HEADER_LENGTH = Ipv4Header.MIN_HEADER_LENGTH;
     private static final int HEADER_LENGTH = IP_HEADER_LENGTH + UdpHeader.HEADER_LENGTH;
 
-    /** A first fragment with 4 UDP bytes. */
     @Override
-    public boolean hasFlow(ByteBuf packet) {
-        int ip = packet.readerIndex();
-        int length = packet.readableBytes();
-        return Ipv4Header.isWellFormed(packet, ip, length) && Ipv4Header.protocol(packet, ip) == Ipv4Header.PROTOCOL_UDP
-                && Ipv4Header.carriesTransportHeader(packet, ip)
-                && Ipv4Header.headerLength(packet, ip) + Integer.BYTES <= Ipv4Header.totalLength(packet, ip);
-    }
-
-    @Override
-    public boolean sameFlow(ByteBuf a, ByteBuf b) {
-        int ipA = a.readerIndex();
-        int ipB = b.readerIndex();
-        return Ipv4Header.sourceAddress(a, ipA) == Ipv4Header.sourceAddress(b, ipB)
-                && Ipv4Header.destinationAddress(a, ipA) == Ipv4Header.destinationAddress(b, ipB)
-                && UdpHeader.ports(a, ipA + Ipv4Header.headerLength(a, ipA))
-                        == UdpHeader.ports(b, ipB + Ipv4Header.headerLength(b, ipB));
+    public int protocol() {
+        return Ipv4Header.PROTOCOL_UDP;
     }
 
     /** See the class comment. A datagram sent without checksum is left alone: the kernel would add one. */

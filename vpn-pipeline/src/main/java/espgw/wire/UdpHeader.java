@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 
 /** The UDP header (RFC 768). Static accessors on the header's offset, no object per packet. */
 public final class UdpHeader {
-    public static final int SOURCE_PORT_OFFSET = 0;
     public static final int LENGTH_OFFSET = 4;
     /** RFC 768 "Checksum": covers the pseudo-header, so address changes update it. */
     public static final int CHECKSUM_OFFSET = 6;
@@ -18,11 +17,6 @@ public final class UdpHeader {
     public static final int ZERO_CHECKSUM_TRANSMITTED = 0xFFFF;
 
     private UdpHeader() {
-    }
-
-    /** Source and destination port as one int: equal for two datagrams of the same port pair. */
-    public static int ports(ByteBuf buf, int udp) {
-        return buf.getInt(udp + SOURCE_PORT_OFFSET);
     }
 
     /** RFC 768 "Length": header plus data. */
