@@ -1,6 +1,7 @@
 package espgw.offload;
 
 import espgw.linux.tun.VirtioNetHeader;
+import espgw.wire.InternetChecksum;
 import espgw.wire.Ipv4Header;
 import io.netty.buffer.ByteBuf;
 
@@ -64,10 +65,18 @@ interface Coalescing {
     boolean canFollow(ByteBuf head, ByteBuf tail, ByteBuf next);
 
     /**
-     * Whether the candidate's checksums verify. The super-packet goes to the kernel with a partial
-     * checksum it completes rather than checks, so this is where a damaged packet must be caught.
+     * Whether the candidate's IPv4 header and transport checksums verify (a candidate has no IP
+     * options). The super-packet goes to the kernel with a partial checksum it completes rather
+     * than checks, so this is where a damaged packet must be caught.
      */
-    boolean checksumsValid(ByteBuf candidate);
+    default boolean checksumsValid(ByteBuf candidate) {
+        int ip = candidate.readerIndex();
+        int transport = ip + Ipv4Header.MIN_HEADER_LENGTH;
+        int transportLength = candidate.readableBytes() - Ipv4Header.MIN_HEADER_LENGTH;
+        long pseudoHeader = Ipv4Header.pseudoHeaderSum(candidate, ip, protocol(), transportLength);
+        return InternetChecksum.compute(candidate, ip, Ipv4Header.MIN_HEADER_LENGTH) == 0
+                && InternetChecksum.fold(InternetChecksum.sum(candidate, transport, transportLength, pseudoHeader)) == 0xFFFF;
+    }
 
     /**
      * Makes the readable bytes of {@code superPacket} (the head's headers followed by the payload

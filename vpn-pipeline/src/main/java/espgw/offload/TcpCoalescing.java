@@ -1,7 +1,6 @@
 package espgw.offload;
 
 import espgw.linux.tun.VirtioNetHeader;
-import espgw.wire.InternetChecksum;
 import espgw.wire.Ipv4Header;
 import espgw.wire.TcpHeader;
 import io.netty.buffer.ByteBuf;
@@ -76,14 +75,6 @@ enum TcpCoalescing implements Coalescing {
                 && TcpHeader.headerLength(next, nextTcp) == tcpHeaderLength
                 && ByteBufUtil.equals(head, headTcp + TcpHeader.MIN_HEADER_LENGTH,
                         next, nextTcp + TcpHeader.MIN_HEADER_LENGTH, optionsLength);
-    }
-
-    /** IPv4 header and TCP checksum. */
-    @Override
-    public boolean checksumsValid(ByteBuf candidate) {
-        int ip = candidate.readerIndex();
-        return InternetChecksum.compute(candidate, ip, IP_HEADER_LENGTH) == 0
-                && TcpHeader.isChecksumValid(candidate, ip, ip + IP_HEADER_LENGTH, candidate.readableBytes() - IP_HEADER_LENGTH);
     }
 
     /**

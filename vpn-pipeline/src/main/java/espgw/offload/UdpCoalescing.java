@@ -1,7 +1,6 @@
 package espgw.offload;
 
 import espgw.linux.tun.VirtioNetHeader;
-import espgw.wire.InternetChecksum;
 import espgw.wire.Ipv4Header;
 import espgw.wire.UdpHeader;
 import io.netty.buffer.ByteBuf;
@@ -62,14 +61,6 @@ enum UdpCoalescing implements Coalescing {
                         == next.getUnsignedByte(nextIp + Ipv4Header.TYPE_OF_SERVICE_OFFSET)
                 && Ipv4Header.timeToLive(head, headIp) == Ipv4Header.timeToLive(next, nextIp)
                 && Ipv4Header.dontFragment(head, headIp) == Ipv4Header.dontFragment(next, nextIp);
-    }
-
-    /** IPv4 header and UDP checksum. */
-    @Override
-    public boolean checksumsValid(ByteBuf candidate) {
-        int ip = candidate.readerIndex();
-        return InternetChecksum.compute(candidate, ip, IP_HEADER_LENGTH) == 0
-                && UdpHeader.isChecksumValid(candidate, ip, ip + IP_HEADER_LENGTH, candidate.readableBytes() - IP_HEADER_LENGTH);
     }
 
     /**

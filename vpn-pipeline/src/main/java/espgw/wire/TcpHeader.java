@@ -71,7 +71,7 @@ public final class TcpHeader {
     }
 
     /** The unfolded pseudo-header sum (RFC 793 §3.1) of the segment in the IPv4 datagram at {@code ip}. */
-    public static long pseudoHeaderSum(ByteBuf buf, int ip, int tcpLength) {
+    private static long pseudoHeaderSum(ByteBuf buf, int ip, int tcpLength) {
         return Ipv4Header.pseudoHeaderSum(buf, ip, Ipv4Header.PROTOCOL_TCP, tcpLength);
     }
 
@@ -80,12 +80,6 @@ public final class TcpHeader {
         buf.setShort(tcp + CHECKSUM_OFFSET, 0);
         long sum = InternetChecksum.sum(buf, tcp, tcpLength, pseudoHeaderSum(buf, ip, tcpLength));
         buf.setShort(tcp + CHECKSUM_OFFSET, InternetChecksum.finish(sum));
-    }
-
-    /** True when the segment's checksum verifies: pseudo-header, header and data sum to all ones. */
-    public static boolean isChecksumValid(ByteBuf buf, int ip, int tcp, int tcpLength) {
-        return InternetChecksum.fold(InternetChecksum.sum(buf, tcp, tcpLength, pseudoHeaderSum(buf, ip, tcpLength)))
-                == 0xFFFF;
     }
 
     /**

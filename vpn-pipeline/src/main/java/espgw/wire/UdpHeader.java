@@ -32,12 +32,6 @@ public final class UdpHeader {
         return buf.getUnsignedShort(udp + CHECKSUM_OFFSET);
     }
 
-    /** True when the datagram's checksum verifies; {@link #NO_CHECKSUM} is for the caller to judge. */
-    public static boolean isChecksumValid(ByteBuf buf, int ip, int udp, int udpLength) {
-        long pseudoHeader = Ipv4Header.pseudoHeaderSum(buf, ip, Ipv4Header.PROTOCOL_UDP, udpLength);
-        return InternetChecksum.fold(InternetChecksum.sum(buf, udp, udpLength, pseudoHeader)) == 0xFFFF;
-    }
-
     /** The folded pseudo-header sum alone in the checksum field: a partial checksum the kernel completes. */
     public static void setPartialChecksum(ByteBuf buf, int ip, int udp, int udpLength) {
         long pseudoHeader = Ipv4Header.pseudoHeaderSum(buf, ip, Ipv4Header.PROTOCOL_UDP, udpLength);
