@@ -15,28 +15,27 @@ interface Coalescing {
     int PORT_PAIR_LENGTH = 4;
 
     /**
-     * The rules for {@code packet}'s protocol when it carries the ports to tell its flow by, else
-     * null: TCP always, UDP only when {@code udp} (the TUN takes UDP super-packets).
+     * The rules for {@code packet}'s protocol when it is a well-formed first fragment carrying the
+     * port pair to tell its flow by, else null: TCP always, UDP only when {@code udp} (the TUN takes
+     * UDP super-packets). The IPv4 header is checked once, whatever the protocol.
      */
     static Coalescing of(ByteBuf packet, boolean udp) {
-        if (TcpCoalescing.RULES.hasFlow(packet)) {
+        int ip = packet.readerIndex();
+        if (!Ipv4Header.isWellFormed(packet, ip, packet.readableBytes()) || !Ipv4Header.carriesTransportHeader(packet, ip)
+                || Ipv4Header.headerLength(packet, ip) + PORT_PAIR_LENGTH > Ipv4Header.totalLength(packet, ip)) {
+            return null;
+        }
+        int protocol = Ipv4Header.protocol(packet, ip);
+        if (protocol == Ipv4Header.PROTOCOL_TCP) {
             return TcpCoalescing.RULES;
         }
-        return udp && UdpCoalescing.RULES.hasFlow(packet) ? UdpCoalescing.RULES : null;
+        return udp && protocol == Ipv4Header.PROTOCOL_UDP ? UdpCoalescing.RULES : null;
     }
 
     /** The IPv4 Protocol these rules are for. */
     int protocol();
 
-    /** Whether the packet is a first fragment of {@link #protocol} with the port pair in it. */
-    default boolean hasFlow(ByteBuf packet) {
-        int ip = packet.readerIndex();
-        return Ipv4Header.isWellFormed(packet, ip, packet.readableBytes()) && Ipv4Header.protocol(packet, ip) == protocol()
-                && Ipv4Header.carriesTransportHeader(packet, ip)
-                && Ipv4Header.headerLength(packet, ip) + PORT_PAIR_LENGTH <= Ipv4Header.totalLength(packet, ip);
-    }
-
-    /** Same addresses and port pair; both packets must {@link #hasFlow}. */
+    /** Same addresses and port pair; both packets must have these rules by {@link #of}. */
     default boolean sameFlow(ByteBuf a, ByteBuf b) {
         int ipA = a.readerIndex();
         int ipB = b.readerIndex();
@@ -45,7 +44,7 @@ interface Coalescing {
                 && a.getInt(ipA + Ipv4Header.headerLength(a, ipA)) == b.getInt(ipB + Ipv4Header.headerLength(b, ipB));
     }
 
-    /** Whether the packet (which {@link #hasFlow}) may be merged at all. */
+    /** Whether the packet (which has these rules by {@link #of}) may be merged at all. */
     boolean isCandidate(ByteBuf packet);
 
     /** IPv4 and transport header length of a candidate: what the super-packet keeps once. */
