@@ -8,7 +8,6 @@ import espgw.wire.InternetChecksum;
 import espgw.wire.Ipv4Header;
 import espgw.wire.TcpHeader;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +48,9 @@ public class OffloadBenchmark {
         frame = superPacketFrame();
         splitter = new EmbeddedChannel(new GsoSplitter(64, 32, new CountingDropRecorder()));
         coalescer = new EmbeddedChannel(new GroCoalescer());
+        // The daemon's channels allocate from this one (Gateway.PACKET_BUFFERS), not Netty's default.
+        splitter.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        coalescer.config().setAllocator(PooledByteBufAllocator.DEFAULT);
     }
 
     @TearDown
@@ -81,9 +83,9 @@ public class OffloadBenchmark {
         return length;
     }
 
-    /** From the default allocator, as the TUN read's buffer is. */
+    /** From the allocator the TUN read's buffer comes from. */
     private ByteBuf frameBuffer() {
-        return ByteBufAllocator.DEFAULT.directBuffer(frame.length).writeBytes(frame);
+        return PooledByteBufAllocator.DEFAULT.directBuffer(frame.length).writeBytes(frame);
     }
 
     /** virtio_net_hdr (TCPV4, NEEDS_CSUM) and a TCP/IPv4 super-packet with timestamps, as the kernel hands it over. */

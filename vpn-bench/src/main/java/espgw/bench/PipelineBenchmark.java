@@ -87,6 +87,9 @@ public class PipelineBenchmark {
                 ctx.fireChannelRead(msg);
             }
         }, new EspInbound(database, new InboundContext(), drops), new ConntrackSourceRestore(offset, drops));
+        // The daemon's channels allocate from this one (Gateway.PACKET_BUFFERS), not Netty's default.
+        outbound.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        inbound.config().setAllocator(PooledByteBufAllocator.DEFAULT);
     }
 
     @TearDown

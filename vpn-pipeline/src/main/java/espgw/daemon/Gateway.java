@@ -36,6 +36,7 @@ import espgw.sa.SecurityAssociation;
 import espgw.wire.EspHeader;
 import espgw.wire.UdpEncapsulation;
 import espgw.wire.Ipv4Header;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
@@ -97,6 +98,12 @@ public final class Gateway implements AutoCloseable {
      * into back-pressure drops. These marks hold several batches.
      */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    /**
+     * Netty 4.2's default allocator (adaptive) freed and re-allocated, zeroed, a whole chunk of
+     * direct memory per wakeup at low rates, and carried 1400-byte UDP at ~60 % of this one's
+     * packet rate (vpn-bench/e2e/README.md).
+     */
+    static final PooledByteBufAllocator PACKET_BUFFERS = PooledByteBufAllocator.DEFAULT;
     /**
      * TUN reads per wakeup with offloads: each can be a 64 KiB super-packet of ~45 segments, so 16
      * make about 1 MiB of ESP packets before the flush, well inside the water marks.
@@ -219,15 +226,16 @@ public final class Gateway implements AutoCloseable {
         tunDevice.setUp();
         esp = EspSocketChannel.open(EspSocketOptions.defaults().withMark(config.tunnel().fwmark())
                 .withSendBufferBytes(SOCKET_BUFFER_BYTES).withReceiveBufferBytes(SOCKET_BUFFER_BYTES));
-        esp.config().setWriteBufferWaterMark(WATER_MARK);
+        esp.config().setWriteBufferWaterMark(WATER_MARK).setAllocator(PACKET_BUFFERS);
         for (Peer peer : peers.all()) {
             peer.sas().forEach(database::install);
         }
 
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         metrics.eventLoops(loop);
+        metrics.packetBuffers(PACKET_BUFFERS);
         tun = new TunChannel(tunDevice.queue(0));
-        tun.config().setWriteBufferWaterMark(WATER_MARK);
+        tun.config().setWriteBufferWaterMark(WATER_MARK).setAllocator(PACKET_BUFFERS);
         if (offload) {
             // The splitter copies every packet into a buffer with the room, so the read needs none.
             tun.config().setVnetHeader(true).setMaxPacketSize(Ipv4Header.MAX_TOTAL_LENGTH)
@@ -237,9 +245,11 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.anyUdpPeer()) {
             udp = EspUdpSocket.open(config.tunnel().fwmark(), SOCKET_BUFFER_BYTES, WATER_MARK);
+            udp.config().setAllocator(PACKET_BUFFERS);
         }
         if (config.anyIkePeer()) {
             ikePort = IkeTransport.openIkePort(config.tunnel().fwmark());
+            ikePort.config().setAllocator(PACKET_BUFFERS);
         }
         ikeSessions = ikeSessions(new IkeTransport(ikePort, udp));
         if (udp != null) {

@@ -78,17 +78,20 @@ public final class GatewayMetrics implements AutoCloseable {
         Gauge.builder("espgw.sas", saMeters, Map::size)
                 .description("Security associations installed")
                 .register(registry);
-        Gauge.builder("espgw.direct.memory.used", PooledByteBufAllocator.DEFAULT,
-                        allocator -> allocator.metric().usedDirectMemory())
-                .description("Direct memory held by Netty's pooled allocator (packet buffers)")
-                .baseUnit(BaseUnits.BYTES)
-                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
+    }
+
+    /** Direct memory that {@code packetBuffers}, the channels' allocator, holds. */
+    public void packetBuffers(PooledByteBufAllocator packetBuffers) {
+        Gauge.builder("espgw.direct.memory.used", packetBuffers, allocator -> allocator.metric().usedDirectMemory())
+                .description("Direct memory held by Netty's pooled allocator (packet buffers)")
+                .baseUnit(BaseUnits.BYTES)
+                .register(registry);
     }
 
     /** How far behind each event loop is: tasks waiting besides the packet I/O. */

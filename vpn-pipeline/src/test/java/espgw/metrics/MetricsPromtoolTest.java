@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import espgw.drop.DropReason;
 import espgw.testing.Privileges;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ class MetricsPromtoolTest {
         Privileges.requireCommand("promtool");
         try (GatewayMetrics metrics = new GatewayMetrics(() -> true)) {
             metrics.peer("server-b").packetIn(100);
+            metrics.packetBuffers(PooledByteBufAllocator.DEFAULT);
             metrics.drops().drop(DropReason.REPLAY);
             metrics.saInstalled("server-b", MetricsTesting.inboundSa(0x1001, System::nanoTime));
 

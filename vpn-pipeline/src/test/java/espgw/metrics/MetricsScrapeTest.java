@@ -11,6 +11,8 @@ import espgw.crypto.JceAead;
 import espgw.drop.DropReason;
 import espgw.sa.Direction;
 import espgw.sa.SecurityAssociation;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -125,9 +127,21 @@ class MetricsScrapeTest {
     }
 
     @Test
-    void allocatorAndJvmSeriesArePresent() {
+    void directMemoryIsWhatThePacketBuffersAllocatorHolds() {
+        PooledByteBufAllocator packetBuffers = new PooledByteBufAllocator(true);
+        metrics.packetBuffers(packetBuffers);
+        assertEquals(0.0, ScrapedSeries.of(metrics).value("espgw_direct_memory_used_bytes"));
+        ByteBuf packet = packetBuffers.directBuffer(1500);
+        try {
+            assertTrue(ScrapedSeries.of(metrics).value("espgw_direct_memory_used_bytes") >= 1500);
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Test
+    void jvmSeriesArePresent() {
         ScrapedSeries s = ScrapedSeries.of(metrics);
-        assertTrue(s.value("espgw_direct_memory_used_bytes") >= 0);
         assertTrue(s.names().contains("jvm_memory_used_bytes"), s.names()::toString);
         assertTrue(s.names().contains("process_uptime_seconds"), s.names()::toString);
     }

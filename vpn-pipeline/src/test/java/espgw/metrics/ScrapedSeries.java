@@ -31,7 +31,12 @@ public final class ScrapedSeries {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ScrapedSeries(out.toString(StandardCharsets.UTF_8));
+        return parse(out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A scrape as served on {@code /metrics}. */
+    public static ScrapedSeries parse(String text) {
+        return new ScrapedSeries(text);
     }
 
     public String text() {

@@ -13,6 +13,7 @@ import espgw.lab.WireCapture;
 import espgw.linux.netns.NetNamespace;
 import espgw.linux.raw.EspSocketChannel;
 import espgw.linux.raw.EspSocketOptions;
+import espgw.metrics.ScrapedSeries;
 import espgw.nat.Ipv4Prefix;
 import espgw.testing.Privileges;
 import io.netty.buffer.Unpooled;
@@ -81,8 +82,12 @@ class OperationsLabTest {
                 assertTrue(names.contains("\"" + series + "\""), series + " missing from Prometheus: " + names);
             }
 
+            String scrape = NamespacedHttp.get(client, METRICS_PORT, "/metrics").body();
+            // The packets went through the allocator the gauge reads: it holds at least one chunk.
+            assertTrue(ScrapedSeries.parse(scrape).value("espgw_direct_memory_used_bytes") > 0,
+                    "espgw_direct_memory_used_bytes after traffic");
             Path scraped = dir.resolve("scraped.txt");
-            Files.writeString(scraped, NamespacedHttp.get(client, METRICS_PORT, "/metrics").body());
+            Files.writeString(scraped, scrape);
             Lab.Result check = Lab.execute("sh", "-c", "promtool check metrics < " + scraped);
             assertEquals(0, check.exitCode(), "promtool check metrics: " + check.output());
         }
