@@ -6,6 +6,8 @@
   summarize.py chart OUTPREFIX     (redraws OUTPREFIX.png from OUTPREFIX.json)
   summarize.py report RESULTS.jsonl OUTPREFIX STAMP MACHINE DURATION ELAPSED
       writes OUTPREFIX.md (table with ratios), OUTPREFIX.json and OUTPREFIX.png (chart)
+  summarize.py median OUTPREFIX RUN.json RUN.json...   (two or more runs of run.sh)
+      writes OUTPREFIX.md and OUTPREFIX.json: each figure's median over the runs, with ratios, and its range
 """
 import json
 import re
@@ -112,24 +114,15 @@ def ratio(v, base):
     return "%.2f" % (v / base)
 
 
-def report(results, prefix, stamp, machine, duration, elapsed, warmup):
-    rows = [json.loads(line) for line in open(results) if line.strip()]
+def ratio_table(rows):
+    """The main table: each cell is the value, then its ratio to plain veth and to wireguard-go."""
     by = {r["subject"]: r for r in rows}
     plain = by.get("plain", {})
     wg = by.get("wireguard-go", {})
-    lines = ["# End-to-end VPN benchmark, %s" % stamp, "",
-             "Machine: %s" % machine, "",
-             "iperf3 %s s per measurement (after a %s s TCP warm-up); ping 200 x 0.01 s; run took %s s. "
-             "Each cell: value, then (ratio to plain veth / ratio to wireguard-go). "
-             "Throughput and pps: higher is better; RTT and CPU: lower is better. "
-             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, warmup, elapsed),
-             ""]
     header = "| subject | " + " | ".join("%s (%s)" % (m[1], m[2]) for m in METRICS) + " |"
-    lines += [header, "|" + "---|" * (len(METRICS) + 1)]
-    failures = []
+    lines = [header, "|" + "---|" * (len(METRICS) + 1)]
     for r in rows:
         if "error" in r:
-            failures.append("- **%s**: %s" % (r["subject"], r["error"]))
             lines.append("| %s | " % r["subject"] + " | ".join("failed" for _ in METRICS) + " |")
             continue
         cells = []
@@ -137,7 +130,45 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup):
             v = r.get(key)
             cells.append("%s (%s / %s)" % (fmt(v), ratio(v, plain.get(key)), ratio(v, wg.get(key))))
         lines.append("| %s | %s |" % (r["subject"], " | ".join(cells)))
-        if r.get("errors"):
+    return lines
+
+
+def best_other_table(rows):
+    """Each espgw figure divided by the best other VPN's (the highest, or for RTT and CPU the lowest)."""
+    ok = [r for r in rows if "error" not in r]
+    others = [r for r in ok if r["subject"] != "plain" and not r["subject"].startswith("espgw")]
+    lines = ["| subject | " + " | ".join(m[1] for m in METRICS) + " |", "|" + "---|" * (len(METRICS) + 1)]
+    for r in ok:
+        if not r["subject"].startswith("espgw"):
+            continue
+        cells = []
+        for key, _, _, higher in METRICS:
+            candidates = [o for o in others if o.get(key) is not None]
+            if not candidates or r.get(key) is None:
+                cells.append("–")
+                continue
+            best = (max if higher else min)(candidates, key=lambda o: o[key])
+            cells.append("%s× (%s %s)" % (ratio(r[key], best[key]), best["subject"], fmt(best[key])))
+        lines.append("| %s | %s |" % (r["subject"], " | ".join(cells)))
+    return ["", "espgw against the best other VPN: espgw's figure divided by the best other's "
+            "(above 1 is better for throughput and packet rate, worse for RTT and CPU):", ""] + lines
+
+
+def report(results, prefix, stamp, machine, duration, elapsed, warmup):
+    rows = [json.loads(line) for line in open(results) if line.strip()]
+    lines = ["# End-to-end VPN benchmark, %s" % stamp, "",
+             "Machine: %s" % machine, "",
+             "iperf3 %s s per measurement (after a %s s TCP warm-up); ping 200 x 0.01 s; run took %s s. "
+             "Each cell: value, then (ratio to plain veth / ratio to wireguard-go). "
+             "Throughput and pps: higher is better; RTT and CPU: lower is better. "
+             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, warmup, elapsed),
+             ""]
+    lines += ratio_table(rows) + best_other_table(rows)
+    failures = []
+    for r in rows:
+        if "error" in r:
+            failures.append("- **%s**: %s" % (r["subject"], r["error"]))
+        elif r.get("errors"):
             failures.append("- %s: partial: %s" % (r["subject"], r["errors"]))
     loss = []
     for r in rows:
@@ -158,6 +189,42 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup):
         print("wrote %s.md, %s.json, %s.png" % (prefix, prefix, prefix))
     except ImportError:
         print("matplotlib missing: no chart (apt-get install python3-matplotlib)", file=sys.stderr)
+
+
+def median(prefix, runs):
+    """One table of the per-figure medians of several runs (their .json), and each figure's range."""
+    docs = [json.load(open(path)) for path in runs]
+    subjects = []
+    for doc in docs:
+        subjects += [r["subject"] for r in doc["results"] if r["subject"] not in subjects]
+    rows, spread = [], []
+    for subject in subjects:
+        runs_of = [r for doc in docs for r in doc["results"] if r["subject"] == subject and "error" not in r]
+        if not runs_of:
+            rows.append({"subject": subject, "error": "failed in every run"})
+            continue
+        row, cells = {"subject": subject, "runs": len(runs_of)}, []
+        for key, _, _, _ in METRICS:
+            values = [r[key] for r in runs_of if r.get(key) is not None]
+            row[key] = percentile(values, 50)
+            cells.append("%s–%s" % (fmt(min(values)), fmt(max(values))) if values else "–")
+        rows.append(row)
+        spread.append("| %s | %d | %s |" % (subject, len(runs_of), " | ".join(cells)))
+    stamps = ", ".join(doc["stamp"] for doc in docs)
+    lines = ["# End-to-end VPN benchmark, median of %d runs" % len(docs), "",
+             "Runs: %s. Machine of the first: %s" % (stamps, docs[0]["machine"]), "",
+             "Each cell: the median of the runs' figures, then (its ratio to plain veth / to wireguard-go), "
+             "both medians. A subject that failed to start in a run is left out of that run's figures.", ""]
+    lines += ratio_table(rows) + best_other_table(rows)
+    lines += ["", "Lowest and highest figure over the runs:", "",
+              "| subject | runs | " + " | ".join(m[1] for m in METRICS) + " |",
+              "|" + "---|" * (len(METRICS) + 2)] + spread
+    md = "\n".join(lines) + "\n"
+    open(prefix + ".md", "w").write(md)
+    json.dump({"runs": runs, "stamps": [doc["stamp"] for doc in docs], "results": rows},
+              open(prefix + ".json", "w"), indent=1)
+    print(md)
+    print("wrote %s.md, %s.json" % (prefix, prefix))
 
 
 def chart(rows, path, stamp, machine):
@@ -208,5 +275,7 @@ if __name__ == "__main__":
         chart(doc["results"], sys.argv[2] + ".png", doc["stamp"], doc["machine"])
     elif sys.argv[1] == "report":
         report(*sys.argv[2:9])
+    elif sys.argv[1] == "median" and len(sys.argv) > 4:
+        median(sys.argv[2], sys.argv[3:])
     else:
         sys.exit(__doc__)
