@@ -1,5 +1,6 @@
 package espgw.bench;
 
+import espgw.daemon.PacketBuffers;
 import espgw.drop.CountingDropRecorder;
 import espgw.linux.tun.VirtioNetHeader;
 import espgw.offload.GroCoalescer;
@@ -45,12 +46,13 @@ public class OffloadBenchmark {
 
     @Setup
     public void setUp() {
+        PacketBuffers.configure(); // as the daemon does, before Netty's allocator is first used
         frame = superPacketFrame();
         splitter = new EmbeddedChannel(new GsoSplitter(64, 32, new CountingDropRecorder()));
         coalescer = new EmbeddedChannel(new GroCoalescer());
-        // The daemon's channels allocate from this one (Gateway.PACKET_BUFFERS), not Netty's default.
-        splitter.config().setAllocator(PooledByteBufAllocator.DEFAULT);
-        coalescer.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        // The daemon's channels allocate from this one, not from Netty's default.
+        splitter.config().setAllocator(PacketBuffers.allocator());
+        coalescer.config().setAllocator(PacketBuffers.allocator());
     }
 
     @TearDown

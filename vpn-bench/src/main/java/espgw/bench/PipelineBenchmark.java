@@ -1,5 +1,6 @@
 package espgw.bench;
 
+import espgw.daemon.PacketBuffers;
 import espgw.drop.CountingDropRecorder;
 import espgw.esp.EspInbound;
 import espgw.esp.EspOutbound;
@@ -64,6 +65,7 @@ public class PipelineBenchmark {
 
     @Setup
     public void setUp() {
+        PacketBuffers.configure(); // as the daemon does, before Netty's allocator is first used
         innerPacket = udpPacket(size);
         AddressOffset offset = new AddressOffset(Ipv4Prefix.parse("10.0.0.0/24"), Ipv4Prefix.parse("10.0.1.0/24"));
         CountingDropRecorder drops = new CountingDropRecorder();
@@ -87,9 +89,9 @@ public class PipelineBenchmark {
                 ctx.fireChannelRead(msg);
             }
         }, new EspInbound(database, new InboundContext(), drops), new ConntrackSourceRestore(offset, drops));
-        // The daemon's channels allocate from this one (Gateway.PACKET_BUFFERS), not Netty's default.
-        outbound.config().setAllocator(PooledByteBufAllocator.DEFAULT);
-        inbound.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        // The daemon's channels allocate from this one, not from Netty's default.
+        outbound.config().setAllocator(PacketBuffers.allocator());
+        inbound.config().setAllocator(PacketBuffers.allocator());
     }
 
     @TearDown

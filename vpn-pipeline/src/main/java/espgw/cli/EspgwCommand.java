@@ -1,5 +1,6 @@
 package espgw.cli;
 
+import espgw.daemon.PacketBuffers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,7 @@ public final class EspgwCommand implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        PacketBuffers.configure(); // before anything uses Netty
         System.exit(newCommandLine().execute(args));
     }
 

@@ -98,12 +98,7 @@ public final class Gateway implements AutoCloseable {
      * into back-pressure drops. These marks hold several batches.
      */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
-    /**
-     * Netty 4.2's default allocator (adaptive) freed and re-allocated, zeroed, a whole chunk of
-     * direct memory per wakeup at low rates, and carried 1400-byte UDP at ~60 % of this one's
-     * packet rate (vpn-bench/e2e/README.md).
-     */
-    static final PooledByteBufAllocator PACKET_BUFFERS = PooledByteBufAllocator.DEFAULT;
+    static final PooledByteBufAllocator PACKET_BUFFERS = PacketBuffers.allocator();
     /**
      * TUN reads per wakeup with offloads: each can be a 64 KiB super-packet of ~45 segments, so 16
      * make about 1 MiB of ESP packets before the flush, well inside the water marks.
@@ -231,6 +226,14 @@ public final class Gateway implements AutoCloseable {
             peer.sas().forEach(database::install);
         }
 
+        if (PacketBuffers.largestReadsCached()) {
+            LOG.info("Packet buffers: Netty's pooled allocator, cached per event loop up to {} KiB",
+                    PacketBuffers.maxCachedBytes() / 1024);
+        } else {
+            LOG.warn("Packet buffers of 64 KiB are not cached per event loop ({}={}): every large read "
+                    + "takes the allocator's shared lock. Unset it or raise it to {}.",
+                    PacketBuffers.MAX_CACHED_PROPERTY, PacketBuffers.maxCachedBytes(), PacketBuffers.MAX_CACHED_BYTES);
+        }
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         metrics.eventLoops(loop);
         metrics.packetBuffers(PACKET_BUFFERS);

@@ -59,7 +59,9 @@ class OperationsLabTest {
             SameSubnetScenarioTest.Hosts hosts = SameSubnetScenarioTest.Hosts.onOneLan(lab);
             String client = hosts.client();
             String server = hosts.server();
-            start(lab, client, server);
+            Lab.Gateway clientGateway = start(lab, client, server);
+            // espgw's main set Netty's cache limit before anything used Netty (PacketBuffersTest: what it does).
+            assertTrue(clientGateway.output().contains("cached per event loop up to 128 KiB"), clientGateway.output());
             // The shipped scrape config, scraped every second instead of every 15 s.
             Files.writeString(dir.resolve("prometheus.yml"),
                     Files.readString(DEPLOY.resolve("prometheus.yml")).replace("15s", "1s"));
@@ -151,9 +153,10 @@ class OperationsLabTest {
         return new Lab(name, dir);
     }
 
-    private static void start(Lab lab, String client, String server) {
+    /** Starts both gateways; returns the client's. */
+    private static Lab.Gateway start(Lab lab, String client, String server) {
         lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
-        lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
+        return lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
     }
 
     /** Sends a whole IPv4 packet from the client namespace, with espgw's mark so its guard lets it out. */
