@@ -100,10 +100,12 @@ public final class Gateway implements AutoCloseable {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
     static final PooledByteBufAllocator PACKET_BUFFERS = PacketBuffers.allocator();
     /**
-     * TUN reads per wakeup with offloads: each can be a 64 KiB super-packet of ~45 segments, so 16
-     * make about 1 MiB of ESP packets before the flush, well inside the water marks.
+     * TUN bytes read per wakeup with offloads: each read can be a 64 KiB super-packet of ~45
+     * segments, so after about 1 MiB of ESP packets comes the flush, well inside the water marks.
+     * Small packets still come 64 per wakeup (one sendmmsg): a count of 16 reads, the limit before,
+     * carried ~15 % fewer 64-byte packets.
      */
-    static final int OFFLOAD_READS_PER_WAKEUP = 16;
+    static final int OFFLOAD_BYTES_PER_WAKEUP = 1 << 20;
     /** Kernel buffers of the raw ESP socket, so bursts wait in the kernel rather than drop. */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
     /** How often IKE checks its retransmission and retry timers (its first timeout is 2 s). */
@@ -242,7 +244,7 @@ public final class Gateway implements AutoCloseable {
         if (offload) {
             // The splitter copies every packet into a buffer with the room, so the read needs none.
             tun.config().setVnetHeader(true).setMaxPacketSize(Ipv4Header.MAX_TOTAL_LENGTH)
-                    .setMaxPacketsPerRead(OFFLOAD_READS_PER_WAKEUP);
+                    .setMaxBytesPerRead(OFFLOAD_BYTES_PER_WAKEUP);
         } else {
             tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
         }

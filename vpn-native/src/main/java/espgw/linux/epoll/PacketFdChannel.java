@@ -126,6 +126,11 @@ public abstract class PacketFdChannel extends AbstractChannel {
     /** Upper bound of packets read per EPOLLIN wakeup, so that other channels get their turn. */
     protected abstract int maxPacketsPerRead();
 
+    /** Bytes after which a wakeup reads no more (the packet that crosses it is the last). No limit by default. */
+    protected int maxBytesPerRead() {
+        return Integer.MAX_VALUE;
+    }
+
     /**
      * A fresh direct buffer large enough for the largest packet plus whatever shows truncation. It
      * may wait, unfilled, for a later read.
@@ -410,7 +415,8 @@ public abstract class PacketFdChannel extends AbstractChannel {
             boolean readAny = false;
             IOException failure = null;
             boolean endOfInput = false;
-            for (int budget = maxPacketsPerRead(); budget > 0; ) {
+            long bytesLeft = maxBytesPerRead();
+            for (int budget = maxPacketsPerRead(); budget > 0 && bytesLeft > 0; ) {
                 // Without auto-read one packet per read(): a batch read ahead could not be put back.
                 int room = config.isAutoRead() ? Math.min(budget, readBatch.length) : 1;
                 for (int i = 0; i < room; i++) {
@@ -441,6 +447,7 @@ public abstract class PacketFdChannel extends AbstractChannel {
                     // Taken out first: a handler that closes the channel releases what is left.
                     ByteBuf packet = readBatch[i];
                     readBatch[i] = null;
+                    bytesLeft -= packet.readableBytes();
                     deliver(pipeline, packet);
                 }
                 if (count < room || !isOpen() || !config.isAutoRead() && !readPending) {

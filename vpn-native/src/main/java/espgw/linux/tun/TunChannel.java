@@ -14,8 +14,8 @@ import java.net.SocketAddress;
  * in its own pooled direct buffer, every written {@link ByteBuf} is one packet. Registration, the
  * read and write loops and the counters are {@link PacketFdChannel}'s.
  *
- * <p>Reads: on EPOLLIN the fd is drained until EAGAIN or {@link TunChannelOption#MAX_PACKETS_PER_READ}
- * packets, straight into buffers from the channel's allocator with
+ * <p>Reads: on EPOLLIN the fd is drained until EAGAIN, {@link TunChannelOption#MAX_PACKETS_PER_READ}
+ * packets or {@link TunChannelOption#MAX_BYTES_PER_READ} bytes, straight into buffers from the channel's allocator with
  * {@link FileDescriptor#readAddress}; each packet starts at readerIndex = headroom
  * ({@link TunChannelOption#HEADROOM}). Packets larger than {@link TunChannelOption#MAX_PACKET_SIZE}
  * are read truncated, released and counted ({@link #packetsTruncated()}). With
@@ -56,6 +56,11 @@ public final class TunChannel extends PacketFdChannel {
     @Override
     protected int maxPacketsPerRead() {
         return config.getMaxPacketsPerRead();
+    }
+
+    @Override
+    protected int maxBytesPerRead() {
+        return config.getMaxBytesPerRead();
     }
 
     /**

@@ -16,6 +16,7 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     private volatile int tailroom;
     private volatile int maxPacketSize = 1500;
     private volatile int maxPacketsPerRead = 64;
+    private volatile int maxBytesPerRead = Integer.MAX_VALUE;
     private volatile boolean vnetHeader;
 
     TunChannelConfig(TunChannel channel) {
@@ -25,7 +26,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
     @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), TunChannelOption.HEADROOM, TunChannelOption.TAILROOM,
-                TunChannelOption.MAX_PACKET_SIZE, TunChannelOption.MAX_PACKETS_PER_READ, TunChannelOption.VNET_HEADER);
+                TunChannelOption.MAX_PACKET_SIZE, TunChannelOption.MAX_PACKETS_PER_READ,
+                TunChannelOption.MAX_BYTES_PER_READ, TunChannelOption.VNET_HEADER);
     }
 
     @Override
@@ -42,6 +44,9 @@ public final class TunChannelConfig extends DefaultChannelConfig {
         }
         if (option == TunChannelOption.MAX_PACKETS_PER_READ) {
             return (T) Integer.valueOf(maxPacketsPerRead);
+        }
+        if (option == TunChannelOption.MAX_BYTES_PER_READ) {
+            return (T) Integer.valueOf(maxBytesPerRead);
         }
         if (option == TunChannelOption.VNET_HEADER) {
             return (T) Boolean.valueOf(vnetHeader);
@@ -60,6 +65,8 @@ public final class TunChannelConfig extends DefaultChannelConfig {
             setMaxPacketSize((Integer) value);
         } else if (option == TunChannelOption.MAX_PACKETS_PER_READ) {
             setMaxPacketsPerRead((Integer) value);
+        } else if (option == TunChannelOption.MAX_BYTES_PER_READ) {
+            setMaxBytesPerRead((Integer) value);
         } else if (option == TunChannelOption.VNET_HEADER) {
             setVnetHeader((Boolean) value);
         } else {
@@ -125,6 +132,15 @@ public final class TunChannelConfig extends DefaultChannelConfig {
 
     public TunChannelConfig setMaxPacketsPerRead(int maxPacketsPerRead) {
         this.maxPacketsPerRead = atLeast(1, maxPacketsPerRead, "packets per read");
+        return this;
+    }
+
+    public int getMaxBytesPerRead() {
+        return maxBytesPerRead;
+    }
+
+    public TunChannelConfig setMaxBytesPerRead(int maxBytesPerRead) {
+        this.maxBytesPerRead = atLeast(1, maxBytesPerRead, "bytes per read");
         return this;
     }
 

@@ -31,6 +31,14 @@ public final class TunChannelOption {
     public static final ChannelOption<Integer> MAX_PACKETS_PER_READ =
             ChannelOption.valueOf(TunChannelOption.class, "MAX_PACKETS_PER_READ");
 
+    /**
+     * How many bytes one EPOLLIN wakeup reads at most (the packet that crosses it is the last), so
+     * that a batch of 64 KiB super-packets stays within the write water marks while small packets
+     * still come {@link #MAX_PACKETS_PER_READ} at a time. Default: no limit.
+     */
+    public static final ChannelOption<Integer> MAX_BYTES_PER_READ =
+            ChannelOption.valueOf(TunChannelOption.class, "MAX_BYTES_PER_READ");
+
     private TunChannelOption() {
     }
 }
