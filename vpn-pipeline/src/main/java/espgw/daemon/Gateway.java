@@ -228,14 +228,7 @@ public final class Gateway implements AutoCloseable {
             peer.sas().forEach(database::install);
         }
 
-        if (PacketBuffers.largestReadsCached()) {
-            LOG.info("Packet buffers: Netty's pooled allocator, cached per event loop up to {} KiB",
-                    PacketBuffers.maxCachedBytes() / 1024);
-        } else {
-            LOG.warn("Packet buffers of 64 KiB are not cached per event loop ({}={}): every large read "
-                    + "takes the allocator's shared lock. Unset it or raise it to {}.",
-                    PacketBuffers.MAX_CACHED_PROPERTY, PacketBuffers.maxCachedBytes(), PacketBuffers.MAX_CACHED_BYTES);
-        }
+        logPacketBuffers();
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         metrics.eventLoops(loop);
         metrics.packetBuffers(PACKET_BUFFERS);
@@ -281,6 +274,17 @@ public final class Gateway implements AutoCloseable {
         }
         // Only now does the firewall admit IKE, and are the routes there for the SAs it brings.
         loop.execute(ikeSessions::start);
+    }
+
+    private static void logPacketBuffers() {
+        if (PacketBuffers.largestReadsCached()) {
+            LOG.info("Packet buffers: Netty's pooled allocator, cached per event loop up to {} KiB",
+                    PacketBuffers.maxCachedBytes() / 1024);
+        } else {
+            LOG.warn("Packet buffers of 64 KiB are not cached per event loop ({}={}): every large read "
+                    + "takes the allocator's shared lock. Unset it or raise it to {}.",
+                    PacketBuffers.MAX_CACHED_PROPERTY, PacketBuffers.maxCachedBytes(), PacketBuffers.MAX_CACHED_BYTES);
+        }
     }
 
     /** The IKE sessions of the IKE peers (none: every IKE message counts as from an unknown peer). */

@@ -15,8 +15,8 @@ import java.net.SocketAddress;
  * read and write loops and the counters are {@link PacketFdChannel}'s.
  *
  * <p>Reads: on EPOLLIN the fd is drained until EAGAIN, {@link TunChannelOption#MAX_PACKETS_PER_READ}
- * packets or {@link TunChannelOption#MAX_BYTES_PER_READ} bytes, straight into buffers from the channel's allocator with
- * {@link FileDescriptor#readAddress}; each packet starts at readerIndex = headroom
+ * packets or {@link TunChannelOption#MAX_BYTES_PER_READ} bytes, straight into buffers from the
+ * channel's allocator with {@link FileDescriptor#readAddress}; each packet starts at readerIndex = headroom
  * ({@link TunChannelOption#HEADROOM}). Packets larger than {@link TunChannelOption#MAX_PACKET_SIZE}
  * are read truncated, released and counted ({@link #packetsTruncated()}). With
  * {@link TunChannelOption#VNET_HEADER} each read and written buffer starts with a
