@@ -158,7 +158,7 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup):
     rows = [json.loads(line) for line in open(results) if line.strip()]
     lines = ["# End-to-end VPN benchmark, %s" % stamp, "",
              "Machine: %s" % machine, "",
-             "iperf3 %s s per measurement (after a %s s TCP warm-up); ping 200 x 0.01 s; run took %s s. "
+             "iperf3 %s s per measurement (after a warm-up: %s s TCP, 5 s each UDP 1400 B and 64 B); ping 200 x 0.01 s; run took %s s. "
              "Each cell: value, then (ratio to plain veth / ratio to wireguard-go). "
              "Throughput and pps: higher is better; RTT and CPU: lower is better. "
              "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, warmup, elapsed),
