@@ -87,7 +87,7 @@ public class OffloadBenchmark {
 
     /** From the allocator the TUN read's buffer comes from. */
     private ByteBuf frameBuffer() {
-        return PooledByteBufAllocator.DEFAULT.directBuffer(frame.length).writeBytes(frame);
+        return PacketBuffers.allocator().directBuffer(frame.length).writeBytes(frame);
     }
 
     /** virtio_net_hdr (TCPV4, NEEDS_CSUM) and a TCP/IPv4 super-packet with timestamps, as the kernel hands it over. */
