@@ -26,10 +26,22 @@ METRICS = [
 ]
 
 
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def write_outputs(prefix, md, doc):
+    """PREFIX.md and PREFIX.json."""
+    with open(prefix + ".md", "w") as f:
+        f.write(md)
+    with open(prefix + ".json", "w") as f:
+        json.dump(doc, f, indent=1)
+
+
 def load(path):
     try:
-        with open(path) as f:
-            return json.load(f)
+        return read_json(path)
     except Exception as e:  # iperf3 failed or timed out: the file holds no JSON
         return {"error": "no result (%s)" % e.__class__.__name__}
 
@@ -80,7 +92,8 @@ def one(subject, work, cpu, cpu_tcp1, hz, t0, t1, nprocs):
             except KeyError:
                 pass
     try:
-        text = open("%s/%s.ping.txt" % (work, subject)).read()
+        with open("%s/%s.ping.txt" % (work, subject)) as f:
+            text = f.read()
     except OSError:
         text = ""
     rtts = [float(x) for x in re.findall(r"time=([0-9.]+) ms", text)]
@@ -155,7 +168,8 @@ def best_other_table(rows):
 
 
 def report(results, prefix, stamp, machine, duration, elapsed, warmup):
-    rows = [json.loads(line) for line in open(results) if line.strip()]
+    with open(results) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
     lines = ["# End-to-end VPN benchmark, %s" % stamp, "",
              "Machine: %s" % machine, "",
              "iperf3 %s s per measurement (after a warm-up: %s s TCP, 5 s each UDP 1400 B and 64 B); ping 200 x 0.01 s; run took %s s. "
@@ -180,9 +194,8 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup):
     if failures:
         lines += ["", "Failures:", ""] + failures
     md = "\n".join(lines) + "\n"
-    open(prefix + ".md", "w").write(md)
-    json.dump({"stamp": stamp, "machine": machine, "duration_s": duration, "warmup_s": warmup, "results": rows},
-              open(prefix + ".json", "w"), indent=1)
+    write_outputs(prefix, md, {"stamp": stamp, "machine": machine, "duration_s": duration, "warmup_s": warmup,
+                               "results": rows})
     print(md)
     try:
         chart(rows, prefix + ".png", stamp, machine)
@@ -193,7 +206,7 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup):
 
 def median(prefix, runs):
     """One table of the per-figure medians of several runs (their .json), and each figure's range."""
-    docs = [json.load(open(path)) for path in runs]
+    docs = [read_json(path) for path in runs]
     subjects = []
     for doc in docs:
         subjects += [r["subject"] for r in doc["results"] if r["subject"] not in subjects]
@@ -220,9 +233,7 @@ def median(prefix, runs):
               "| subject | runs | " + " | ".join(m[1] for m in METRICS) + " |",
               "|" + "---|" * (len(METRICS) + 2)] + spread
     md = "\n".join(lines) + "\n"
-    open(prefix + ".md", "w").write(md)
-    json.dump({"runs": runs, "stamps": [doc["stamp"] for doc in docs], "results": rows},
-              open(prefix + ".json", "w"), indent=1)
+    write_outputs(prefix, md, {"runs": runs, "stamps": [doc["stamp"] for doc in docs], "results": rows})
     print(md)
     print("wrote %s.md, %s.json" % (prefix, prefix))
 
@@ -271,7 +282,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "one":
         one(*sys.argv[2:10])
     elif sys.argv[1] == "chart":  # summarize.py chart OUTPREFIX: redraw OUTPREFIX.png from OUTPREFIX.json
-        doc = json.load(open(sys.argv[2] + ".json"))
+        doc = read_json(sys.argv[2] + ".json")
         chart(doc["results"], sys.argv[2] + ".png", doc["stamp"], doc["machine"])
     elif sys.argv[1] == "report":
         report(*sys.argv[2:9])
