@@ -1,4 +1,6 @@
 """Tests of summarize.py's tables (run by .ci/run: python3 -m unittest discover -s vpn-bench/e2e)."""
+import contextlib
+import io
 import json
 import os
 import tempfile
@@ -29,7 +31,8 @@ class MedianTest(unittest.TestCase):
             with open(paths[-1], "w") as f:
                 json.dump(doc, f)
         prefix = os.path.join(self.dir.name, "median")
-        summarize.median(prefix, paths)
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints the table too
+            summarize.median(prefix, paths)
         with open(prefix + ".json") as f:
             rows = {r["subject"]: r for r in json.load(f)["results"]}
         with open(prefix + ".md") as f:
