@@ -2,6 +2,7 @@ package espgw.deploy;
 
 import espgw.crypto.AeadAlgorithm;
 import espgw.crypto.JceAead;
+import espgw.daemon.PacketBuffers;
 import espgw.drop.DropReason;
 import espgw.metrics.GatewayMetrics;
 import espgw.metrics.ScrapedSeries;
@@ -28,7 +29,7 @@ final class ReferencedMetrics {
         return names;
     }
 
-    /** Every name a running gateway with an IKE peer, an SA and a drop exposes. */
+    /** Every name a running gateway with an IKE peer, an SA, a drop and its packet buffers exposes. */
     static Set<String> exposed() {
         try (GatewayMetrics metrics = new GatewayMetrics(() -> true)) {
             metrics.peer("server").packetIn(1);
@@ -37,6 +38,7 @@ final class ReferencedMetrics {
                     new JceAead(AeadAlgorithm.AES_GCM_128, new byte[20])).build();
             metrics.saInstalled("server", sa);
             metrics.ikeSaUp("server", () -> true);
+            metrics.packetBuffers(PacketBuffers.allocator());
             return ScrapedSeries.of(metrics).names();
         }
     }

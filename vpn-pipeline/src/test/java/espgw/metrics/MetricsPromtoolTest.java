@@ -2,9 +2,9 @@ package espgw.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import espgw.daemon.PacketBuffers;
 import espgw.drop.DropReason;
 import espgw.testing.Privileges;
-import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class MetricsPromtoolTest {
         Privileges.requireCommand("promtool");
         try (GatewayMetrics metrics = new GatewayMetrics(() -> true)) {
             metrics.peer("server-b").packetIn(100);
-            metrics.packetBuffers(PooledByteBufAllocator.DEFAULT);
+            metrics.packetBuffers(PacketBuffers.allocator());
             metrics.drops().drop(DropReason.REPLAY);
             metrics.saInstalled("server-b", MetricsTesting.inboundSa(0x1001, System::nanoTime));
 
