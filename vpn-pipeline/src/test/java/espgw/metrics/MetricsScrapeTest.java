@@ -155,13 +155,18 @@ class MetricsScrapeTest {
             traffic.packetOut(i);
             metrics.drops().drop(DropReason.REPLAY);
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 100_000; i++) {
-            traffic.packetIn(i);
-            traffic.packetOut(i);
-            metrics.drops().drop(DropReason.REPLAY);
+        // The least of three rounds: a one-time event of the JIT (a recompilation) allocates in one
+        // round only (1096 bytes once in CI), an allocation per packet in every round.
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100_000; i++) {
+                traffic.packetIn(i);
+                traffic.packetOut(i);
+                metrics.drops().drop(DropReason.REPLAY);
+            }
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         // A few hundred bytes of slack for the measurement itself; one object per packet would be >= 1.6 MB.
         assertTrue(allocated < 1024, allocated + " bytes allocated for 100000 packets");
     }
