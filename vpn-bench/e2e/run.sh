@@ -145,10 +145,14 @@ measure() {
   tcpc1=$(cpu_ticks)
   log "$subject: TCP 4 streams"
   timeout $ito ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$duration" -P 4 -J > "$work/$subject.tcp4.json" 2>>"$work/$subject.iperf3-stderr.txt"
-  log "$subject: UDP 1400 B"
-  timeout $ito ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$duration" -u -b 0 -l 1400 -J > "$work/$subject.udp1400.json" 2>>"$work/$subject.iperf3-stderr.txt"
-  log "$subject: UDP 64 B"
-  timeout $ito ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$duration" -u -b 0 -l 64 -J > "$work/$subject.udp64.json" 2>>"$work/$subject.iperf3-stderr.txt"
+  for size in 1400 64; do
+    log "$subject: UDP $size B"
+    # The server's interface counters before and after tell what the VPN delivered from what the
+    # receiving iperf3 then read (summarize.py: udp_delivered).
+    in_s cat /proc/net/dev > "$work/$subject.udp$size.dev-before"
+    timeout $ito ip netns exec "$ns_c" iperf3 -c "$target" "${bindopt[@]}" -t "$duration" -u -b 0 -l $size -J > "$work/$subject.udp$size.json" 2>>"$work/$subject.iperf3-stderr.txt"
+    in_s cat /proc/net/dev > "$work/$subject.udp$size.dev-after"
+  done
   log "$subject: ping 200 x 0.01 s"
   timeout 30 ip netns exec "$ns_c" ping -n -c 200 -i 0.01 -W 1 ${bind:+-I "$bind"} "$target" > "$work/$subject.ping.txt" 2>&1
   c1=$(cpu_ticks); t1=$(date +%s.%N)

@@ -2,7 +2,8 @@
 """Helpers for run.sh.
 
   summarize.py one SUBJECT WORKDIR CPU_TICKS TCP1_CPU_TICKS HZ T0 T1 NPROCS
-      reads WORKDIR/SUBJECT.{tcp1,tcp4,udp1400,udp64}.json and SUBJECT.ping.txt, prints one JSON line
+      reads WORKDIR/SUBJECT.{tcp1,tcp4,udp1400,udp64}.json, SUBJECT.udp{1400,64}.dev-{before,after}
+      (the server's /proc/net/dev) and SUBJECT.ping.txt, prints one JSON line
   summarize.py chart OUTPREFIX     (redraws OUTPREFIX.png from OUTPREFIX.json)
   summarize.py report RESULTS.jsonl OUTPREFIX STAMP MACHINE DURATION ELAPSED
       writes OUTPREFIX.md (table with ratios), OUTPREFIX.json and OUTPREFIX.png (chart)
@@ -19,6 +20,8 @@ METRICS = [
     ("tcp4_gbps", "TCP 4 streams", "Gbit/s", True),
     ("udp1400_kpps", "UDP 1400 B rx", "kpps", True),
     ("udp64_kpps", "UDP 64 B rx", "kpps", True),
+    ("udp1400_delivered_kpps", "UDP 1400 B delivered", "kpps", True),
+    ("udp64_delivered_kpps", "UDP 64 B delivered", "kpps", True),
     ("rtt_p50_ms", "ping p50", "ms", False),
     ("rtt_p99_ms", "ping p99", "ms", False),
     ("cpu_tcp1_s", "VPN CPU, TCP 1 stream", "CPU s", False),
@@ -66,6 +69,54 @@ def udp_kpps(doc):
         return None, "no udp summary"
 
 
+# IPv4 header without options (RFC 791) and UDP header (RFC 768): what each datagram adds to its payload.
+IPV4_UDP_HEADER_BYTES = 20 + 8
+
+
+def rx_counters(path):
+    """Interface -> (received bytes, received packets), from a copy of /proc/net/dev."""
+    counters = {}
+    with open(path) as f:
+        for line in f.readlines()[2:]:
+            name, fields = line.split(":", 1)
+            values = fields.split()
+            counters[name.strip()] = (int(values[0]), int(values[1]))
+    return counters
+
+
+def udp_delivered(before, after, payload):
+    """Datagrams the VPN handed to the server's stack during a UDP test: what its tunnel device
+    received (veth0's for plain veth, which has no tunnel), before the receiving iperf3 read them.
+
+    Counted from bytes, because espgw writes coalesced packets (one IPv4+UDP header, many datagrams'
+    payloads) to its TUN: (bytes - headers * packets) / payload is exact for single and coalesced
+    packets alike. A datagram split in IP fragments (1400 B over a tunnel MTU below 1428) counts as
+    0.99 of one."""
+    b, a = rx_counters(before), rx_counters(after)
+    devices = [name for name in a if name not in ("lo", "veth0")] or ["veth0"]
+    total = 0
+    for name in devices:
+        rx_bytes = a[name][0] - b.get(name, (0, 0))[0]
+        rx_packets = a[name][1] - b.get(name, (0, 0))[1]
+        total += (rx_bytes - IPV4_UDP_HEADER_BYTES * rx_packets) / payload
+    return total
+
+
+def udp_loss_split(work, subject, name, payload, doc):
+    """Where the UDP test's datagrams were lost: in the VPN (sent, never delivered) or at the receiving
+    socket (delivered, dropped because iperf3 did not read them in time), with the delivered rate."""
+    try:
+        delivered = udp_delivered("%s/%s.%s.dev-before" % (work, subject, name),
+                                  "%s/%s.%s.dev-after" % (work, subject, name), payload)
+        s = doc["end"]["sum"]
+        sent, received = s["packets"], s["packets"] - s["lost_packets"]
+        return {name + "_delivered_kpps": delivered / s["seconds"] / 1e3,
+                name + "_vpn_loss_percent": max(0.0, sent - delivered) / sent * 100,
+                name + "_receiver_drop_percent": max(0.0, delivered - received) / sent * 100}
+    except (OSError, KeyError, ValueError, ZeroDivisionError):
+        return {}
+
+
 def percentile(values, p):
     v = sorted(values)
     if not v:
@@ -91,6 +142,7 @@ def one(subject, work, cpu, cpu_tcp1, hz, t0, t1, nprocs):
                 out[name + "_loss_percent"] = doc["end"]["sum"]["lost_percent"]
             except KeyError:
                 pass
+            out.update(udp_loss_split(work, subject, name, int(name[3:]), doc))
     try:
         with open("%s/%s.ping.txt" % (work, subject)) as f:
             text = f.read()
@@ -184,13 +236,7 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup):
             failures.append("- **%s**: %s" % (r["subject"], r["error"]))
         elif r.get("errors"):
             failures.append("- %s: partial: %s" % (r["subject"], r["errors"]))
-    loss = []
-    for r in rows:
-        if "error" not in r:
-            loss.append("| %s | %s | %s | %s |" % (r["subject"], fmt(r.get("udp1400_loss_percent")),
-                                                  fmt(r.get("udp64_loss_percent")), r.get("ping_replies")))
-    lines += ["", "UDP loss at the receiver (iperf3 `-b 0`: the sender goes as fast as it can, so loss is expected) and ping replies out of 200:", "",
-              "| subject | UDP 1400 B loss % | UDP 64 B loss % | ping replies |", "|---|---|---|---|"] + loss
+    lines += loss_table(rows)
     if failures:
         lines += ["", "Failures:", ""] + failures
     md = "\n".join(lines) + "\n"
@@ -202,6 +248,19 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup):
         print("wrote %s.md, %s.json, %s.png" % (prefix, prefix, prefix))
     except ImportError:
         print("matplotlib missing: no chart (apt-get install python3-matplotlib)", file=sys.stderr)
+
+
+def loss_table(rows):
+    """UDP loss split in the VPN's and the receiving socket's, and ping replies."""
+    def split(r, name):
+        return "%s (%s + %s)" % (fmt(r.get(name + "_loss_percent")), fmt(r.get(name + "_vpn_loss_percent")),
+                                 fmt(r.get(name + "_receiver_drop_percent")))
+    loss = ["| %s | %s | %s | %s |" % (r["subject"], split(r, "udp1400"), split(r, "udp64"), r.get("ping_replies"))
+            for r in rows if "error" not in r]
+    return ["", "UDP loss (iperf3 `-b 0`: the sender goes as fast as it can, so loss is expected), in % of the "
+            "datagrams sent: total (lost in the VPN + dropped at the receiving socket, which the VPN delivered "
+            "but the receiving iperf3 did not read in time), and ping replies out of 200:", "",
+            "| subject | UDP 1400 B loss % | UDP 64 B loss % | ping replies |", "|---|---|---|---|"] + loss
 
 
 def median(prefix, runs):
@@ -244,7 +303,7 @@ def chart(rows, path, stamp, machine):
     import matplotlib.pyplot as plt
     ok = [r for r in rows if "error" not in r]
     names = [r["subject"] for r in ok]
-    fig, axes = plt.subplots(2, 4, figsize=(18, 9))
+    fig, axes = plt.subplots(2, 5, figsize=(22, 9))
     colors = ["#888888" if n == "plain" else "#d62728" if n.startswith("espgw") else "#1f77b4" for n in names]
     for ax, (key, label, unit, higher) in zip(axes.flat, METRICS):
         vals = [r.get(key) if r.get(key) is not None else 0 for r in ok]

@@ -75,9 +75,52 @@ class BestOtherTest(unittest.TestCase):
         table = "\n".join(summarize.best_other_table(rows))
         line = next(l for l in table.splitlines() if l.startswith("| espgw-aes-gcm-128 |"))
         cells = [c.strip() for c in line.strip("|").split("|")]
-        self.assertEqual("5.00× (tinc 0.60)", cells[1])  # throughput: the highest other
-        self.assertEqual("2.00× (openvpn 0.30)", cells[5])  # RTT: the lowest other
+        column = {m[0]: i + 1 for i, m in enumerate(summarize.METRICS)}
+        self.assertEqual("5.00× (tinc 0.60)", cells[column["tcp1_gbps"]])  # throughput: the highest other
+        self.assertEqual("2.00× (openvpn 0.30)", cells[column["rtt_p50_ms"]])  # RTT: the lowest other
         self.assertNotIn("| openvpn |", table)
+
+
+def proc_net_dev(**devices):
+    """A /proc/net/dev with each device's received bytes and packets (the other columns zero)."""
+    lines = ["Inter-|   Receive                            |  Transmit",
+             " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed"]
+    for name, (rx_bytes, rx_packets) in devices.items():
+        lines.append("%6s: %d %d" % (name, rx_bytes, rx_packets) + " 0" * 14)
+    return "\n".join(lines) + "\n"
+
+
+class UdpLossSplitTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+
+    def split(self, before, after, sent, lost):
+        for suffix, text in (("dev-before", before), ("dev-after", after)):
+            with open(os.path.join(self.dir.name, "s.udp64.%s" % suffix), "w") as f:
+                f.write(text)
+        doc = {"end": {"sum": {"packets": sent, "lost_packets": lost, "seconds": 5.0}}}
+        return summarize.udp_loss_split(self.dir.name, "s", "udp64", 64, doc)
+
+    def test_coalesced_and_single_packets_on_the_tunnel_count_as_their_datagrams(self):
+        # 100 single datagrams (92 B each) and 10 coalesced packets of 50 datagrams (28 + 50 * 64 B)
+        # on the tunnel; veth0's encrypted traffic is not what the VPN delivered.
+        after = proc_net_dev(lo=(0, 0), veth0=(10 ** 9, 10 ** 6), tun0=(100 * 92 + 10 * (28 + 50 * 64), 110))
+        split = self.split(proc_net_dev(lo=(0, 0), veth0=(0, 0), tun0=(0, 0)), after, sent=1000, lost=900)
+        self.assertAlmostEqual(600 / 5.0 / 1e3, split["udp64_delivered_kpps"])
+        self.assertAlmostEqual(40.0, split["udp64_vpn_loss_percent"])  # 400 of 1000 never delivered
+        self.assertAlmostEqual(50.0, split["udp64_receiver_drop_percent"])  # 500 delivered, not read
+
+    def test_plain_veth_without_a_tunnel_counts_veth0(self):
+        split = self.split(proc_net_dev(lo=(0, 0), veth0=(920, 10)), proc_net_dev(lo=(0, 0), veth0=(920 * 2, 20)),
+                           sent=10, lost=0)
+        self.assertAlmostEqual(10 / 5.0 / 1e3, split["udp64_delivered_kpps"])
+        self.assertAlmostEqual(0.0, split["udp64_vpn_loss_percent"])
+        self.assertAlmostEqual(0.0, split["udp64_receiver_drop_percent"])
+
+    def test_without_counters_there_is_no_split(self):
+        self.assertEqual({}, summarize.udp_loss_split(self.dir.name, "s", "udp64", 64,
+                                                      {"end": {"sum": {"packets": 1, "lost_packets": 0, "seconds": 5.0}}}))
 
 
 if __name__ == "__main__":
