@@ -41,7 +41,7 @@ public final class NetnsLab implements AutoCloseable {
     /** Creates namespace {@code <prefix>-<suffix>} with loopback up, and returns its full name. */
     public String namespace(String suffix) {
         String name = prefix + "-" + suffix;
-        Leases.OF_THIS_JVM.taken(name);
+        NamespaceLeases.ofThisProcess().taken(name);
         run("ip", "netns", "add", name);
         namespaces.add(name);
         exec(name, "ip", "link", "set", "lo", "up");
@@ -140,17 +140,11 @@ public final class NetnsLab implements AutoCloseable {
         }
         for (String ns : namespaces) {
             if (execute(DEFAULT_TIMEOUT_SECONDS, "ip", "netns", "del", ns).exitCode() == 0) {
-                Leases.OF_THIS_JVM.released(ns);
+                NamespaceLeases.ofThisProcess().released(ns);
             }
         }
     }
 
     public record Result(int exitCode, String output) {
-    }
-
-    /** Opened on first use: removes what killed test JVMs left behind before this one adds its own. */
-    private static final class Leases {
-        static final NamespaceLeases OF_THIS_JVM = NamespaceLeases.open(
-                ns -> System.err.println("NetnsLab: removed namespace " + ns + ", left by a process that is gone"));
     }
 }

@@ -51,7 +51,7 @@ public final class Lab implements AutoCloseable {
     /** A new host: a namespace with loopback up and IPv6 off (so captures hold only what the test sends). */
     public String host(String name) {
         String ns = prefix + "-" + name;
-        Leases.OF_THIS_JVM.taken(ns);
+        NamespaceLeases.ofThisProcess().taken(ns);
         run("ip", "netns", "add", ns);
         namespaces.add(ns);
         exec(ns, "ip", "link", "set", "lo", "up");
@@ -237,15 +237,9 @@ public final class Lab implements AutoCloseable {
         }
         for (int i = namespaces.size() - 1; i >= 0; i--) {
             if (execute("ip", "netns", "del", namespaces.get(i)).exitCode() == 0) {
-                Leases.OF_THIS_JVM.released(namespaces.get(i));
+                NamespaceLeases.ofThisProcess().released(namespaces.get(i));
             }
         }
-    }
-
-    /** Opened on first use: removes what a killed lab left behind before this one adds its own. */
-    private static final class Leases {
-        static final NamespaceLeases OF_THIS_JVM = NamespaceLeases.open(
-                ns -> System.err.println("lab: removed namespace " + ns + ", left by a process that is gone"));
     }
 
     public record Result(int exitCode, String output) {

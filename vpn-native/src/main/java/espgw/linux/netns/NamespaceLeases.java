@@ -40,13 +40,19 @@ public final class NamespaceLeases {
     }
 
     /**
-     * The leases of this process in {@link #DIRECTORY}, after ending the processes in and deleting
-     * the namespaces of owners that are gone; each such namespace is passed to {@code removed}.
+     * This process's leases in {@link #DIRECTORY}, one for every lab in it (they share the file). The
+     * first call ends the processes in and deletes the namespaces of owners that are gone.
      */
-    public static NamespaceLeases open(Consumer<String> removed) {
-        return open(DIRECTORY, removed);
+    public static NamespaceLeases ofThisProcess() {
+        return OfThisProcess.LEASES;
     }
 
+    private static final class OfThisProcess {
+        static final NamespaceLeases LEASES = open(DIRECTORY,
+                ns -> System.err.println("removed namespace " + ns + ", left by a lab whose process is gone"));
+    }
+
+    /** Each namespace removed is passed to {@code removed}. */
     static NamespaceLeases open(Path directory, Consumer<String> removed) {
         CommandRunner commands = new ProcessCommandRunner(COMMAND_TIMEOUT);
         return open(directory, namespace -> remove(commands, namespace), removed);
