@@ -96,14 +96,30 @@ cpu_ticks() { # sum of utime+stime over subject_pids (and their threads), in tic
 }
 
 # ---------------------------------------------------------------- install
+has_candidates() { # has_candidates PACKAGE...: every one can be installed from the package lists
+  local p
+  for p in "$@"; do
+    [[ $(apt-cache policy "$p" 2>/dev/null) == *"Candidate: "[0-9]* ]] || return 1
+  done
+}
+
 install_packages() {
   local pkgs="iperf3 iproute2 iputils-ping openssl openvpn wireguard-go wireguard-tools strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins tinc python3-matplotlib" p missing=""
+  # Outputs are matched whole, not piped into grep -q: under pipefail the writer's SIGPIPE, when
+  # grep exits at its first match, would fail the test.
   for p in $pkgs; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
-      if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then missing="$missing $p"
-      else log "package $p has no install candidate; the subject needing it will fail"; fi
-    fi
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *"ok installed"* ]] || missing="$missing $p"
   done
+  if [ -n "$missing" ] && ! has_candidates $missing; then
+    log "refreshing the package lists (apt-get update)"
+    timeout 300 apt-get update -qq >"$work/apt-update.log" 2>&1 || log "apt-get update failed: $(tail -1 "$work/apt-update.log")"
+  fi
+  local installable=""
+  for p in $missing; do
+    if has_candidates "$p"; then installable="$installable $p"
+    else log "package $p has no install candidate; the subject needing it will fail"; fi
+  done
+  missing=$installable
   if [ -n "$missing" ]; then
     log "apt-get install$missing"
     DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y --no-install-recommends $missing >"$work/apt.log" 2>&1 \
