@@ -104,7 +104,7 @@ has_candidates() { # has_candidates PACKAGE...: every one can be installed from 
 }
 
 install_packages() {
-  local pkgs="iperf3 iproute2 iputils-ping openssl openvpn wireguard-go wireguard-tools strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins tinc python3-matplotlib" p missing=""
+  local pkgs="iperf3 iproute2 nftables iputils-ping openssl openvpn wireguard-go wireguard-tools strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins tinc python3-matplotlib" p missing=""
   # Outputs are matched whole, not piped into grep -q: under pipefail the writer's SIGPIPE, when
   # grep exits at its first match, would fail the test.
   for p in $pkgs; do

@@ -41,7 +41,8 @@ public final class ProcessCommandRunner implements CommandRunner {
         try {
             process = new ProcessBuilder(command.argv()).start();
         } catch (IOException e) {
-            return new Result(EXIT_NOT_STARTED, "", e.getMessage());
+            return new Result(EXIT_NOT_STARTED, "", "could not start '" + command.argv().get(0)
+                    + "' (is it installed and on the PATH?): " + e.getMessage());
         }
         CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()),
                 BlockingIo.THREAD_PER_TASK);
