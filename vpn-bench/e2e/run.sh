@@ -442,4 +442,4 @@ machine=$(printf 'nproc=%s; cpu=%s; kernel=%s; loadavg at start %s, at end %s (o
   "$(dpkg-query -W -f='${Version}' openvpn 2>/dev/null)" "$(dpkg-query -W -f='${Version}' wireguard-go 2>/dev/null)" \
   "$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)" "$(dpkg-query -W -f='${Version}' tinc 2>/dev/null)" \
   "$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)")
-"$py" "$here/summarize.py" report "$results" "$outdir/e2e-$stamp" "$stamp" "$machine" "$duration" "$(( $(date +%s) - started_at ))" "$warmup"
+"$py" "$here/summarize.py" report "$results" "$outdir/e2e-$stamp" "$stamp" "$machine" "$duration" "$(( $(date +%s) - started_at ))" "$warmup" "$udp_warmup"

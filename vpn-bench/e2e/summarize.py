@@ -135,19 +135,19 @@ def percentile(values, p):
 def one(subject, work, cpu, cpu_tcp1, hz, t0, t1, nprocs):
     hz = float(hz)
     out = {"subject": subject, "errors": {}}
-    for key, fn, name in [("tcp1_gbps", tcp_gbps, "tcp1"), ("tcp4_gbps", tcp_gbps, "tcp4"),
-                          ("udp1400_kpps", udp_kpps, "udp1400"), ("udp64_kpps", udp_kpps, "udp64")]:
+    for key, fn, name, payload in [("tcp1_gbps", tcp_gbps, "tcp1", None), ("tcp4_gbps", tcp_gbps, "tcp4", None),
+                                   ("udp1400_kpps", udp_kpps, "udp1400", 1400), ("udp64_kpps", udp_kpps, "udp64", 64)]:
         doc = load("%s/%s.%s.json" % (work, subject, name))
         value, err = fn(doc)
         out[key] = value
         if err:
             out["errors"][key] = err
-        if name.startswith("udp") and "error" not in doc:
+        if payload and "error" not in doc:
             try:
                 out[name + "_loss_percent"] = doc["end"]["sum"]["lost_percent"]
             except KeyError:
                 pass
-            out.update(udp_loss_split(work, subject, name, int(name[3:]), doc))
+            out.update(udp_loss_split(work, subject, name, payload, doc))
     try:
         with open("%s/%s.ping.txt" % (work, subject)) as f:
             text = f.read()
@@ -224,15 +224,15 @@ def best_other_table(rows):
             "(above 1 is better for throughput and packet rate, worse for RTT and CPU):", ""] + lines
 
 
-def report(results, prefix, stamp, machine, duration, elapsed, warmup):
+def report(results, prefix, stamp, machine, duration, elapsed, warmup, udp_warmup):
     with open(results) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     lines = ["# End-to-end VPN benchmark, %s" % stamp, "",
              "Machine: %s" % machine, "",
-             "iperf3 %s s per measurement (after a warm-up: %s s TCP, 5 s each UDP 1400 B and 64 B); ping 200 x 0.01 s; run took %s s. "
+             "iperf3 %s s per measurement (after a warm-up: %s s TCP, %s s each UDP 1400 B and 64 B); ping 200 x 0.01 s; run took %s s. "
              "Each cell: value, then (ratio to plain veth / ratio to wireguard-go). "
              "Throughput and pps: higher is better; RTT and CPU: lower is better. "
-             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, warmup, elapsed),
+             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, warmup, udp_warmup, elapsed),
              ""]
     lines += ratio_table(rows) + best_other_table(rows)
     failures = []
@@ -246,7 +246,7 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup):
         lines += ["", "Failures:", ""] + failures
     md = "\n".join(lines) + "\n"
     write_outputs(prefix, md, {"stamp": stamp, "machine": machine, "duration_s": duration, "warmup_s": warmup,
-                               "results": rows})
+                               "udp_warmup_s": udp_warmup, "results": rows})
     print(md)
     try:
         chart(rows, prefix + ".png", stamp, machine)
@@ -349,7 +349,7 @@ if __name__ == "__main__":
         doc = read_json(sys.argv[2] + ".json")
         chart(doc["results"], sys.argv[2] + ".png", doc["stamp"], doc["machine"])
     elif sys.argv[1] == "report":
-        report(*sys.argv[2:9])
+        report(*sys.argv[2:10])
     elif sys.argv[1] == "median" and len(sys.argv) > 4:
         median(sys.argv[2], sys.argv[3:])
     else:

@@ -120,5 +120,20 @@ class UdpLossSplitTest(unittest.TestCase):
                                                       {"end": {"sum": {"packets": 1, "lost_packets": 0, "seconds": 5.0}}}))
 
 
+class ReportTest(unittest.TestCase):
+    def test_the_header_gives_the_warm_up_run_sh_used(self):
+        with tempfile.TemporaryDirectory() as d:
+            results = os.path.join(d, "results.jsonl")
+            with open(results, "w") as f:
+                f.write(json.dumps({"subject": "plain", "errors": {}, "tcp1_gbps": 20.0}) + "\n")
+            prefix = os.path.join(d, "e2e")
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                summarize.report(results, prefix, "stamp", "test machine", "5", "42", "15", "3")
+            with open(prefix + ".md") as f:
+                self.assertIn("a warm-up: 15 s TCP, 3 s each UDP 1400 B and 64 B", f.read())
+            with open(prefix + ".json") as f:
+                self.assertEqual("3", json.load(f)["udp_warmup_s"])
+
+
 if __name__ == "__main__":
     unittest.main()
