@@ -1,6 +1,7 @@
 package espgw.wire;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /**
  * The Internet checksum: the 16-bit one's complement of the one's complement sum (RFC 1071), and
@@ -23,15 +24,17 @@ public final class InternetChecksum {
      * a pseudo-header followed by a segment.
      */
     public static long sum(ByteBuf buf, int offset, int length, long initial) {
+        if (buf.nioBufferCount() == 1) {
+            // A ByteBuf checks bounds and its reference count on every get; the NIO view over the
+            // same memory (cached by the buffer, no allocation) is checked once per call.
+            ByteBuffer nio = buf.internalNioBuffer(offset, length);
+            return sum(nio, nio.position(), nio.limit(), initial);
+        }
         long sum = initial;
         int end = offset + length;
         int i = offset;
-        // Eight bytes at a time, added as two 32-bit halves: each half is two 16-bit words whose
-        // carries land in the high bits, which fold() returns end-around (RFC 1071 §2(B) "parallel
-        // summation"). Even 64 KiB of halves cannot overflow the long.
         for (; i + 8 <= end; i += 8) {
-            long words = buf.getLong(i);
-            sum += (words >>> 32) + (words & 0xFFFFFFFFL);
+            sum += halves(buf.getLong(i));
         }
         for (; i + 2 <= end; i += 2) {
             sum += buf.getUnsignedShort(i);
@@ -40,6 +43,30 @@ public final class InternetChecksum {
             sum += buf.getUnsignedByte(i) << 8;
         }
         return sum;
+    }
+
+    private static long sum(ByteBuffer nio, int start, int end, long initial) {
+        long sum = initial;
+        int i = start;
+        for (; i + 8 <= end; i += 8) {
+            sum += halves(nio.getLong(i));
+        }
+        for (; i + 2 <= end; i += 2) {
+            sum += nio.getShort(i) & 0xFFFF;
+        }
+        if (i < end) {
+            sum += (nio.get(i) & 0xFF) << 8;
+        }
+        return sum;
+    }
+
+    /**
+     * Eight bytes added as two 32-bit halves: each half is two 16-bit words whose carries land in
+     * the high bits, which fold() returns end-around (RFC 1071 §2(B) "parallel summation"). Even
+     * 64 KiB of halves cannot overflow the long.
+     */
+    private static long halves(long words) {
+        return (words >>> 32) + (words & 0xFFFFFFFFL);
     }
 
     /** Folds the carries of a running sum end-around (RFC 1071 §4.1) and complements it. */

@@ -3,7 +3,9 @@ package espgw.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,35 @@ class InternetChecksumTest {
                     "every carry at once");
         } finally {
             buf.release();
+        }
+    }
+
+    @Test
+    void everyKindOfBufferMatchesTheReference() {
+        SplittableRandom random = new SplittableRandom(768);
+        byte[] data = new byte[3001];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) random.nextInt(256);
+        }
+        ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(data.length + 7).writeZero(7).writeBytes(data);
+        ByteBuf heapWithOffset = Unpooled.wrappedBuffer(new byte[data.length + 5], 5, data.length).setBytes(0, data);
+        // Two components split at an odd byte: no single NIO view, the ByteBuf's own gets.
+        ByteBuf composite = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(data, 0, 1001),
+                Unpooled.wrappedBuffer(data, 1001, data.length - 1001));
+        List<ByteBuf> buffers = List.of(pooled.slice(7, data.length), heapWithOffset, composite);
+        try {
+            for (ByteBuf buf : buffers) {
+                for (int round = 0; round < 200; round++) {
+                    int offset = random.nextInt(data.length);
+                    int length = random.nextInt(data.length - offset + 1);
+                    assertEquals(ReferenceChecksum.checksum(data, offset, length), InternetChecksum.compute(buf, offset, length),
+                            buf.getClass().getSimpleName() + ": length " + length + " at " + offset);
+                }
+            }
+        } finally {
+            pooled.release();
+            heapWithOffset.release();
+            composite.release();
         }
     }
 
