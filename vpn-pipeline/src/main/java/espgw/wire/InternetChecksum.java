@@ -24,32 +24,24 @@ public final class InternetChecksum {
      * a pseudo-header followed by a segment.
      */
     public static long sum(ByteBuf buf, int offset, int length, long initial) {
-        if (buf.nioBufferCount() == 1) {
-            // A ByteBuf checks bounds and its reference count on every get; the NIO view over the
-            // same memory (cached by the buffer, no allocation) is checked once per call.
-            ByteBuffer nio = buf.internalNioBuffer(offset, length);
-            return sum(nio, nio.position(), nio.limit(), initial);
-        }
-        long sum = initial;
-        int end = offset + length;
-        int i = offset;
-        for (; i + 8 <= end; i += 8) {
-            sum += halves(buf.getLong(i));
-        }
-        for (; i + 2 <= end; i += 2) {
-            sum += buf.getUnsignedShort(i);
-        }
-        if (i < end) {
-            sum += buf.getUnsignedByte(i) << 8;
-        }
-        return sum;
+        // A ByteBuf checks bounds and its reference count on every get; its NIO view over the same
+        // memory (cached by the buffer, no allocation) is checked once. Only a buffer of several
+        // parts (none on the packet path) is merged into a copy.
+        ByteBuffer nio = buf.nioBufferCount() == 1
+                ? buf.internalNioBuffer(offset, length)
+                : buf.nioBuffer(offset, length);
+        return sum(nio, nio.position(), nio.limit(), initial);
     }
 
     private static long sum(ByteBuffer nio, int start, int end, long initial) {
         long sum = initial;
         int i = start;
+        // Eight bytes at a time, added as two 32-bit halves: each half is two 16-bit words whose
+        // carries land in the high bits, which fold() returns end-around (RFC 1071 §2(B) "parallel
+        // summation"). Even 64 KiB of halves cannot overflow the long.
         for (; i + 8 <= end; i += 8) {
-            sum += halves(nio.getLong(i));
+            long words = nio.getLong(i);
+            sum += (words >>> 32) + (words & 0xFFFFFFFFL);
         }
         for (; i + 2 <= end; i += 2) {
             sum += nio.getShort(i) & 0xFFFF;
@@ -58,15 +50,6 @@ public final class InternetChecksum {
             sum += (nio.get(i) & 0xFF) << 8;
         }
         return sum;
-    }
-
-    /**
-     * Eight bytes added as two 32-bit halves: each half is two 16-bit words whose carries land in
-     * the high bits, which fold() returns end-around (RFC 1071 §2(B) "parallel summation"). Even
-     * 64 KiB of halves cannot overflow the long.
-     */
-    private static long halves(long words) {
-        return (words >>> 32) + (words & 0xFFFFFFFFL);
     }
 
     /** Folds the carries of a running sum end-around (RFC 1071 §4.1) and complements it. */
