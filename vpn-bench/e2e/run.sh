@@ -16,7 +16,7 @@ duration=5
 warmup=15
 udp_warmup=5
 outdir="$repo/vpn-bench/results"
-all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-chacha20-poly1305 openvpn wireguard-go strongswan-libipsec tinc"
+all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-aes-gcm-128-udp-routed espgw-chacha20-poly1305 openvpn wireguard-go strongswan-libipsec tinc"
 subjects="$all_subjects"
 install=1
 while [ $# -gt 0 ]; do
@@ -190,8 +190,9 @@ stop_subject() {
 # ---------------------------------------------------------------- subjects
 run_plain() { subject_pids=(); measure plain 10.0.0.160; }
 
-run_espgw() { # run_espgw ALGORITHM [udp]: udp = ESP in UDP (RFC 3948) at both ends
-  local alg=$1 encap=${2:-none} subject="espgw-$1" k1 k2 side
+run_espgw() { # run_espgw ALGORITHM [udp [routed]]: udp = ESP in UDP (RFC 3948) at both ends;
+  # routed = the client reaches the server by a host route into the tunnel, not by the seed's DNAT
+  local alg=$1 encap=${2:-none} same_subnet=offset subject="espgw-$1" k1 k2 side
   if [ "$alg" = aes-gcm-128 ]; then
     k1=0x0123456789abcdef0123456789abcdef01234567; k2=0x89abcdef0123456789abcdef0123456789abcdef
   else
@@ -199,12 +200,14 @@ run_espgw() { # run_espgw ALGORITHM [udp]: udp = ESP in UDP (RFC 3948) at both e
     k2=0x89abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
   fi
   [ "$encap" = udp ] && subject="$subject-udp"
+  [ "${3:-}" = routed ] && { same_subnet=route; subject="$subject-routed"; }
   local conf="$work/$subject"
   mkdir -p "$conf"
   cat > "$conf/client.yaml" <<EOF
 instance: ${tag}c
 role: client
 local: 10.0.0.161/24
+same_subnet: $same_subnet
 state_dir: $conf/run-c
 sequence_dir: $conf/seq-c
 peers:
@@ -424,6 +427,7 @@ for s in $subjects; do
     plain) run_plain ;;
     espgw-aes-gcm-128) run_espgw aes-gcm-128 ;;
     espgw-aes-gcm-128-udp) run_espgw aes-gcm-128 udp ;;
+    espgw-aes-gcm-128-udp-routed) run_espgw aes-gcm-128 udp routed ;;
     espgw-chacha20-poly1305) run_espgw chacha20-poly1305 ;;
     openvpn) command -v openvpn >/dev/null && run_openvpn || fail openvpn "failed to start: openvpn not installed" ;;
     wireguard-go) command -v wireguard-go >/dev/null && run_wireguard || fail wireguard-go "failed to start: wireguard-go not installed" ;;

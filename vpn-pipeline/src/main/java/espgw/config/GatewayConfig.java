@@ -19,6 +19,7 @@ import java.util.Set;
  * @param localAddress  this host's outer address
  * @param localSubnet   the LAN subnet it is on
  * @param offsetNetwork where same-subnet peers get their fake addresses (seed scenario 2)
+ * @param sameSubnet    client: how packets to same-subnet peers are steered into the tunnel
  * @param clientPool    server: the fake source addresses given to clients
  * @param stateDir      journal and lock (tmpfs: host changes do not survive a reboot either)
  * @param sequenceDir   outbound sequence-number reservations, on persistent storage, so that an
@@ -31,6 +32,7 @@ public record GatewayConfig(
         int localAddress,
         Ipv4Prefix localSubnet,
         Ipv4Prefix offsetNetwork,
+        SameSubnet sameSubnet,
         Ipv4Prefix clientPool,
         TunnelConfig tunnel,
         List<PeerConfig> peers,
@@ -40,6 +42,15 @@ public record GatewayConfig(
         IkeLimits ikeLimits) {
 
     public enum Role { CLIENT, SERVER }
+
+    /**
+     * {@link #OFFSET}: the seed's scheme, netfilter DNATs each packet to the peer's offset address,
+     * routed into the tunnel, and conntrack un-NATs the replies. {@link #ROUTE}: a host route to
+     * the peer's real address in espgw's table, which the policy rule puts before the LAN's own
+     * route; no NAT, so no conntrack lookup and no second route lookup for every packet the host
+     * sends.
+     */
+    public enum SameSubnet { OFFSET, ROUTE }
 
     /**
      * @param mtu                 0 means: derive from the outer MTU and the ESP overhead
@@ -68,6 +79,11 @@ public record GatewayConfig(
         return peers.stream().anyMatch(PeerConfig::mayUseUdp);
     }
 
+    /** True when packets to this peer are DNATed to its offset address and back (seed scenario 2). */
+    public boolean reachedThroughOffset(PeerConfig peer) {
+        return role == Role.CLIENT && sameSubnet == SameSubnet.OFFSET && peer.sameSubnet();
+    }
+
     /** True when any peer is keyed by IKEv2, so the gateway needs its IKE socket on UDP port 500. */
     public boolean anyIkePeer() {
         return peers.stream().anyMatch(PeerConfig::keyedByIke);
@@ -93,6 +109,10 @@ public record GatewayConfig(
         if (local.length() == 32) {
             throw root.error("local", "a /32 has no LAN: give the subnet's prefix length");
         }
+        SameSubnet sameSubnet = parseSameSubnet(root);
+        if (sameSubnet == SameSubnet.ROUTE && root.has("offset_network")) {
+            throw root.error("offset_network", "applies only with same_subnet: offset");
+        }
         Ipv4Prefix offset = prefix(root, "offset_network", root.string("offset_network", defaultOffset(local)));
         if (offset.length() != local.length()) {
             throw root.error("offset_network", offset + " must have the same prefix length as local (" + local
@@ -102,7 +122,7 @@ public record GatewayConfig(
             throw root.error("offset_network", offset + " overlaps the local subnet " + local);
         }
         Ipv4Prefix pool = prefix(root, "client_pool", root.string("client_pool", DEFAULT_CLIENT_POOL));
-        if (pool.overlaps(local) || pool.overlaps(offset)) {
+        if (pool.overlaps(local) || sameSubnet == SameSubnet.OFFSET && pool.overlaps(offset)) {
             throw root.error("client_pool", pool + " overlaps the local subnet or the offset network");
         }
         TunnelConfig tunnel = tunnel(root.optionalChild("tunnel"), instance);
@@ -119,7 +139,8 @@ public record GatewayConfig(
         checkUnique(root, peers);
         IkeLimits ikeLimits = IkeLimits.from(root.optionalChild("ike_limits"));
         root.rejectUnknownFields();
-        return new GatewayConfig(instance, role, localAddress, local, offset, pool, tunnel, List.copyOf(peers),
+        return new GatewayConfig(instance, role, localAddress, local, offset, sameSubnet, pool, tunnel,
+                List.copyOf(peers),
                 stateDir, sequenceDir, metricsPort, ikeLimits);
     }
 
@@ -160,6 +181,15 @@ public record GatewayConfig(
             case "client" -> Role.CLIENT;
             case "server" -> Role.SERVER;
             default -> throw root.error("role", "'" + role + "' must be client or server");
+        };
+    }
+
+    private static SameSubnet parseSameSubnet(ConfigNode root) throws ConfigException {
+        String steering = root.string("same_subnet", "offset");
+        return switch (steering) {
+            case "offset" -> SameSubnet.OFFSET;
+            case "route" -> SameSubnet.ROUTE;
+            default -> throw root.error("same_subnet", "'" + steering + "' must be offset or route");
         };
     }
 

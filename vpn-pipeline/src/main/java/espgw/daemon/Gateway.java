@@ -389,10 +389,10 @@ public final class Gateway implements AutoCloseable {
             pipeline.addLast("gro", new GroCoalescer(udpSuperPackets));
             pipeline.addLast("gso-split", new GsoSplitter(HEADROOM, TAILROOM, drops));
         }
-        if (config.role() == GatewayConfig.Role.CLIENT) {
-            pipeline.addLast("de-offset", new AddressDeOffset(addressOffset(), drops));
-        } else {
+        if (config.role() == GatewayConfig.Role.SERVER) {
             pipeline.addLast("client-destination", new ClientDestinationMapping(clientPool, router, drops));
+        } else if (config.sameSubnet() == GatewayConfig.SameSubnet.OFFSET) {
+            pipeline.addLast("de-offset", new AddressDeOffset(addressOffset(), drops));
         }
         pipeline.addLast("path-mtu", new PathMtuGuard(mtu, config.localAddress(), drops));
         pipeline.addLast("esp", new EspOutbound(router, drops));
@@ -411,11 +411,11 @@ public final class Gateway implements AutoCloseable {
         pipeline.addLast("esp", new EspInbound(database, context, drops));
         pipeline.addLast("selectors", new SelectorCheck(context, drops));
         pipeline.addLast("count", PeerTrafficCounter.inbound(context, peers));
-        if (config.role() == GatewayConfig.Role.CLIENT) {
-            pipeline.addLast("conntrack-source", new ConntrackSourceRestore(addressOffset(), drops));
-        } else {
+        if (config.role() == GatewayConfig.Role.SERVER) {
             pipeline.addLast("client-source",
                     new ClientSourceMapping(clientPool, ctx -> peers.ofInbound(context.currentSa()), drops));
+        } else if (config.sameSubnet() == GatewayConfig.SameSubnet.OFFSET) {
+            pipeline.addLast("conntrack-source", new ConntrackSourceRestore(addressOffset(), drops));
         }
         pipeline.addLast("to-tun", new ForwardTo(tun, drops));
     }

@@ -23,7 +23,8 @@ import java.util.StringJoiner;
  * whatever routes the tunnel holds, up to a full tunnel.
  *
  * <p>The nftables table {@code ip espgw} holds: one DNAT rule for all same-subnet peers (a map
- * from real to offset address, seed scenario 2 without its one-rule-per-server defect), TCP MSS
+ * from real to offset address, seed scenario 2 without its one-rule-per-server defect; with
+ * {@code same_subnet: route} they get host routes in the table instead, like every other peer), TCP MSS
  * clamping to the tunnel MTU, and a guard that drops any packet to or from a protected address
  * that is neither espgw's ESP nor inside the tunnel. The guard outlives a crashed daemon until
  * {@code espgw down}, so a killed gateway leaks nothing in clear text. ESP in UDP and IKE pass the
@@ -48,11 +49,11 @@ public final class HostSetup {
         if (config.role() == GatewayConfig.Role.SERVER) {
             routes.add(config.clientPool());
         }
-        if (config.role() == GatewayConfig.Role.CLIENT && config.peers().stream().anyMatch(PeerConfig::sameSubnet)) {
+        if (config.peers().stream().anyMatch(config::reachedThroughOffset)) {
             routes.add(config.offsetNetwork());
         }
         for (PeerConfig peer : config.peers()) {
-            if (!peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT) {
+            if (!config.reachedThroughOffset(peer) && config.role() == GatewayConfig.Role.CLIENT) {
                 routes.add(Ipv4Prefix.of(peer.address(), 32));
             }
             routes.addAll(peer.networks());
@@ -76,11 +77,9 @@ public final class HostSetup {
         nft.append("  set protected {\n    type ipv4_addr\n    flags interval\n    auto-merge\n    elements = { ")
                 .append(join(protectedAddresses())).append(" }\n  }\n");
         List<String> offsets = new ArrayList<>();
-        if (config.role() == GatewayConfig.Role.CLIENT) {
-            for (PeerConfig peer : config.peers()) {
-                if (peer.sameSubnet()) {
-                    offsets.add(Ipv4Prefix.format(peer.address()) + " : " + Ipv4Prefix.format(offsetAddress(peer.address())));
-                }
+        for (PeerConfig peer : config.peers()) {
+            if (config.reachedThroughOffset(peer)) {
+                offsets.add(Ipv4Prefix.format(peer.address()) + " : " + Ipv4Prefix.format(offsetAddress(peer.address())));
             }
         }
         if (!offsets.isEmpty()) {

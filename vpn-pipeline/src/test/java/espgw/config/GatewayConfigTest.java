@@ -83,7 +83,7 @@ class GatewayConfigTest {
             }
         }
         List<String> seedScenarios = List.of("scenario1-client.yaml", "scenario1-ike-client.yaml",
-                "scenario1-ike-server.yaml", "scenario2-client.yaml", "scenario2-server.yaml",
+                "scenario1-ike-server.yaml", "scenario2-client.yaml", "scenario2-routed-client.yaml", "scenario2-server.yaml",
                 "scenario2-ike-client.yaml", "scenario2-ike-server.yaml", "scenario2-ike-cert-client.yaml",
                 "scenario2-ike-cert-server.yaml", "udp-encapsulation-client.yaml", "many-clients-ike-server.yaml",
                 "many-servers-ike-client.yaml");
@@ -133,6 +133,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void sameSubnetPeersAreReachedThroughTheOffsetUnlessRouted() throws Exception {
+        GatewayConfig offset = load(MINIMAL);
+        assertEquals(GatewayConfig.SameSubnet.OFFSET, offset.sameSubnet());
+        assertTrue(offset.reachedThroughOffset(offset.peers().get(0)));
+        GatewayConfig routed = load(MINIMAL + "same_subnet: route\n");
+        assertEquals(GatewayConfig.SameSubnet.ROUTE, routed.sameSubnet());
+        assertTrue(routed.peers().get(0).sameSubnet());
+        assertFalse(routed.reachedThroughOffset(routed.peers().get(0)));
+        GatewayConfig server = load(MINIMAL + "role: server\n");
+        assertFalse(server.reachedThroughOffset(server.peers().get(0)), "a server offsets no peer");
+        assertEquals("10.0.1.0/24", load(MINIMAL + "same_subnet: route\nclient_pool: 10.0.1.0/24\n").clientPool()
+                .toString(), "without offsets the pool may use the block after the LAN");
+    }
+
+    @Test
     void offSubnetPeerIsRoutedNotOffset() throws Exception {
         GatewayConfig config = load(MINIMAL.replace("10.0.0.160", "10.1.2.5"));
         assertFalse(config.peers().get(0).sameSubnet());
@@ -157,6 +172,11 @@ class GatewayConfigTest {
                 Arguments.of(MINIMAL + "offset_network: 10.0.0.0/16\n",
                         "offset_network: 10.0.0.0/16 must have the same prefix length"),
                 Arguments.of(MINIMAL + "role: router\n", "role: 'router' must be client or server"),
+                Arguments.of(MINIMAL + "same_subnet: nat\n", "same_subnet: 'nat' must be offset or route"),
+                Arguments.of(MINIMAL + "same_subnet: route\noffset_network: 10.0.5.0/24\n",
+                        "offset_network: applies only with same_subnet: offset"),
+                Arguments.of(MINIMAL + "client_pool: 10.0.1.0/24\n",
+                        "client_pool: 10.0.1.0/24 overlaps the local subnet or the offset network"),
                 Arguments.of(MINIMAL + "colour: blue\n", "colour: unknown field"),
                 Arguments.of(MINIMAL + "tunnel: {offload: yes please}\n", "tunnel.offload: must be true or false"),
                 Arguments.of(MINIMAL.replace("spi: 0x1001", "spi: 0x12"), "peers[0].sa.outbound.spi: 0x12 is in the range 1-255"),

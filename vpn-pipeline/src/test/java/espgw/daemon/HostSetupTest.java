@@ -29,6 +29,16 @@ class HostSetupTest {
     }
 
     @Test
+    void aRoutedSameSubnetPeerGetsAHostRouteAndNoNat() throws Exception {
+        HostSetup routed = setup("scenario2-routed-client.yaml");
+        assertEquals("[10.0.0.160/32]", routed.tunnelRoutes().toString());
+        String nft = routed.nftTable();
+        assertFalse(nft.contains("nat") || nft.contains("10.0.1."), nft);
+        assertTrue(nft.contains("elements = { 10.0.0.160 }") && nft.contains("ip daddr @protected drop"),
+                "the guard still protects the peer: " + nft);
+    }
+
+    @Test
     void oneDnatRuleServesEverySameSubnetPeer() throws Exception {
         String yaml = Files.readString(EXAMPLES.resolve("scenario2-client.yaml"));
         String threeServers = yaml + """
@@ -55,7 +65,7 @@ class HostSetupTest {
         Privileges.requireCommand("nft");
         try (NetnsLab lab = new NetnsLab()) {
             String ns = lab.namespace("nft");
-            for (String example : List.of("scenario1-client.yaml", "scenario2-client.yaml", "scenario2-server.yaml",
+            for (String example : List.of("scenario1-client.yaml", "scenario2-client.yaml", "scenario2-routed-client.yaml", "scenario2-server.yaml",
                     "udp-encapsulation-client.yaml", "scenario2-ike-client.yaml", "scenario2-ike-server.yaml")) {
                 Path script = dir.resolve(example + ".nft");
                 Files.writeString(script, "table ip espgw {\n" + setup(example).nftTable() + "}\n");

@@ -132,6 +132,31 @@ class SameSubnetScenarioTest {
         }
     }
 
+    /** {@code same_subnet: route}: a host route into the tunnel instead of the DNAT; the server as before. */
+    @Test
+    void aRoutedPeerCrossesOnlyAsEspWithoutNatAndAKilledGatewayLeaksNothing() throws Exception {
+        try (Lab lab = new Lab("s2r", dir)) {
+            Hosts hosts = Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
+            String clientBefore = lab.hostState(client);
+            lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
+            Lab.Gateway clientGateway = lab.startGateway(client,
+                    lab.config("client", "same_subnet: route\n" + clientConfig("aes-gcm-128")));
+            assertTrue(clientGateway.output().contains("(same subnet, routed)"), clientGateway.output());
+            String nft = lab.exec(client, "nft", "list", "table", "ip", "espgw");
+            assertFalse(nft.contains("nat"), "no NAT for a routed peer: " + nft);
+            Path pcap = dir.resolve("routed.pcap");
+            try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
+                assertPing(lab, client, SERVER);
+                assertTcpAndUdp(client, server, SERVER, 5001);
+            }
+            ScenarioSupport.assertOnlyEsp(pcap, CLIENT, SERVER);
+
+            assertKilledGatewayLeaksNothing(lab, client, clientGateway, clientBefore);
+        }
+    }
+
     @Test
     void aKilledGatewayLeaksNothingAndDownRestoresTheHost() throws Exception {
         try (Lab lab = new Lab("s2k", dir)) {
@@ -142,34 +167,39 @@ class SameSubnetScenarioTest {
             lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
             Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
             assertPing(lab, client, SERVER);
-
-            Path pcap = dir.resolve("killed.pcap");
-            try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap);
-                 DatagramChannel sender = NetNamespace.call(client, DatagramChannel::open)) {
-                sender.connect(new InetSocketAddress(SERVER, 5002));
-                ByteBuffer payload = ByteBuffer.wrap((MARKER + " during the crash").getBytes(StandardCharsets.US_ASCII));
-                clientGateway.kill();
-                assertFalse(clientGateway.isAlive());
-                for (int i = 0; i < 50; i++) {
-                    try {
-                        sender.write(payload.rewind());
-                    } catch (IOException e) {
-                        // EPERM from the guard's drop: refused is fine, leaking is not
-                    }
-                    Thread.sleep(10);
-                }
-                assertNotEquals(0, lab.tryExec(client, "ping", "-n", "-c", "2", "-W", "1", "-p",
-                        ScenarioSupport.PING_PATTERN, SERVER).exitCode(),
-                        "ping must not get through while the gateway is dead");
-            }
-            PcapSummary wire = PcapSummary.read(pcap, Ipv4Prefix.parseAddress(CLIENT), Ipv4Prefix.parseAddress(SERVER), MARKER);
-            assertEquals(0, wire.clearBetween(), "clear text while the client gateway was dead: " + wire);
-            assertEquals(0, wire.markerHits(), "marker on the wire while the client gateway was dead: " + wire);
-
-            String down = lab.down(client, "client");
-            assertTrue(down.contains("undid"), down);
-            assertEquals(clientBefore, lab.hostState(client), "client host state after espgw down");
+            assertKilledGatewayLeaksNothing(lab, client, clientGateway, clientBefore);
         }
+    }
+
+    /** Kills the client's gateway, tries to reach the server, then undoes the host with {@code espgw down}. */
+    private void assertKilledGatewayLeaksNothing(Lab lab, String client, Lab.Gateway clientGateway, String clientBefore)
+            throws Exception {
+        Path pcap = dir.resolve("killed.pcap");
+        try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap);
+             DatagramChannel sender = NetNamespace.call(client, DatagramChannel::open)) {
+            sender.connect(new InetSocketAddress(SERVER, 5002));
+            ByteBuffer payload = ByteBuffer.wrap((MARKER + " during the crash").getBytes(StandardCharsets.US_ASCII));
+            clientGateway.kill();
+            assertFalse(clientGateway.isAlive());
+            for (int i = 0; i < 50; i++) {
+                try {
+                    sender.write(payload.rewind());
+                } catch (IOException e) {
+                    // EPERM from the guard's drop: refused is fine, leaking is not
+                }
+                Thread.sleep(10);
+            }
+            assertNotEquals(0, lab.tryExec(client, "ping", "-n", "-c", "2", "-W", "1", "-p",
+                    ScenarioSupport.PING_PATTERN, SERVER).exitCode(),
+                    "ping must not get through while the gateway is dead");
+        }
+        PcapSummary wire = PcapSummary.read(pcap, Ipv4Prefix.parseAddress(CLIENT), Ipv4Prefix.parseAddress(SERVER), MARKER);
+        assertEquals(0, wire.clearBetween(), "clear text while the client gateway was dead: " + wire);
+        assertEquals(0, wire.markerHits(), "marker on the wire while the client gateway was dead: " + wire);
+
+        String down = lab.down(client, "client");
+        assertTrue(down.contains("undid"), down);
+        assertEquals(clientBefore, lab.hostState(client), "client host state after espgw down");
     }
 
     @Test
