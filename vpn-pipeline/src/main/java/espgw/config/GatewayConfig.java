@@ -140,8 +140,7 @@ public record GatewayConfig(
         IkeLimits ikeLimits = IkeLimits.from(root.optionalChild("ike_limits"));
         root.rejectUnknownFields();
         return new GatewayConfig(instance, role, localAddress, local, offset, sameSubnet, pool, tunnel,
-                List.copyOf(peers),
-                stateDir, sequenceDir, metricsPort, ikeLimits);
+                List.copyOf(peers), stateDir, sequenceDir, metricsPort, ikeLimits);
     }
 
     /** The block of the same size right after the local subnet: 10.0.0.0/24 gives 10.0.1.0/24. */
