@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seed scenario 2 exactly: client 10.0.0.161 and server 10.0.0.160 on one /24. Everything between
@@ -132,41 +133,33 @@ class SameSubnetScenarioTest {
         }
     }
 
-    /** {@code same_subnet: route}: a host route into the tunnel instead of the DNAT; the server as before. */
-    @Test
-    void aRoutedPeerCrossesOnlyAsEspWithoutNatAndAKilledGatewayLeaksNothing() throws Exception {
-        try (Lab lab = new Lab("s2r", dir)) {
+    /**
+     * Both ways of steering a same-subnet peer into the tunnel ({@code same_subnet}): the seed's DNAT
+     * to the offset address, and a host route into the tunnel without NAT; the server as before.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"offset", "route"})
+    void onlyEspCrossesAKilledGatewayLeaksNothingAndDownRestoresTheHost(String sameSubnet) throws Exception {
+        boolean routed = sameSubnet.equals("route");
+        try (Lab lab = new Lab(routed ? "s2r" : "s2k", dir)) {
             Hosts hosts = Hosts.onOneLan(lab);
             String client = hosts.client();
             String server = hosts.server();
             String clientBefore = lab.hostState(client);
             lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
             Lab.Gateway clientGateway = lab.startGateway(client,
-                    lab.config("client", "same_subnet: route\n" + clientConfig("aes-gcm-128")));
-            assertTrue(clientGateway.output().contains("(same subnet, routed)"), clientGateway.output());
+                    lab.config("client", "same_subnet: " + sameSubnet + "\n" + clientConfig("aes-gcm-128")));
+            String note = routed ? "(same subnet, routed)" : "(same subnet, via 10.0.1.160)";
+            assertTrue(clientGateway.output().contains(note), clientGateway.output());
             String nft = lab.exec(client, "nft", "list", "table", "ip", "espgw");
-            assertFalse(nft.contains("nat"), "no NAT for a routed peer: " + nft);
-            Path pcap = dir.resolve("routed.pcap");
+            assertEquals(!routed, nft.contains("dnat"), "DNAT only with same_subnet: offset: " + nft);
+            Path pcap = dir.resolve("steered.pcap");
             try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
                 assertPing(lab, client, SERVER);
                 assertTcpAndUdp(client, server, SERVER, 5001);
             }
             ScenarioSupport.assertOnlyEsp(pcap, CLIENT, SERVER);
 
-            assertKilledGatewayLeaksNothing(lab, client, clientGateway, clientBefore);
-        }
-    }
-
-    @Test
-    void aKilledGatewayLeaksNothingAndDownRestoresTheHost() throws Exception {
-        try (Lab lab = new Lab("s2k", dir)) {
-            Hosts hosts = Hosts.onOneLan(lab);
-            String client = hosts.client();
-            String server = hosts.server();
-            String clientBefore = lab.hostState(client);
-            lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
-            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig("aes-gcm-128")));
-            assertPing(lab, client, SERVER);
             assertKilledGatewayLeaksNothing(lab, client, clientGateway, clientBefore);
         }
     }
