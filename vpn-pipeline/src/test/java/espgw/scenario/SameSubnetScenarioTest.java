@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -79,10 +79,14 @@ class SameSubnetScenarioTest {
         return SERVER_PEERS + keys.peer("server", "client", 0x2001, 0x1001, false);
     }
 
-    /** With keys from IKEv2 too: certificates from one CA, the client initiating, bare ESP. */
-    @ParameterizedTest
-    @EnumSource(names = {"MANUAL", "IKE_CERTIFICATES"})
-    void pingTcpAndUdpCrossOnlyAsEspAndTheHostsAreRestored(Keying keying) throws Exception {
+    /**
+     * With keys from IKEv2 too: certificates from one CA, the client initiating, bare ESP; and a
+     * pre-shared key with ESP and IKE in UDP to a client that routes to the server ({@code
+     * same_subnet: route}), so IKE too must escape the tunnel's host route by espgw's mark.
+     */
+    @ParameterizedTest(name = "{0}, same_subnet: {1}")
+    @CsvSource({"MANUAL, offset", "IKE_CERTIFICATES, offset", "IKE_PSK_ESP_IN_UDP, route"})
+    void pingTcpAndUdpCrossOnlyAsEspAndTheHostsAreRestored(Keying keying, String sameSubnet) throws Exception {
         ScenarioKeys keys = new ScenarioKeys(keying, dir);
         try (Lab lab = new Lab(keying.ike ? "s2i" : "s2", dir)) {
             Hosts hosts = Hosts.onOneLan(lab);
@@ -93,7 +97,8 @@ class SameSubnetScenarioTest {
 
             Path pcap = dir.resolve("wire.pcap");
             Lab.Gateway serverGateway = lab.startGateway(server, lab.config("server", serverConfig(keys)));
-            Lab.Gateway clientGateway = lab.startGateway(client, lab.config("client", clientConfig(keys)));
+            Lab.Gateway clientGateway = lab.startGateway(client,
+                    lab.config("client", "same_subnet: " + sameSubnet + "\n" + clientConfig(keys)));
             keys.awaitUp(clientGateway, "server");
             keys.awaitUp(serverGateway, "client");
             try (WireCapture capture = WireCapture.start(lab.lan(), Lab.LAN_BRIDGE, pcap)) {
