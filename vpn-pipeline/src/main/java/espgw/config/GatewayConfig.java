@@ -110,6 +110,10 @@ public record GatewayConfig(
             throw root.error("local", "a /32 has no LAN: give the subnet's prefix length");
         }
         SameSubnet sameSubnet = parseSameSubnet(root);
+        if (role == Role.SERVER && root.has("same_subnet")) {
+            throw root.error("same_subnet", "applies only to role: client (a server reaches its clients through"
+                    + " client_pool)");
+        }
         if (sameSubnet == SameSubnet.ROUTE && root.has("offset_network")) {
             throw root.error("offset_network", "applies only with same_subnet: offset");
         }

@@ -173,6 +173,7 @@ class GatewayConfigTest {
                         "offset_network: 10.0.0.0/16 must have the same prefix length"),
                 Arguments.of(MINIMAL + "role: router\n", "role: 'router' must be client or server"),
                 Arguments.of(MINIMAL + "same_subnet: nat\n", "same_subnet: 'nat' must be offset or route"),
+                Arguments.of(MINIMAL + "role: server\nsame_subnet: route\n", "same_subnet: applies only to role: client"),
                 Arguments.of(MINIMAL + "same_subnet: route\noffset_network: 10.0.5.0/24\n",
                         "offset_network: applies only with same_subnet: offset"),
                 Arguments.of(MINIMAL + "client_pool: 10.0.1.0/24\n",
