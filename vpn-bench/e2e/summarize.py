@@ -224,15 +224,16 @@ def best_other_table(rows):
             "(above 1 is better for throughput and packet rate, worse for RTT and CPU):", ""] + lines
 
 
-def report(results, prefix, stamp, machine, duration, elapsed, warmup, udp_warmup):
+def report(results, prefix, stamp, machine, duration, elapsed, warmup, udp_warmup, ping_warmup):
     with open(results) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     lines = ["# End-to-end VPN benchmark, %s" % stamp, "",
              "Machine: %s" % machine, "",
-             "iperf3 %s s per measurement (after a warm-up: %s s TCP, %s s each UDP 1400 B and 64 B); ping 200 x 0.01 s; run took %s s. "
+             "iperf3 %s s per measurement (after a warm-up: %s s TCP, %s s each UDP 1400 B and 64 B, %s flood pings); "
+             "ping 200 x 0.01 s; run took %s s. "
              "Each cell: value, then (ratio to plain veth / ratio to wireguard-go). "
              "Throughput and pps: higher is better; RTT and CPU: lower is better. "
-             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, warmup, udp_warmup, elapsed),
+             "CPU = utime+stime of the VPN processes this run started (both ends), from /proc/PID/stat." % (duration, warmup, udp_warmup, ping_warmup, elapsed),
              ""]
     lines += ratio_table(rows) + best_other_table(rows)
     failures = []
@@ -246,7 +247,7 @@ def report(results, prefix, stamp, machine, duration, elapsed, warmup, udp_warmu
         lines += ["", "Failures:", ""] + failures
     md = "\n".join(lines) + "\n"
     write_outputs(prefix, md, {"stamp": stamp, "machine": machine, "duration_s": duration, "warmup_s": warmup,
-                               "udp_warmup_s": udp_warmup, "results": rows})
+                               "udp_warmup_s": udp_warmup, "ping_warmup": ping_warmup, "results": rows})
     print(md)
     try:
         chart(rows, prefix + ".png", stamp, machine)
@@ -349,7 +350,7 @@ if __name__ == "__main__":
         doc = read_json(sys.argv[2] + ".json")
         chart(doc["results"], sys.argv[2] + ".png", doc["stamp"], doc["machine"])
     elif sys.argv[1] == "report":
-        report(*sys.argv[2:10])
+        report(*sys.argv[2:11])
     elif sys.argv[1] == "median" and len(sys.argv) > 4:
         median(sys.argv[2], sys.argv[3:])
     else:

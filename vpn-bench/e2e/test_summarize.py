@@ -128,11 +128,13 @@ class ReportTest(unittest.TestCase):
                 f.write(json.dumps({"subject": "plain", "errors": {}, "tcp1_gbps": 20.0}) + "\n")
             prefix = os.path.join(d, "e2e")
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                summarize.report(results, prefix, "stamp", "test machine", "5", "42", "15", "3")
+                summarize.report(results, prefix, "stamp", "test machine", "5", "42", "15", "3", "10000")
             with open(prefix + ".md") as f:
-                self.assertIn("a warm-up: 15 s TCP, 3 s each UDP 1400 B and 64 B", f.read())
+                self.assertIn("a warm-up: 15 s TCP, 3 s each UDP 1400 B and 64 B, 10000 flood pings", f.read())
             with open(prefix + ".json") as f:
-                self.assertEqual("3", json.load(f)["udp_warmup_s"])
+                doc = json.load(f)
+                self.assertEqual("3", doc["udp_warmup_s"])
+                self.assertEqual("10000", doc["ping_warmup"])
 
 
 if __name__ == "__main__":
