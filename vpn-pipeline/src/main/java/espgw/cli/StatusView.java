@@ -15,7 +15,7 @@ final class StatusView {
         for (StatusReport.Peer peer : report.peers()) {
             s.append('\n').append("peer: ").append(peer.name()).append('\n');
             s.append("  endpoint: ").append(peer.address())
-                    .append(peer.sameSubnet() ? " (same subnet)" : "").append('\n');
+                    .append(sameSubnetNote(peer.sameSubnet(), peer.steering())).append('\n');
             if (peer.ike() != null) {
                 IkeStatusView.render(s, peer.ike());
             }
@@ -42,6 +42,14 @@ final class StatusView {
             }
         }
         return s.append(any ? "" : " none").append('\n').toString();
+    }
+
+    /** {@code " (same subnet, routed)"}, {@code " (same subnet)"} on a server, nothing for another peer. */
+    static String sameSubnetNote(boolean sameSubnet, StatusReport.Steering steering) {
+        if (!sameSubnet) {
+            return "";
+        }
+        return steering == null ? " (same subnet)" : " (same subnet, " + steering.describe() + ")";
     }
 
     /** Why an SA that is not (or no longer) the one in force is listed. */

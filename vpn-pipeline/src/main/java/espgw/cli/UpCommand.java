@@ -93,12 +93,7 @@ public final class UpCommand implements Callable<Integer> {
                 config.tunnel().device(), gateway.mtu(), gateway.hostSetup().tunnelRoutes(),
                 config.tunnel().routeTable(), config.tunnel().fwmark());
         for (PeerConfig peer : config.peers()) {
-            String via = "";
-            if (config.reachedThroughOffset(peer)) {
-                via = " (same subnet, via " + Ipv4Prefix.format(gateway.hostSetup().offsetAddress(peer.address())) + ")";
-            } else if (peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT) {
-                via = " (same subnet, routed)";
-            }
+            String via = StatusView.sameSubnetNote(peer.sameSubnet(), gateway.hostSetup().sameSubnetSteering(peer));
             if (peer.keyedByIke()) {
                 out.printf("  peer %s at %s%s: keys by IKEv2 as %s, %s%n", peer.name(),
                         Ipv4Prefix.format(peer.address()), via, peer.ike().localId().display(),

@@ -351,12 +351,13 @@ public final class Gateway implements AutoCloseable {
         long now = System.nanoTime();
         Map<Peer, IkeSessions.PeerStatus> ike = ikeStatus();
         List<StatusReport.Peer> report = new ArrayList<>();
+        HostSetup hostSetup = hostSetup();
         for (Peer peer : peers.all()) {
             IkeSessions.PeerStatus ikePeer = ike.get(peer);
             List<StatusReport.Sa> sas = ikePeer != null ? ikePeer.sas()
                     : peer.sas().stream().map(sa -> StatusReport.Sa.of(sa, StatusReport.Sa.ACTIVE)).toList();
             report.add(metrics.peerStatus(peer.name(), Ipv4Prefix.format(peer.address()), peer.sameSubnet(),
-                    sas, ikePeer == null ? null : ikePeer.ike(), now));
+                    hostSetup.sameSubnetSteering(peer.config()), sas, ikePeer == null ? null : ikePeer.ike(), now));
         }
         return new StatusReport(config.instance(), TimeUnit.NANOSECONDS.toSeconds(now - startedNanos), report,
                 metrics.dropCounts());

@@ -3,6 +3,7 @@ package espgw.daemon;
 import espgw.config.GatewayConfig;
 import espgw.config.PeerConfig;
 import espgw.linux.host.HostNetwork;
+import espgw.metrics.StatusReport;
 import espgw.nat.Ipv4Prefix;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -115,6 +116,14 @@ public final class HostSetup {
         }
         nft.append("    ip saddr @protected meta l4proto != esp drop\n  }\n");
         return nft.toString();
+    }
+
+    /** How packets for {@code peer} are steered into the tunnel when it is on this client's LAN subnet; else null. */
+    public StatusReport.Steering sameSubnetSteering(PeerConfig peer) {
+        if (config.reachedThroughOffset(peer)) {
+            return StatusReport.Steering.offset(Ipv4Prefix.format(offsetAddress(peer.address())));
+        }
+        return peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT ? StatusReport.Steering.ROUTED : null;
     }
 
     public int offsetAddress(int real) {

@@ -244,11 +244,11 @@ public final class GatewayMetrics implements AutoCloseable {
      * {@link MicrometerPeerTraffic#lastTrafficNanos} for how precise the last-traffic age is.
      */
     public StatusReport.Peer peerStatus(String name, String address, boolean sameSubnet,
-            List<StatusReport.Sa> sas, IkeStatus ike, long nowNanos) {
+            StatusReport.Steering steering, List<StatusReport.Sa> sas, IkeStatus ike, long nowNanos) {
         MicrometerPeerTraffic traffic = peerTraffic(name);
         long last = traffic.lastTrafficNanos(nowNanos);
         Long secondsAgo = last < 0 ? null : TimeUnit.NANOSECONDS.toSeconds(nowNanos - last);
-        return new StatusReport.Peer(name, address, sameSubnet, secondsAgo,
+        return new StatusReport.Peer(name, address, sameSubnet, steering, secondsAgo,
                 traffic.packetsIn(), traffic.bytesIn(), traffic.packetsOut(), traffic.bytesOut(), sas, ike);
     }
 

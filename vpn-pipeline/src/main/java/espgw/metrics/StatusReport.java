@@ -24,13 +24,40 @@ public record StatusReport(String instance, long uptimeSeconds, List<Peer> peers
     /**
      * @param address the peer's real (outer) IPv4 address
      * @param sameSubnet whether the peer is on the gateway's own LAN subnet
+     * @param steering at a client, how its packets for a same-subnet peer enter the tunnel; null for
+     *        other peers and on a server
      * @param lastTrafficSecondsAgo seconds since a packet went to or came from the peer; null if never
      * @param ike the peer's IKE state; null for a peer with manual keys
      */
-    public record Peer(String name, String address, boolean sameSubnet, Long lastTrafficSecondsAgo,
+    public record Peer(String name, String address, boolean sameSubnet, Steering steering, Long lastTrafficSecondsAgo,
             long packetsIn, long bytesIn, long packetsOut, long bytesOut, List<Sa> sas, IkeStatus ike) {
         public Peer {
             sas = List.copyOf(sas);
+        }
+    }
+
+    /**
+     * How a client steers its packets for a peer on its own LAN subnet into the tunnel (its
+     * {@code same_subnet}).
+     *
+     * @param mode {@link #OFFSET} or {@link #ROUTE}
+     * @param offsetAddress with {@link #OFFSET}, the address the DNAT sends the peer's packets to;
+     *        null with {@link #ROUTE}
+     */
+    public record Steering(String mode, String offsetAddress) {
+        /** The seed's scheme: a DNAT to the peer's address in the offset network. */
+        public static final String OFFSET = "offset";
+        /** A host route to the peer in espgw's table. */
+        public static final String ROUTE = "route";
+        public static final Steering ROUTED = new Steering(ROUTE, null);
+
+        public static Steering offset(String offsetAddress) {
+            return new Steering(OFFSET, offsetAddress);
+        }
+
+        /** {@code via 198.18.0.161} or {@code routed}, as {@code espgw up} and {@code espgw status} say it. */
+        public String describe() {
+            return OFFSET.equals(mode) ? "via " + offsetAddress : "routed";
         }
     }
 

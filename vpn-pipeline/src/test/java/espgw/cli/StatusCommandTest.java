@@ -30,7 +30,7 @@ class StatusCommandTest {
                   uptime: 1 hour, 2 minutes, 3 seconds
 
                 peer: server-b
-                  endpoint: 10.0.0.160 (same subnet)
+                  endpoint: 10.0.0.160 (same subnet, routed)
                   latest traffic: 2 seconds ago
                   transfer: 1.20 MiB received (1000 packets), 2.00 KiB sent (12 packets)
                   sa 0x00001001 in  aes-gcm-128 esn, age 5 minutes, 1000 packets, 1.20 MiB

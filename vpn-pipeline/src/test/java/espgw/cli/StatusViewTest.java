@@ -32,7 +32,7 @@ class StatusViewTest {
                   sa 0x00002002 in  aes-gcm-256, age 1 hour, 2 minutes, 0 packets, 0 B (replaced: kept a few seconds for packets in flight)
 
                 peer: auth
-                  endpoint: 10.0.0.7 (same subnet)
+                  endpoint: 10.0.0.7 (same subnet, via 10.0.1.7)
                   ike: connecting as initiator, IKE_AUTH sent, 2 retransmissions
                     last failure 12 seconds ago: AUTHENTICATION_FAILED (IKE SA failed: the responder did not authenticate)
                   latest traffic: never

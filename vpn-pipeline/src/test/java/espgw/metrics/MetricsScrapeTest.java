@@ -101,7 +101,7 @@ class MetricsScrapeTest {
         metrics.saInstalled("server-b", sa);
         String keyHex = "5a5a5a5a"; // any 4 key bytes in a row, in hex
         String status = new String(StatusJson.write(new StatusReport("espgw", 1,
-                List.of(metrics.peerStatus("server-b", "10.0.0.160", true,
+                List.of(metrics.peerStatus("server-b", "10.0.0.160", true, null,
                         List.of(StatusReport.Sa.of(sa, StatusReport.Sa.ACTIVE)), null, 0)),
                 metrics.dropCounts())), StandardCharsets.UTF_8);
 

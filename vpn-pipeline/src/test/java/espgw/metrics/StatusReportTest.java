@@ -24,6 +24,7 @@ class StatusReportTest {
         assertEquals(List.of("replay", "icv", "no_sa"), List.copyOf(StatusJson.read(json).drops().keySet()));
         assertEquals(true, json.contains("\"lastTrafficSecondsAgo\":null"), json);
         assertEquals(true, json.contains("\"name\":\"remote \\\"c\\\"\""), json);
+        assertTrue(json.contains("\"sameSubnet\":true,\"steering\":{\"mode\":\"route\",\"offsetAddress\":null}"), json);
     }
 
     @Test
@@ -37,6 +38,7 @@ class StatusReportTest {
         assertTrue(json.contains("\"initiatorSpi\":\"0123456789abcdef\",\"responderSpi\":\"fedcba9876543210\""), json);
         assertTrue(json.contains("\"lastFailure\":{\"errorNotify\":\"AUTHENTICATION_FAILED\""), json);
         assertTrue(json.contains("\"state\":\"pending\""), json);
+        assertTrue(json.contains("\"steering\":{\"mode\":\"offset\",\"offsetAddress\":\"10.0.1.7\"}"), json);
     }
 
     @Test
@@ -45,21 +47,21 @@ class StatusReportTest {
             SecurityAssociation sa = MetricsTesting.inboundSa(0xcafe, () -> now);
             long start = 1_000_000_000L;
 
-            StatusReport.Peer idle = metrics.peerStatus("b", "10.0.0.160", true, sas(sa), null, start);
+            StatusReport.Peer idle = metrics.peerStatus("b", "10.0.0.160", true, null, sas(sa), null, start);
             assertNull(idle.lastTrafficSecondsAgo());
 
             metrics.peer("b").packetIn(100);
             metrics.peer("b").packetOut(40);
             sa.admit(100);
             now = TimeUnit.SECONDS.toNanos(90);
-            StatusReport.Peer busy = metrics.peerStatus("b", "10.0.0.160", true, sas(sa), null, start);
+            StatusReport.Peer busy = metrics.peerStatus("b", "10.0.0.160", true, null, sas(sa), null, start);
             assertEquals(0L, busy.lastTrafficSecondsAgo());
-            assertEquals(new StatusReport.Peer("b", "10.0.0.160", true, 0L, 1, 100, 1, 40,
+            assertEquals(new StatusReport.Peer("b", "10.0.0.160", true, null, 0L, 1, 100, 1, 40,
                     List.of(new StatusReport.Sa("0x0000cafe", "in", "aes-gcm-128", 90, 1, 100, true, StatusReport.Sa.ACTIVE)),
                     null), busy);
 
             // No traffic since: the age grows from the observation that saw the last packets.
-            StatusReport.Peer later = metrics.peerStatus("b", "10.0.0.160", true, sas(sa), null,
+            StatusReport.Peer later = metrics.peerStatus("b", "10.0.0.160", true, null, sas(sa), null,
                     start + TimeUnit.SECONDS.toNanos(42));
             assertEquals(42L, later.lastTrafficSecondsAgo());
         }

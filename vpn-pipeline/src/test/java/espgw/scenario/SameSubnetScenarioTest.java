@@ -156,6 +156,8 @@ class SameSubnetScenarioTest {
                     lab.config("client", "same_subnet: " + sameSubnet + "\n" + clientConfig("aes-gcm-128")));
             String note = routed ? "(same subnet, routed)" : "(same subnet, via 10.0.1.160)";
             assertTrue(clientGateway.output().contains(note), clientGateway.output());
+            String status = lab.espgw(client, "status").output();
+            assertTrue(status.contains("endpoint: " + SERVER + " " + note), status);
             String nft = lab.exec(client, "nft", "list", "table", "ip", "espgw");
             assertEquals(!routed, nft.contains("dnat"), "DNAT only with same_subnet: offset: " + nft);
             Path pcap = dir.resolve("steered.pcap");
