@@ -110,9 +110,11 @@ public record GatewayConfig(
             throw root.error("local", "a /32 has no LAN: give the subnet's prefix length");
         }
         SameSubnet sameSubnet = parseSameSubnet(root);
-        if (role == Role.SERVER && root.has("same_subnet")) {
-            throw root.error("same_subnet", "applies only to role: client (a server reaches its clients through"
-                    + " client_pool)");
+        for (String clientOnly : List.of("same_subnet", "offset_network")) {
+            if (role == Role.SERVER && root.has(clientOnly)) {
+                throw root.error(clientOnly, "applies only to role: client (a server reaches its clients through"
+                        + " client_pool)");
+            }
         }
         if (sameSubnet == SameSubnet.ROUTE && root.has("offset_network")) {
             throw root.error("offset_network", "applies only with same_subnet: offset");
@@ -126,7 +128,7 @@ public record GatewayConfig(
             throw root.error("offset_network", offset + " overlaps the local subnet " + local);
         }
         Ipv4Prefix pool = prefix(root, "client_pool", root.string("client_pool", DEFAULT_CLIENT_POOL));
-        if (pool.overlaps(local) || sameSubnet == SameSubnet.OFFSET && pool.overlaps(offset)) {
+        if (pool.overlaps(local) || role == Role.CLIENT && sameSubnet == SameSubnet.OFFSET && pool.overlaps(offset)) {
             throw root.error("client_pool", pool + " overlaps the local subnet or the offset network");
         }
         TunnelConfig tunnel = tunnel(root.optionalChild("tunnel"), instance);

@@ -145,6 +145,8 @@ class GatewayConfigTest {
         assertFalse(server.reachedThroughOffset(server.peers().get(0)), "a server offsets no peer");
         assertEquals("10.0.1.0/24", load(MINIMAL + "same_subnet: route\nclient_pool: 10.0.1.0/24\n").clientPool()
                 .toString(), "without offsets the pool may use the block after the LAN");
+        assertEquals("10.0.1.0/24", load(MINIMAL + "role: server\nclient_pool: 10.0.1.0/24\n").clientPool()
+                .toString(), "a server offsets nothing, so its pool may use the block after the LAN");
     }
 
     @Test
@@ -174,6 +176,8 @@ class GatewayConfigTest {
                 Arguments.of(MINIMAL + "role: router\n", "role: 'router' must be client or server"),
                 Arguments.of(MINIMAL + "same_subnet: nat\n", "same_subnet: 'nat' must be offset or route"),
                 Arguments.of(MINIMAL + "role: server\nsame_subnet: route\n", "same_subnet: applies only to role: client"),
+                Arguments.of(MINIMAL + "role: server\noffset_network: 10.0.5.0/24\n",
+                        "offset_network: applies only to role: client"),
                 Arguments.of(MINIMAL + "same_subnet: route\noffset_network: 10.0.5.0/24\n",
                         "offset_network: applies only with same_subnet: offset"),
                 Arguments.of(MINIMAL + "client_pool: 10.0.1.0/24\n",
