@@ -28,6 +28,17 @@ class StatusReportTest {
     }
 
     @Test
+    void aReportFromANewerDaemonIsReadWithoutTheFieldsItAdded() throws IOException {
+        StatusReport report = StatusReports.twoPeers();
+        String json = new String(StatusJson.write(report), StandardCharsets.UTF_8)
+                .replace("\"sameSubnet\":", "\"addedLater\":{\"x\":1},\"sameSubnet\":")
+                .replace("\"instance\":", "\"addedLater\":[1],\"instance\":");
+
+        assertTrue(json.contains("addedLater"), json);
+        assertEquals(report, StatusJson.read(json));
+    }
+
+    @Test
     void ikeStateSurvivesTheJsonRoundTrip() throws IOException {
         StatusReport report = StatusReports.ikePeers();
         String json = new String(StatusJson.write(report), StandardCharsets.UTF_8);
