@@ -127,9 +127,13 @@ public record GatewayConfig(
         if (offset.overlaps(local)) {
             throw root.error("offset_network", offset + " overlaps the local subnet " + local);
         }
+        if (role == Role.CLIENT && root.has("client_pool")) {
+            throw root.error("client_pool", "applies only to role: server (a client's packets keep their own"
+                    + " source address)");
+        }
         Ipv4Prefix pool = prefix(root, "client_pool", root.string("client_pool", DEFAULT_CLIENT_POOL));
-        if (pool.overlaps(local) || role == Role.CLIENT && sameSubnet == SameSubnet.OFFSET && pool.overlaps(offset)) {
-            throw root.error("client_pool", pool + " overlaps the local subnet or the offset network");
+        if (role == Role.SERVER && pool.overlaps(local)) {
+            throw root.error("client_pool", pool + " overlaps the local subnet " + local);
         }
         TunnelConfig tunnel = tunnel(root.optionalChild("tunnel"), instance);
         Path stateDir = Path.of(root.string("state_dir", HostNetwork.DEFAULT_STATE_DIR));

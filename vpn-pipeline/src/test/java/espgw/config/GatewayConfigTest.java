@@ -143,10 +143,15 @@ class GatewayConfigTest {
         assertFalse(routed.reachedThroughOffset(routed.peers().get(0)));
         GatewayConfig server = load(MINIMAL + "role: server\n");
         assertFalse(server.reachedThroughOffset(server.peers().get(0)), "a server offsets no peer");
-        assertEquals("10.0.1.0/24", load(MINIMAL + "same_subnet: route\nclient_pool: 10.0.1.0/24\n").clientPool()
-                .toString(), "without offsets the pool may use the block after the LAN");
         assertEquals("10.0.1.0/24", load(MINIMAL + "role: server\nclient_pool: 10.0.1.0/24\n").clientPool()
                 .toString(), "a server offsets nothing, so its pool may use the block after the LAN");
+    }
+
+    @Test
+    void aClientOnALanInsideTheDefaultClientPoolLoads() throws Exception {
+        GatewayConfig config = load(MINIMAL.replace("10.0.0.", "100.64.0."));
+        assertEquals("100.64.0.0/24", config.localSubnet().toString());
+        assertTrue(config.reachedThroughOffset(config.peers().get(0)));
     }
 
     @Test
@@ -180,8 +185,9 @@ class GatewayConfigTest {
                         "offset_network: applies only to role: client"),
                 Arguments.of(MINIMAL + "same_subnet: route\noffset_network: 10.0.5.0/24\n",
                         "offset_network: applies only with same_subnet: offset"),
-                Arguments.of(MINIMAL + "client_pool: 10.0.1.0/24\n",
-                        "client_pool: 10.0.1.0/24 overlaps the local subnet or the offset network"),
+                Arguments.of(MINIMAL + "client_pool: 10.0.1.0/24\n", "client_pool: applies only to role: server"),
+                Arguments.of(MINIMAL + "role: server\nclient_pool: 10.0.0.0/16\n",
+                        "client_pool: 10.0.0.0/16 overlaps the local subnet 10.0.0.0/24"),
                 Arguments.of(MINIMAL + "colour: blue\n", "colour: unknown field"),
                 Arguments.of(MINIMAL + "tunnel: {offload: yes please}\n", "tunnel.offload: must be true or false"),
                 Arguments.of(MINIMAL.replace("spi: 0x1001", "spi: 0x12"), "peers[0].sa.outbound.spi: 0x12 is in the range 1-255"),
