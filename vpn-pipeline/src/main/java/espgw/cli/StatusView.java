@@ -44,7 +44,10 @@ final class StatusView {
         return s.append(any ? "" : " none").append('\n').toString();
     }
 
-    /** {@code " (same subnet, routed)"}, {@code " (same subnet)"} on a server, nothing for another peer. */
+    /**
+     * {@code " (same subnet, via 10.0.1.160)"} or {@code " (same subnet, routed)"} at a client,
+     * {@code " (same subnet)"} on a server, nothing for another peer.
+     */
     static String sameSubnetNote(boolean sameSubnet, StatusReport.Steering steering) {
         if (!sameSubnet) {
             return "";

@@ -110,11 +110,12 @@ public record GatewayConfig(
             throw root.error("local", "a /32 has no LAN: give the subnet's prefix length");
         }
         SameSubnet sameSubnet = parseSameSubnet(root);
-        for (String clientOnly : List.of("same_subnet", "offset_network")) {
-            if (role == Role.SERVER && root.has(clientOnly)) {
-                throw root.error(clientOnly, "applies only to role: client (a server reaches its clients through"
-                        + " client_pool)");
-            }
+        if (role == Role.SERVER) {
+            refuse(root, "applies only to role: client (a server reaches its clients through client_pool)",
+                    "same_subnet", "offset_network");
+        } else {
+            refuse(root, "applies only to role: server (a client's packets keep their own source address)",
+                    "client_pool");
         }
         if (sameSubnet == SameSubnet.ROUTE && root.has("offset_network")) {
             throw root.error("offset_network", "applies only with same_subnet: offset");
@@ -126,10 +127,6 @@ public record GatewayConfig(
         }
         if (offset.overlaps(local)) {
             throw root.error("offset_network", offset + " overlaps the local subnet " + local);
-        }
-        if (role == Role.CLIENT && root.has("client_pool")) {
-            throw root.error("client_pool", "applies only to role: server (a client's packets keep their own"
-                    + " source address)");
         }
         Ipv4Prefix pool = prefix(root, "client_pool", root.string("client_pool", DEFAULT_CLIENT_POOL));
         if (role == Role.SERVER && pool.overlaps(local)) {
@@ -191,6 +188,15 @@ public record GatewayConfig(
             case "server" -> Role.SERVER;
             default -> throw root.error("role", "'" + role + "' must be client or server");
         };
+    }
+
+    /** Refuses the first of {@code fields} that {@code node} sets, for {@code reason}. */
+    private static void refuse(ConfigNode node, String reason, String... fields) throws ConfigException {
+        for (String field : fields) {
+            if (node.has(field)) {
+                throw node.error(field, reason);
+            }
+        }
     }
 
     private static SameSubnet parseSameSubnet(ConfigNode root) throws ConfigException {

@@ -120,10 +120,12 @@ public final class HostSetup {
 
     /** How packets for {@code peer} are steered into the tunnel when it is on this client's LAN subnet; else null. */
     public StatusReport.Steering sameSubnetSteering(PeerConfig peer) {
-        if (config.reachedThroughOffset(peer)) {
-            return StatusReport.Steering.offset(Ipv4Prefix.format(offsetAddress(peer.address())));
+        if (!peer.sameSubnet() || config.role() != GatewayConfig.Role.CLIENT) {
+            return null;
         }
-        return peer.sameSubnet() && config.role() == GatewayConfig.Role.CLIENT ? StatusReport.Steering.ROUTED : null;
+        return config.reachedThroughOffset(peer)
+                ? StatusReport.Steering.offset(Ipv4Prefix.format(offsetAddress(peer.address())))
+                : StatusReport.Steering.ROUTED;
     }
 
     public int offsetAddress(int real) {

@@ -12,6 +12,7 @@ import espgw.linux.tun.VirtioNetHeader;
 import espgw.wire.Ipv4Header;
 import espgw.wire.TcpHeader;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.FastThreadLocalThread;
@@ -70,18 +71,12 @@ class OffloadAllocationTest {
     /** virtio_net_hdr (TCPV4, NEEDS_CSUM) and a TCP/IPv4 super-packet with timestamps, as the kernel hands it over. */
     private static byte[] superPacketFrame() {
         byte[] wire = tcp(1, 1, ACK, TIMESTAMPS, data(SEGMENTS * GSO_SIZE)).build();
-        ByteBuf frame = PacketBuffers.allocator().heapBuffer(VirtioNetHeader.LENGTH + wire.length);
-        try {
-            frame.writeZero(VirtioNetHeader.LENGTH).writeBytes(wire);
-            VirtioNetHeader.set(frame, 0, VirtioNetHeader.VIRTIO_NET_HDR_F_NEEDS_CSUM,
-                    VirtioNetHeader.VIRTIO_NET_HDR_GSO_TCPV4, wire.length - SEGMENTS * GSO_SIZE, GSO_SIZE,
-                    Ipv4Header.MIN_HEADER_LENGTH, TcpHeader.CHECKSUM_OFFSET);
-            byte[] bytes = new byte[frame.readableBytes()];
-            frame.getBytes(0, bytes);
-            return bytes;
-        } finally {
-            frame.release();
-        }
+        byte[] frame = new byte[VirtioNetHeader.LENGTH + wire.length];
+        System.arraycopy(wire, 0, frame, VirtioNetHeader.LENGTH, wire.length);
+        VirtioNetHeader.set(Unpooled.wrappedBuffer(frame), 0, VirtioNetHeader.VIRTIO_NET_HDR_F_NEEDS_CSUM,
+                VirtioNetHeader.VIRTIO_NET_HDR_GSO_TCPV4, wire.length - SEGMENTS * GSO_SIZE, GSO_SIZE,
+                Ipv4Header.MIN_HEADER_LENGTH, TcpHeader.CHECKSUM_OFFSET);
+        return frame;
     }
 
     /** The bytes this thread allocates for {@link #ROUNDS} super-packets, after {@link #WARM_UP_ROUNDS}. */
