@@ -2,6 +2,7 @@ package espgw.bench;
 
 import espgw.crypto.Aead;
 import espgw.crypto.AeadAlgorithm;
+import espgw.crypto.AeadBackend;
 import espgw.crypto.JceAead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -23,8 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * AEAD seal and open alone, per implementation, on a pooled direct buffer as the data path has
  * them: throughput and, with {@code -prof gc}, B/op ({@code gc.alloc.rate.norm}) of each in the
- * same run. {@code jce} is espgw's {@link JceAead}; {@code jce-reused-spec} and {@code bc-reused}
- * are the candidates for fewer bytes per packet ({@link ReusedSpecJceAead},
+ * same run. {@code jce} and {@code openssl} are espgw's backends ({@link AeadBackend}; OpenSSL needs
+ * Java 22+); {@code jce-reused-spec} and {@code bc-reused} were the candidates for fewer bytes per
+ * packet within Java ({@link ReusedSpecJceAead},
  * {@link BouncyCastleLightweightAead}). Every candidate's output is opened by {@code JceAead} in
  * setup, so a wrong candidate fails before it is measured.
  *
@@ -39,7 +41,7 @@ public class AeadAllocBenchmark {
     private static final int OPEN_RING = 64;
     private static final int AAD_LENGTH = 8;
 
-    @Param({"jce", "jce-reused-spec", "bc-reused"})
+    @Param({"jce", "openssl", "jce-reused-spec", "bc-reused"})
     public String impl;
 
     @Param({"AES_GCM_128", "CHACHA20_POLY1305"})
@@ -91,6 +93,8 @@ public class AeadAllocBenchmark {
         switch (impl) {
             case "jce":
                 return new JceAead(algorithm, keymat);
+            case "openssl":
+                return AeadBackend.OPENSSL.create(algorithm, keymat);
             case "jce-reused-spec":
                 return new ReusedSpecJceAead(algorithm, keymat);
             case "bc-reused":

@@ -1,7 +1,8 @@
 package espgw.bench;
 
 import espgw.crypto.AeadAlgorithm;
-import espgw.crypto.JceAead;
+import espgw.crypto.Aead;
+import espgw.crypto.AeadBackend;
 import espgw.drop.DropReason;
 import espgw.esp.EspCodec;
 import espgw.esp.EspEncryptor;
@@ -29,7 +30,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Per-packet ESP seal and open, in place on a pooled direct (or heap) buffer, per algorithm and
  * inner packet size. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is B/op. The
  * {@code *FramingOnly} rows run the same espgw code over {@link NullAead}, so their B/op is
- * espgw's own share (0 expected) and the rest of {@code seal}/{@code open}'s is JCE's.
+ * espgw's own share (0 expected) and the rest of {@code seal}/{@code open}'s is the backend's
+ * (JCE's ~1–2 KB; OpenSSL's 0 expected). The framing rows do not depend on {@code backend}.
  *
  * <pre>java -jar vpn-bench/target/benchmarks.jar EspBenchmark -prof gc</pre>
  */
@@ -50,11 +52,15 @@ public class EspBenchmark {
     @Param({"direct"})
     public String buffer;
 
+    /** {@link AeadBackend}: {@code JCE}, or {@code OPENSSL} (Java 22+). */
+    @Param({"JCE", "OPENSSL"})
+    public AeadBackend backend;
+
     private SecurityAssociation outbound;
     private EspEncryptor encryptor;
     private ByteBuf sealBuf;
 
-    private JceAead openAead;
+    private Aead openAead;
     private final byte[] aad = new byte[EspCodec.MAX_AAD_LENGTH];
     private ByteBuf[] sealed;
     private ByteBuf openBuf;
@@ -68,7 +74,7 @@ public class EspBenchmark {
     public void setUp() {
         byte[] keymat = new byte[algorithm.keymatLength()];
         new Random(1).nextBytes(keymat);
-        outbound = SecurityAssociation.builder(0x1000, Direction.OUTBOUND, new JceAead(algorithm, keymat))
+        outbound = SecurityAssociation.builder(0x1000, Direction.OUTBOUND, backend.create(algorithm, keymat))
                 .esn(true).sequenceStore(new MemorySequenceStore(1L << 40)).build();
         encryptor = new EspEncryptor();
         int capacity = EspHeader.PAYLOAD_OFFSET + size + EspHeader.MAX_TRAILER_OVERHEAD;
@@ -80,7 +86,7 @@ public class EspBenchmark {
 
         // Packets for open, sealed with sequence numbers 1..OPEN_RING under an SA of their own.
         SecurityAssociation sender = SecurityAssociation.builder(0x1000, Direction.OUTBOUND,
-                new JceAead(algorithm, keymat)).esn(true).sequenceStore(new MemorySequenceStore()).build();
+                backend.create(algorithm, keymat)).esn(true).sequenceStore(new MemorySequenceStore()).build();
         sealed = new ByteBuf[OPEN_RING];
         for (int i = 0; i < OPEN_RING; i++) {
             ByteBuf buf = allocate(capacity);
@@ -90,7 +96,7 @@ public class EspBenchmark {
             }
             sealed[i] = buf;
         }
-        openAead = new JceAead(algorithm, keymat);
+        openAead = backend.create(algorithm, keymat);
         openBuf = allocate(capacity);
 
         nullAead = new NullAead(algorithm);

@@ -1,6 +1,7 @@
 package espgw.cli;
 
 import espgw.config.ConfigException;
+import espgw.crypto.AeadBackend;
 import espgw.config.GatewayConfig;
 import espgw.config.PeerConfig;
 import espgw.daemon.Gateway;
@@ -55,6 +56,12 @@ public final class UpCommand implements Callable<Integer> {
             case "json" -> LogFormat.useJsonLines();
             default -> throw OperatorException.badConfig("--log-format: '" + logFormat + "' must be text or json");
         }
+        AeadBackend ciphers;
+        try {
+            ciphers = AeadBackend.chosen();
+        } catch (IllegalArgumentException e) {
+            throw OperatorException.badConfig(e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         Gateway gateway = Gateway.start(config, keyLog);
         // SIGTERM and SIGINT end the wait below, so the gateway is closed on this thread and the
@@ -65,7 +72,7 @@ public final class UpCommand implements Callable<Integer> {
         }
         Thread safetyNet = new Thread(() -> closeQuietly(gateway, config, out), "espgw-shutdown");
         Runtime.getRuntime().addShutdownHook(safetyNet);
-        printSummary(out, config, gateway);
+        printSummary(out, config, gateway, ciphers);
         stop.await();
         Runtime.getRuntime().removeShutdownHook(safetyNet);
         gateway.close();
@@ -85,13 +92,14 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private static void printSummary(PrintWriter out, GatewayConfig config, Gateway gateway) {
+    private static void printSummary(PrintWriter out, GatewayConfig config, Gateway gateway, AeadBackend ciphers) {
         out.printf("espgw up: instance %s, role %s, local %s (%s)%n", config.instance(),
                 config.role().name().toLowerCase(Locale.ROOT), Ipv4Prefix.format(config.localAddress()),
                 config.localSubnet());
         out.printf("  tunnel %s: mtu %d, routes %s via table 0x%x for packets without mark 0x%x%n",
                 config.tunnel().device(), gateway.mtu(), gateway.hostSetup().tunnelRoutes(),
                 config.tunnel().routeTable(), config.tunnel().fwmark());
+        out.printf("  ciphers: %s%n", ciphers.describe());
         for (PeerConfig peer : config.peers()) {
             String via = StatusView.sameSubnetNote(peer.sameSubnet(), gateway.hostSetup().sameSubnetSteering(peer));
             if (peer.keyedByIke()) {

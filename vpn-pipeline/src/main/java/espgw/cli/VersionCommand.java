@@ -1,5 +1,6 @@
 package espgw.cli;
 
+import espgw.crypto.AeadBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,8 +8,8 @@ import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code espgw version}: the espgw version, and the Java runtime it runs on. */
-@Command(name = "version", description = "Print the espgw version and the Java runtime in use.")
+/** {@code espgw version}: the espgw version, the Java runtime it runs on, and its ciphers' library. */
+@Command(name = "version", description = "Print the espgw version, the Java runtime and the cipher library in use.")
 public final class VersionCommand implements Runnable {
     @Override
     public void run() {
@@ -24,7 +25,16 @@ public final class VersionCommand implements Runnable {
             return new String[] {
                 "espgw " + espgwVersion(),
                 "java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
-                        + System.getProperty("java.home") + ")"};
+                        + System.getProperty("java.home") + ")",
+                "ciphers " + ciphers()};
+        }
+
+        private static String ciphers() {
+            try {
+                return AeadBackend.chosen().describe();
+            } catch (IllegalArgumentException e) {
+                return "none: " + e.getMessage();
+            }
         }
 
         static String espgwVersion() {

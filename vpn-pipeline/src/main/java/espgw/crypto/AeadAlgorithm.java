@@ -54,6 +54,17 @@ public enum AeadAlgorithm {
         return keyLength + SALT_LENGTH;
     }
 
+    /**
+     * @throws IllegalArgumentException when {@code keymat} is not key and salt of this algorithm
+     *     (the message gives lengths only, never the octets)
+     */
+    void requireKeymatLength(byte[] keymat) {
+        if (keymat.length != keymatLength()) {
+            throw new IllegalArgumentException(configName + " needs " + keymatLength()
+                    + " octets of key material (key and 4-octet salt), got " + keymat.length);
+        }
+    }
+
     String jceKeyAlgorithm() {
         return jceKeyAlgorithm;
     }

@@ -64,10 +64,7 @@ public final class JceAead implements Aead {
      * @param keymat key followed by the 4-octet salt; copied, the caller may wipe its array
      */
     public JceAead(AeadAlgorithm algorithm, byte[] keymat) {
-        if (keymat.length != algorithm.keymatLength()) {
-            throw new IllegalArgumentException(algorithm.configName() + " needs " + algorithm.keymatLength()
-                    + " octets of key material (key and 4-octet salt), got " + keymat.length);
-        }
+        algorithm.requireKeymatLength(keymat);
         this.algorithm = algorithm;
         this.key = new SecretKeySpec(keymat, 0, algorithm.keyLength(), algorithm.jceKeyAlgorithm());
         System.arraycopy(keymat, algorithm.keyLength(), nonce, 0, AeadAlgorithm.SALT_LENGTH);

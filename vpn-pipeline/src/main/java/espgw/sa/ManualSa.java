@@ -2,7 +2,7 @@ package espgw.sa;
 
 import espgw.crypto.Aead;
 import espgw.crypto.AeadAlgorithm;
-import espgw.crypto.JceAead;
+import espgw.crypto.AeadBackend;
 import espgw.wire.EspHeader;
 
 /**
@@ -68,7 +68,7 @@ public final class ManualSa {
 
     /** A fresh cipher for one SA (each direction and event loop needs its own). */
     public Aead newAead() {
-        return new JceAead(algorithm, keymat);
+        return AeadBackend.chosen().create(algorithm, keymat);
     }
 
     /** A builder for an SA with this SPI, key, ESN flag and window. */

@@ -3,6 +3,7 @@ package espgw.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import espgw.crypto.AeadBackend;
 import espgw.lab.Lab;
 import espgw.testing.Privileges;
 import java.nio.file.Files;
@@ -74,6 +75,8 @@ class UpCommandNetnsTest {
             assertEquals(2, saLines, output);
             assertTrue(output.lines().filter(l -> l.startsWith("{")).allMatch(l -> l.endsWith("}")), output);
             assertTrue(output.contains("SA down: peer server"), output);
+            // The same JVM and properties as this test's (OpenSSL from Java 22 on: AeadBackendTest).
+            assertTrue(output.contains("\n  ciphers: " + AeadBackend.chosen().describe() + "\n"), output);
             assertTrue(!output.contains("0123456789abcdef") && !output.contains("89abcdef01234567"),
                     "key material in the log: " + output);
         }

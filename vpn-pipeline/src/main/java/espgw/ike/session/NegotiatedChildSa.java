@@ -1,6 +1,6 @@
 package espgw.ike.session;
 
-import espgw.crypto.JceAead;
+import espgw.crypto.AeadBackend;
 import espgw.ike.crypto.IkeEncryption;
 import espgw.ike.crypto.KeyExchangeGroup;
 import espgw.ike.message.TrafficSelector;
@@ -88,7 +88,7 @@ public final class NegotiatedChildSa {
     public SecurityAssociation.Builder toBuilder(Direction direction) {
         boolean inbound = direction == Direction.INBOUND;
         return SecurityAssociation.builder(inbound ? inboundSpi : outboundSpi, direction,
-                new JceAead(encryption.aead(), inbound ? inboundKeymat : outboundKeymat)).esn(esn);
+                AeadBackend.chosen().create(encryption.aead(), inbound ? inboundKeymat : outboundKeymat)).esn(esn);
     }
 
     @Override
