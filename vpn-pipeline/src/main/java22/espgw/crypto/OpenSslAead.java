@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -87,11 +88,16 @@ public final class OpenSslAead implements Aead {
         lastSealIv = iv;
         boolean inPlace = buf.hasMemoryAddress();
         long data = inPlace ? buf.memoryAddress() + index : copyIn(buf, index, length, length + ICV);
-        if (!(start(sealContext, ENCRYPT, iv, aad, aadLength)
-                && update(sealContext, data, data, length)
-                && finish(sealContext, data + length)
-                && ctrl(sealContext, LibCrypto.EVP_CTRL_AEAD_GET_TAG, data + length))) {
-            throw failed("seal");
+        try {
+            if (!(start(sealContext, ENCRYPT, iv, aad, aadLength)
+                    && update(sealContext, data, data, length)
+                    && finish(sealContext, data + length)
+                    && ctrl(sealContext, LibCrypto.EVP_CTRL_AEAD_GET_TAG, data + length))) {
+                throw failed("seal");
+            }
+        } finally {
+            // The Cleaner frees the contexts once this object is unreachable: not during a call.
+            Reference.reachabilityFence(this);
         }
         if (!inPlace) {
             copyBack(buf, index, length + ICV);
@@ -107,14 +113,18 @@ public final class OpenSslAead implements Aead {
         int textLength = length - ICV;
         boolean inPlace = buf.hasMemoryAddress();
         long data = inPlace ? buf.memoryAddress() + index : copyIn(buf, index, length, length);
-        if (!(start(openContext, DECRYPT, iv, aad, aadLength)
-                && ctrl(openContext, LibCrypto.EVP_CTRL_AEAD_SET_TAG, data + textLength)
-                && update(openContext, data, data, textLength))) {
-            throw failed("open");
-        }
-        if (!finish(openContext, data + textLength)) {
-            clearErrors();
-            return false;
+        try {
+            if (!(start(openContext, DECRYPT, iv, aad, aadLength)
+                    && ctrl(openContext, LibCrypto.EVP_CTRL_AEAD_SET_TAG, data + textLength)
+                    && update(openContext, data, data, textLength))) {
+                throw failed("open");
+            }
+            if (!finish(openContext, data + textLength)) {
+                clearErrors();
+                return false;
+            }
+        } finally {
+            Reference.reachabilityFence(this);
         }
         if (!inPlace) {
             copyBack(buf, index, textLength);
