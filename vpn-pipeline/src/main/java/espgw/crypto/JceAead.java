@@ -44,8 +44,9 @@ import javax.crypto.spec.SecretKeySpec;
  * lightweight API with every parameter object reused still allocates 110–320 B (ChaCha20-Poly1305)
  * and 450–620 B (AES-GCM) per packet and costs more CPU per 1400-octet packet: AES-GCM about 20
  * times (no AES-NI), ChaCha20-Poly1305 3–4 times on Temurin 25 (whose JCE has vector intrinsics)
- * and about 20 % on JDK 17. So both algorithms stay on JCE; 0 B would take an AEAD written for
- * it, and written in Java it would give up AES-NI and the ChaCha20 intrinsics.
+ * and about 20 % on JDK 17. So within Java both algorithms stay on JCE: 0 B would take an AEAD
+ * written for it, and written in Java it would give up AES-NI and the ChaCha20 intrinsics. From
+ * Java 22 on, {@link AeadBackend} uses OpenSSL's libcrypto instead, which allocates nothing.
  */
 public final class JceAead implements Aead {
     private static final int TAG_BITS = AeadAlgorithm.ICV_LENGTH * Byte.SIZE;
