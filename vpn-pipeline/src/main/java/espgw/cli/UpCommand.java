@@ -1,9 +1,9 @@
 package espgw.cli;
 
 import espgw.config.ConfigException;
-import espgw.crypto.AeadBackend;
 import espgw.config.GatewayConfig;
 import espgw.config.PeerConfig;
+import espgw.crypto.AeadBackend;
 import espgw.daemon.Gateway;
 import espgw.logging.LogFormat;
 import espgw.nat.Ipv4Prefix;

@@ -171,8 +171,8 @@ public final class OpenSslAead implements Aead {
 
     private IllegalStateException failed(String what) {
         clearErrors();
-        // Only a bug gets here (sizes are fixed, contexts keyed); OpenSSL's error text is not
-        // added: it could name internals, never worth risking key-adjacent detail in a log.
+        // Only a bug gets here (sizes are fixed, contexts keyed). OpenSSL's error queue is not
+        // read into the message: it is emptied, so the next packet starts clean.
         return new IllegalStateException(algorithm.configName() + " " + what + " failed in OpenSSL");
     }
 
