@@ -29,17 +29,17 @@ import org.openjdk.jmh.annotations.TearDown;
  * their checksums and copies them into one super-packet again. Divide by 65 KB for the cost per
  * byte next to the crypto's.
  *
- * <p>{@code -prof gc} reports ~8 KB per super-packet here and none of it is the daemon's: Netty 4.2
- * recycles pooled {@code ByteBuf} objects only on a {@code FastThreadLocalThread} (an event loop),
- * and JMH's benchmark thread is a plain one, so every segment's buffer is a new object. On an
- * event loop thread the same path allocates nothing ({@code OffloadAllocationTest}).
+ * <p>The benchmark thread is a {@link EventLoopThreads FastThreadLocalThread}, as the daemon's
+ * event loops are: on JMH's plain threads Netty 4.2 makes every segment's buffer a new object
+ * (~8 KB per super-packet in {@code -prof gc}, none of it the daemon's).
  *
  * <pre>java -jar vpn-bench/target/benchmarks.jar OffloadBenchmark -prof gc</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=DISABLED"})
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=DISABLED", EventLoopThreads.EXECUTOR,
+        EventLoopThreads.EXECUTOR_CLASS})
 public class OffloadBenchmark {
     private static final int SEGMENTS = 47;
     private static final int GSO_SIZE = 1388;
@@ -68,7 +68,7 @@ public class OffloadBenchmark {
 
     @Benchmark
     public int split() {
-        splitter.writeInbound(frameBuffer());
+        EventLoopThreads.read(splitter, frameBuffer());
         int segments = 0;
         for (ByteBuf segment = splitter.readInbound(); segment != null; segment = splitter.readInbound()) {
             segment.release();
@@ -79,7 +79,7 @@ public class OffloadBenchmark {
 
     @Benchmark
     public int splitAndCoalesce() {
-        splitter.writeInbound(frameBuffer());
+        EventLoopThreads.read(splitter, frameBuffer());
         for (ByteBuf segment = splitter.readInbound(); segment != null; segment = splitter.readInbound()) {
             coalescer.write(segment, coalescer.voidPromise());
         }

@@ -9,28 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import espgw.daemon.PacketBuffers;
 import espgw.drop.CountingDropRecorder;
 import espgw.linux.tun.VirtioNetHeader;
+import espgw.testing.EventLoopAllocation;
 import espgw.wire.Ipv4Header;
 import espgw.wire.TcpHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.ResourceLeakDetector;
-import io.netty.util.concurrent.FastThreadLocalThread;
-import java.lang.management.ManagementFactory;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * The TUN offload path allocates nothing per super-packet on an event loop: a TCP super-packet cut
  * into its segments ({@link GsoSplitter}) and the segments merged again ({@link GroCoalescer})
- * must not grow the thread's allocated bytes.
- *
- * <p>On a {@link FastThreadLocalThread}, as the daemon's event loop is: Netty 4.2 recycles pooled
- * {@code ByteBuf} objects only there, and on any other thread makes a new one (with its reference
- * count and NIO view) per allocation, about 170 B per segment. That is what JMH's
- * {@code OffloadBenchmark -prof gc} reports, its benchmark thread being a plain one. The leak
- * detector is off while it runs: at PARANOID every buffer records where it was touched.
+ * must not grow the allocated bytes of a thread like the daemon's event loops
+ * ({@link EventLoopAllocation}). On a plain thread Netty makes a new {@code ByteBuf} object per
+ * segment, which is what JMH's {@code OffloadBenchmark -prof gc} reports, its benchmark thread
+ * being a plain one.
  */
 class OffloadAllocationTest {
     private static final int GSO_SIZE = 1388;
@@ -42,30 +35,11 @@ class OffloadAllocationTest {
     @Test
     void splittingAndCoalescingASuperPacketAllocatesNothingOnAnEventLoopThread() throws InterruptedException {
         byte[] frame = superPacketFrame();
-        AtomicLong allocated = new AtomicLong(-1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        try {
-            Thread loop = new FastThreadLocalThread(() -> {
-                try {
-                    allocated.set(allocatedByRounds(frame));
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            });
-            loop.start();
-            loop.join();
-        } finally {
-            ResourceLeakDetector.setLevel(level);
-        }
-        if (failure.get() != null) {
-            throw new AssertionError(failure.get());
-        }
+        long allocated = EventLoopAllocation.bytesFor(() -> new SplitAndCoalesce(frame), WARM_UP_ROUNDS, ROUNDS);
         // Under 4 B per super-packet: the pool's occasional bookkeeping (~1 KB in 2 000 rounds) passes;
         // one object per super-packet (16 B or more), let alone per segment, does not.
-        assertTrue(allocated.get() >= 0 && allocated.get() < 4L * ROUNDS,
-                allocated.get() + " bytes allocated for " + ROUNDS + " super-packets of " + SEGMENTS + " segments");
+        assertTrue(allocated >= 0 && allocated < 4L * ROUNDS,
+                allocated + " bytes allocated for " + ROUNDS + " super-packets of " + SEGMENTS + " segments");
     }
 
     /** virtio_net_hdr (TCPV4, NEEDS_CSUM) and a TCP/IPv4 super-packet with timestamps, as the kernel hands it over. */
@@ -79,42 +53,39 @@ class OffloadAllocationTest {
         return frame;
     }
 
-    /** The bytes this thread allocates for {@link #ROUNDS} super-packets, after {@link #WARM_UP_ROUNDS}. */
-    private static long allocatedByRounds(byte[] frame) {
-        EmbeddedChannel splitter = new EmbeddedChannel(new GsoSplitter(64, 32, new CountingDropRecorder()));
-        EmbeddedChannel coalescer = new EmbeddedChannel(new GroCoalescer());
-        // The daemon's channels allocate from this one (Netty 4.2's default, adaptive, is another).
-        splitter.config().setAllocator(PacketBuffers.allocator());
-        coalescer.config().setAllocator(PacketBuffers.allocator());
-        try {
-            com.sun.management.ThreadMXBean threads =
-                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long thread = Thread.currentThread().getId();
-            // Long enough for C2: code still running interpreted or from C1 allocates objects
-            // that C2's escape analysis keeps off the heap.
-            splitAndCoalesce(splitter, coalescer, frame, WARM_UP_ROUNDS);
-            long before = threads.getThreadAllocatedBytes(thread);
-            splitAndCoalesce(splitter, coalescer, frame, ROUNDS);
-            return threads.getThreadAllocatedBytes(thread) - before;
-        } finally {
+    /** A TUN read's super-packet through the splitter, its segments through the coalescer. */
+    private static final class SplitAndCoalesce implements EventLoopAllocation.Rounds {
+        private final byte[] frame;
+        private final EmbeddedChannel splitter = new EmbeddedChannel(new GsoSplitter(64, 32, new CountingDropRecorder()));
+        private final EmbeddedChannel coalescer = new EmbeddedChannel(new GroCoalescer());
+
+        SplitAndCoalesce(byte[] frame) {
+            this.frame = frame;
+            // The daemon's channels allocate from this one (Netty 4.2's default, adaptive, is another).
+            splitter.config().setAllocator(PacketBuffers.allocator());
+            coalescer.config().setAllocator(PacketBuffers.allocator());
+        }
+
+        @Override
+        public void run(int rounds) {
+            for (int i = 0; i < rounds; i++) {
+                // From the allocator the TUN read's buffer comes from; writeInbound's varargs array would count.
+                splitter.pipeline().fireChannelRead(PacketBuffers.allocator().directBuffer(frame.length).writeBytes(frame));
+                for (ByteBuf segment = splitter.readInbound(); segment != null; segment = splitter.readInbound()) {
+                    coalescer.write(segment, coalescer.voidPromise());
+                }
+                coalescer.flush();
+                ByteBuf superPacket = coalescer.readOutbound();
+                int length = superPacket.readableBytes();
+                superPacket.release();
+                assertEquals(frame.length, length, "the coalesced super-packet, virtio header included");
+            }
+        }
+
+        @Override
+        public void close() {
             splitter.finishAndReleaseAll();
             coalescer.finishAndReleaseAll();
-        }
-    }
-
-    private static void splitAndCoalesce(EmbeddedChannel splitter, EmbeddedChannel coalescer, byte[] frame,
-            int rounds) {
-        for (int i = 0; i < rounds; i++) {
-            // From the allocator the TUN read's buffer comes from; writeInbound's varargs array would count.
-            splitter.pipeline().fireChannelRead(PacketBuffers.allocator().directBuffer(frame.length).writeBytes(frame));
-            for (ByteBuf segment = splitter.readInbound(); segment != null; segment = splitter.readInbound()) {
-                coalescer.write(segment, coalescer.voidPromise());
-            }
-            coalescer.flush();
-            ByteBuf superPacket = coalescer.readOutbound();
-            int length = superPacket.readableBytes();
-            superPacket.release();
-            assertEquals(frame.length, length, "the coalesced super-packet, virtio header included");
         }
     }
 }
