@@ -4,6 +4,8 @@
 # (AES-GCM-128, ChaCha20-Poly1305), OpenVPN 2.6 userspace, wireguard-go, strongSwan with
 # kernel-libipsec, tinc. See vpn-bench/e2e/README.md. Run as root from anywhere:
 #     vpn-bench/e2e/run.sh [-t SECONDS] [-w TCP_WARMUP_SECONDS] [-o OUTDIR] [-s "plain espgw-aes ..."] [--no-install]
+#     [--ping-cpu PINGS]: after each subject's warm-up, only PINGS pings 10 ms apart, with each VPN
+#     thread's CPU time per ping (OUTDIR/ping-cpu-STAMP.md) instead of the measurements
 set -uo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -25,6 +27,7 @@ outdir="$repo/vpn-bench/results"
 all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-aes-gcm-128-udp-routed espgw-chacha20-poly1305 openvpn wireguard-go strongswan-libipsec tinc"
 subjects="$all_subjects"
 install=1
+ping_cpu=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) duration=$2; shift 2 ;;
@@ -32,10 +35,12 @@ while [ $# -gt 0 ]; do
     -o) outdir=$2; shift 2 ;;
     -s) subjects=$2; shift 2 ;;
     --no-install) install=0; shift ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --ping-cpu) ping_cpu=$2; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
+case "$ping_cpu" in ''|*[!0-9]*) echo "run.sh: --ping-cpu needs a number of pings, got '$ping_cpu'" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { echo "run.sh: must run as root (network namespaces)" >&2; exit 1; }
 
 tag="vb$$"                       # unique per run: namespaces, devices, instance names
@@ -101,6 +106,29 @@ cpu_ticks() { # sum of utime+stime over subject_pids (and their threads), in tic
   echo "$total"
 }
 
+thread_snap() { # per thread of subject_pids: TID NAME UTIME STIME RUN_NS (summarize.py ping-cpu)
+  local pid t
+  for pid in "${subject_pids[@]}"; do
+    for t in /proc/"$pid"/task/*; do
+      [ -r "$t/schedstat" ] || continue
+      printf '%s %s %s %s\n' "${t##*/}" "$(tr -c '[:alnum:]#_.\n-' '_' < "$t/comm")" \
+        "$(awk '{ sub(/^.*\) /, ""); print $12, $13 }' "$t/stat")" "$(cut -d' ' -f1 "$t/schedstat")"
+    done 2>/dev/null
+  done | awk 'NF == 5'
+}
+
+# measure_ping_cpu SUBJECT TARGET [BIND]: pings 10 ms apart with each VPN thread's CPU time per ping
+measure_ping_cpu() {
+  local subject=$1 target=$2 bind=${3:-}
+  log "$subject: ping $ping_cpu x 0.01 s, CPU per thread"
+  thread_snap > "$work/$subject.threads-before"
+  timeout $(( ping_cpu / 50 + 30 )) ip netns exec "$ns_c" ping -n -c "$ping_cpu" -i 0.01 -W 1 ${bind:+-I "$bind"} "$target" \
+    > "$work/$subject.ping-cpu.txt" 2>&1
+  thread_snap > "$work/$subject.threads-after"
+  "$py" "$here/summarize.py" ping-cpu "$subject" "$work/$subject.threads-before" "$work/$subject.threads-after" \
+    "$ping_cpu" "$hz" "$work/$subject.ping-cpu.txt" | tee -a "$work/ping-cpu.md" >&2
+}
+
 # ---------------------------------------------------------------- install
 has_candidates() { # has_candidates PACKAGE...: every one can be installed from the package lists
   local p
@@ -161,6 +189,7 @@ measure() {
       -u -b 0 -l $size >/dev/null 2>&1
   done
   timeout 120 ip netns exec "$ns_c" ping -n -q -f -c "$ping_warmup" -W 1 ${bind:+-I "$bind"} "$target" >/dev/null 2>&1
+  if [ "$ping_cpu" -gt 0 ]; then measure_ping_cpu "$@"; return; fi
   c0=$(cpu_ticks); t0=$(date +%s.%N)
   log "$subject: TCP 1 stream"
   tcpc0=$(cpu_ticks)
@@ -185,6 +214,7 @@ measure() {
 
 fail() { # fail SUBJECT REASON: records the subject as failed
   log "$1: FAILED: $2"
+  if [ "$ping_cpu" -gt 0 ]; then printf '%s: FAILED: %s\n\n' "$1" "$2" >> "$work/ping-cpu.md"; fi
   "$py" -c 'import json,sys; print(json.dumps({"subject": sys.argv[1], "error": sys.argv[2]}))' "$1" "$2" >> "$results"
 }
 
@@ -453,4 +483,11 @@ machine=$(printf 'nproc=%s; cpu=%s; kernel=%s; loadavg at start %s, at end %s (o
   "$(dpkg-query -W -f='${Version}' openvpn 2>/dev/null)" "$(dpkg-query -W -f='${Version}' wireguard-go 2>/dev/null)" \
   "$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)" "$(dpkg-query -W -f='${Version}' tinc 2>/dev/null)" \
   "$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)")
+if [ "$ping_cpu" -gt 0 ]; then
+  { printf '# CPU per ping, %s\n\n%s\n\nWarm-up: %s s TCP, %s s each UDP 1400 B and 64 B, %s flood pings; then %s pings 10 ms apart. On CPU from /proc/PID/task/TID/schedstat, user and system from its stat (in ticks of 1/%s s, so coarse).\n\n' \
+      "$stamp" "$machine" "$warmup" "$udp_warmup" "$ping_warmup" "$ping_cpu" "$hz"
+    cat "$work/ping-cpu.md" 2>/dev/null; } > "$outdir/ping-cpu-$stamp.md"
+  log "wrote $outdir/ping-cpu-$stamp.md"
+  exit 0
+fi
 "$py" "$here/summarize.py" report "$results" "$outdir/e2e-$stamp" "$stamp" "$machine" "$duration" "$(( $(date +%s) - started_at ))" "$warmup" "$udp_warmup" "$ping_warmup"

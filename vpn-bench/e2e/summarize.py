@@ -9,6 +9,9 @@
       writes OUTPREFIX.md (table with ratios), OUTPREFIX.json and OUTPREFIX.png (chart)
   summarize.py median OUTPREFIX RUN.json RUN.json...   (two or more runs of run.sh)
       writes OUTPREFIX.md and OUTPREFIX.json: each figure's median over the runs, with ratios, and its range
+  summarize.py ping-cpu SUBJECT BEFORE AFTER PINGS HZ PING.txt   (run.sh --ping-cpu)
+      prints the ping p50 and, per thread of the VPN's processes, CPU time per ping (on-CPU time
+      from schedstat, user and system from stat) between two snapshots "TID NAME UTIME STIME RUN_NS"
 """
 import json
 import re
@@ -132,6 +135,41 @@ def percentile(values, p):
     return v[lo] + (v[hi] - v[lo]) * (k - lo)
 
 
+def ping_rtts(text):
+    return [float(x) for x in re.findall(r"time=([0-9.]+) ms", text)]
+
+
+def read_threads(path):
+    """A snapshot of run.sh's thread_snap: TID -> (name, user ticks, system ticks, on-CPU ns)."""
+    threads = {}
+    with open(path) as f:
+        for line in f:
+            tid, name, user, system, run_ns = line.split()
+            threads[tid] = (name, int(user), int(system), int(run_ns))
+    return threads
+
+
+def ping_cpu(subject, before, after, pings, hz, ping_file, shown=6):
+    """Markdown lines: the ping p50, then the busiest threads' CPU per ping in microseconds."""
+    pings, hz = int(pings), float(hz)
+    with open(ping_file) as f:
+        rtts = ping_rtts(f.read())
+    p50 = percentile(rtts, 50)
+    lines = ["%s: %d of %d pings answered, p50 %s ms" % (subject, len(rtts), pings,
+                                                         "-" if p50 is None else "%.3f" % p50),
+             "", "| thread | on CPU (µs/ping) | user | system |", "|---|---|---|---|"]
+    start, end = read_threads(before), read_threads(after)
+    rows = []
+    for tid, (name, user, system, run_ns) in end.items():
+        if tid in start:  # a thread that started in between has no baseline
+            _, user0, system0, run_ns0 = start[tid]
+            rows.append(((run_ns - run_ns0) / 1e3 / pings, (user - user0) * 1e6 / hz / pings,
+                         (system - system0) * 1e6 / hz / pings, name))
+    for on_cpu, user, system, name in sorted(rows, reverse=True)[:shown]:
+        lines.append("| %s | %.1f | %.0f | %.0f |" % (name, on_cpu, user, system))
+    return lines
+
+
 def one(subject, work, cpu, cpu_tcp1, hz, t0, t1, nprocs):
     hz = float(hz)
     out = {"subject": subject, "errors": {}}
@@ -153,7 +191,7 @@ def one(subject, work, cpu, cpu_tcp1, hz, t0, t1, nprocs):
             text = f.read()
     except OSError:
         text = ""
-    rtts = [float(x) for x in re.findall(r"time=([0-9.]+) ms", text)]
+    rtts = ping_rtts(text)
     out["ping_replies"] = len(rtts)
     out["rtt_p50_ms"] = percentile(rtts, 50)
     out["rtt_p99_ms"] = percentile(rtts, 99)
@@ -351,6 +389,8 @@ if __name__ == "__main__":
         chart(doc["results"], sys.argv[2] + ".png", doc["stamp"], doc["machine"])
     elif sys.argv[1] == "report":
         report(*sys.argv[2:11])
+    elif sys.argv[1] == "ping-cpu":
+        print("\n".join(ping_cpu(*sys.argv[2:8])) + "\n")
     elif sys.argv[1] == "median" and len(sys.argv) > 4:
         median(sys.argv[2], sys.argv[3:])
     else:

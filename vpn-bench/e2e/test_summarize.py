@@ -137,5 +137,23 @@ class ReportTest(unittest.TestCase):
                 self.assertEqual("10000", doc["ping_warmup"])
 
 
+class PingCpuTest(unittest.TestCase):
+    def test_each_thread_gets_its_cpu_per_ping_between_the_snapshots(self):
+        with tempfile.TemporaryDirectory() as d:
+            files = {"before": "10 loop 100 50 1000000\n11 gc 5 5 200000\n",
+                     # 200 pings: the loop ran 60 ms more (300 us/ping), 4 user and 2 system ticks at 100 Hz;
+                     # thread 12 started in between and has no baseline.
+                     "after": "10 loop 104 52 61000000\n11 gc 5 6 2200000\n12 new 1 1 5000000\n",
+                     "ping": "".join("64 bytes from 10.0.0.160: icmp_seq=%d ttl=64 time=0.%d ms\n" % (i, 3 + i % 5)
+                                     for i in range(199))}
+            for name, text in files.items():
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(text)
+            lines = summarize.ping_cpu("espgw", os.path.join(d, "before"), os.path.join(d, "after"), "200", "100",
+                                       os.path.join(d, "ping"))
+        self.assertEqual("espgw: 199 of 200 pings answered, p50 0.500 ms", lines[0])
+        self.assertEqual(["| loop | 300.0 | 200 | 100 |", "| gc | 10.0 | 0 | 50 |"], lines[4:])
+
+
 if __name__ == "__main__":
     unittest.main()
