@@ -24,13 +24,29 @@ public final class InternetChecksum {
      * a pseudo-header followed by a segment.
      */
     public static long sum(ByteBuf buf, int offset, int length, long initial) {
-        // A ByteBuf checks bounds and its reference count on every get; its NIO view over the same
-        // memory (cached by the buffer, no allocation) is checked once. Only a buffer of several
-        // parts (none on the packet path) is merged into a copy.
-        ByteBuffer nio = buf.nioBufferCount() == 1
-                ? buf.internalNioBuffer(offset, length)
-                : buf.nioBuffer(offset, length);
+        ByteBuffer nio = nioView(buf, offset, length);
         return sum(nio, nio.position(), nio.limit(), initial);
+    }
+
+    /**
+     * A ByteBuf checks bounds and its reference count on every get; its NIO view over the same
+     * memory (cached by a pooled buffer, no allocation) is checked once. A slice has no view of its
+     * own: Netty makes two new ByteBuffers per call, and the datagrams of a UDP GRO read are slices
+     * of one buffer, so their packets take the view of the buffer under the slice, found by the
+     * distance between the two memory addresses. Only a buffer of several parts (none on the packet
+     * path) is merged into a copy.
+     */
+    private static ByteBuffer nioView(ByteBuf buf, int offset, int length) {
+        ByteBuf root = buf.unwrap();
+        if (root != null && root.unwrap() == null && root.nioBufferCount() == 1
+                && buf.hasMemoryAddress() && root.hasMemoryAddress()) {
+            if (offset < 0 || length < 0 || offset > buf.capacity() - length) {
+                throw new IndexOutOfBoundsException("checksum of " + length + " bytes at " + offset
+                        + " in a buffer of " + buf.capacity());
+            }
+            return root.internalNioBuffer((int) (buf.memoryAddress() - root.memoryAddress()) + offset, length);
+        }
+        return buf.nioBufferCount() == 1 ? buf.internalNioBuffer(offset, length) : buf.nioBuffer(offset, length);
     }
 
     private static long sum(ByteBuffer nio, int start, int end, long initial) {

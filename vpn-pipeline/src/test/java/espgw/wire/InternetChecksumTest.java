@@ -1,7 +1,10 @@
 package espgw.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import espgw.testing.EventLoopAllocation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -47,7 +50,10 @@ class InternetChecksumTest {
         // Two components split at an odd byte: no single NIO view, the ByteBuf's own gets.
         ByteBuf composite = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(data, 0, 1001),
                 Unpooled.wrappedBuffer(data, 1001, data.length - 1001));
-        List<ByteBuf> buffers = List.of(pooled.slice(7, data.length), heapWithOffset, composite);
+        // A GRO read's datagrams are retained slices of one pooled buffer; slices of slices, too.
+        ByteBuf retainedSlice = pooled.retainedSlice(7, data.length);
+        List<ByteBuf> buffers = List.of(pooled.slice(7, data.length), retainedSlice,
+                pooled.slice(3, data.length + 4).slice(4, data.length), heapWithOffset, composite);
         try {
             for (ByteBuf buf : buffers) {
                 for (int round = 0; round < 200; round++) {
@@ -58,9 +64,52 @@ class InternetChecksumTest {
                 }
             }
         } finally {
+            retainedSlice.release();
             pooled.release();
             heapWithOffset.release();
             composite.release();
+        }
+    }
+
+    @Test
+    void aSliceIsCheckedAgainstItsOwnBoundsNotThoseOfTheBufferUnderIt() {
+        ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(100).writeZero(100);
+        ByteBuf slice = pooled.retainedSlice(10, 20);
+        try {
+            assertEquals(0xFFFF, InternetChecksum.compute(slice, 0, 20));
+            assertThrows(IndexOutOfBoundsException.class, () -> InternetChecksum.compute(slice, 1, 20));
+            assertThrows(IndexOutOfBoundsException.class, () -> InternetChecksum.compute(slice, -1, 4));
+        } finally {
+            slice.release();
+            pooled.release();
+        }
+    }
+
+    @Test
+    void summingASliceOfAPooledBufferAllocatesNothingOnAnEventLoopThread() throws InterruptedException {
+        long allocated = EventLoopAllocation.bytesFor(SlicesSummed::new, 50_000, 10_000);
+        // Under 1 B per sum: Netty's NIO view of a slice was two new ByteBuffers (~100 B) per call.
+        assertTrue(allocated >= 0 && allocated < 10_000, allocated + " bytes allocated for 10000 sums");
+    }
+
+    /** A pooled buffer's retained slice, as a UDP GRO read hands a datagram over, summed again and again. */
+    private static final class SlicesSummed implements EventLoopAllocation.Rounds {
+        private final ByteBuf pooled = PooledByteBufAllocator.DEFAULT.directBuffer(2048).writeZero(2048);
+        private final ByteBuf slice = pooled.retainedSlice(100, 1400);
+        /** Kept in a field, so the JIT cannot drop the sums. */
+        private long checksums;
+
+        @Override
+        public void run(int rounds) {
+            for (int i = 0; i < rounds; i++) {
+                checksums ^= InternetChecksum.sum(slice, i & 7, 1400 - 8, 0);
+            }
+        }
+
+        @Override
+        public void close() {
+            slice.release();
+            pooled.release();
         }
     }
 
