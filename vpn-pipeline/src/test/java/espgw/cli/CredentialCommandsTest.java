@@ -10,6 +10,7 @@ import espgw.ike.auth.LocalCredential;
 import espgw.ike.auth.Pem;
 import espgw.ike.auth.PeerAuthenticator;
 import espgw.ike.auth.SignatureAlgorithm;
+import espgw.ike.message.AuthPayload;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -158,7 +159,7 @@ class CredentialCommandsTest {
         IkeIdentity identity = IkeIdentity.parse(id);
 
         assertEquals(credential.certificate(), new PeerAuthenticator(new CertificateChainValidator(ca)).authenticate(
-                identity.idType(), identity.data(), credential.certificates(), OCTETS, credential.sign(OCTETS),
+                identity.idType(), identity.data(), credential.certificates(), OCTETS, AuthPayload.DIGITAL_SIGNATURE, credential.sign(AuthPayload.DIGITAL_SIGNATURE, OCTETS),
                 Instant.now()));
     }
 

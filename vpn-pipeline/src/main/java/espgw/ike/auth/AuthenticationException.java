@@ -8,11 +8,19 @@ package espgw.ike.auth;
 public final class AuthenticationException extends Exception {
     /** Why authentication failed, one value per check. */
     public enum Reason {
-        /** The Authentication Data is too short or its AlgorithmIdentifier length is wrong. */
+        /** The AUTH payload's method is not a signature method espgw verifies (14, 9). */
+        UNSUPPORTED_AUTH_METHOD,
+        /**
+         * The Authentication Data is too short or its AlgorithmIdentifier length is wrong; a method 9
+         * signature is not 64 octets.
+         */
         MALFORMED_AUTH_DATA,
         /** The AlgorithmIdentifier is not one we accept (RFC 7427 §3). */
         UNSUPPORTED_SIGNATURE_ALGORITHM,
-        /** The AlgorithmIdentifier does not fit the certificate's key (e.g. Ed25519 named, P-256 key). */
+        /**
+         * The AlgorithmIdentifier or Auth Method does not fit the certificate's key (e.g. Ed25519
+         * named, P-256 key; method 9 from an Ed25519 key).
+         */
         ALGORITHM_KEY_MISMATCH,
         /** The signature does not verify with the certificate's key. */
         BAD_SIGNATURE,

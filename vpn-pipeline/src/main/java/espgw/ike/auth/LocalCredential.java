@@ -1,6 +1,7 @@
 package espgw.ike.auth;
 
 import espgw.ike.auth.SignatureHashAlgorithms.HashAlgorithm;
+import espgw.ike.message.AuthPayload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +11,15 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
  * Our own side of certificate authentication: a private key and the certificate for its public key
  * (followed by any intermediates), which go out in CERT payloads. Signs the octets of RFC 7296 §2.15
- * with method 14. {@link #toString} names the certificate, never the key.
+ * with method 14 or, for a peer that cannot verify that, with our key's own method if it has one
+ * (9 for P-256). {@link #toString} names the certificate, never the key.
  */
 public final class LocalCredential {
     private final PrivateKey key;
@@ -78,9 +82,24 @@ public final class LocalCredential {
         return SignatureHashAlgorithms.peerAccepts(algorithm, peerHashes);
     }
 
-    /** The Authentication Data of our AUTH payload (method 14) over {@code signedOctets}. */
-    public byte[] sign(byte[] signedOctets) {
-        return DigitalSignatureAuthentication.sign(key, signedOctets);
+    /**
+     * The Auth Method to sign with for a peer that sent {@code peerHashes} in SIGNATURE_HASH_ALGORITHMS
+     * (empty: it sent none): 14 if they include our key's hash (RFC 7427 §4), else our key's method
+     * from before RFC 7427 (9 for P-256, RFC 4754); none for an Ed25519 key (RFC 8420 §1).
+     */
+    public OptionalInt authMethodFor(Optional<Set<HashAlgorithm>> peerHashes) {
+        return peerHashes.isPresent() && peerAccepts(peerHashes.get())
+                ? OptionalInt.of(AuthPayload.DIGITAL_SIGNATURE)
+                : algorithm.legacyAuthMethod();
+    }
+
+    /** The Authentication Data of our AUTH payload with {@code authMethod} (14 or 9) over {@code signedOctets}. */
+    public byte[] sign(int authMethod, byte[] signedOctets) {
+        return switch (authMethod) {
+            case AuthPayload.DIGITAL_SIGNATURE -> DigitalSignatureAuthentication.sign(key, signedOctets);
+            case AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE -> EcdsaP256Authentication.sign(key, signedOctets);
+            default -> throw new IllegalArgumentException("Auth Method " + authMethod + " is no signature method of ours");
+        };
     }
 
     @Override

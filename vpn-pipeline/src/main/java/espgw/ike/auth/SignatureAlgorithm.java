@@ -1,6 +1,7 @@
 package espgw.ike.auth;
 
 import espgw.ike.auth.SignatureHashAlgorithms.HashAlgorithm;
+import espgw.ike.message.AuthPayload;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -11,31 +12,41 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.OptionalInt;
 
 /**
  * The signature algorithms of Authentication Method 14 (RFC 7427) that espgw signs and verifies
  * with: each is named on the wire by the DER of its ASN.1 AlgorithmIdentifier, compared octet for
- * octet (RFC 7427 §3 lets a receiver reject any encoding it does not know).
+ * octet (RFC 7427 §3 lets a receiver reject any encoding it does not know). Some also have an Auth
+ * Method of their own from before RFC 7427, for peers that do not do method 14.
  */
 public enum SignatureAlgorithm {
-    /** RFC 8420 §2: id-Ed25519 (1.3.101.112), parameters absent; PureEdDSA over the whole octets. */
-    ED25519("Ed25519", "300506032b6570", HashAlgorithm.IDENTITY),
+    /**
+     * RFC 8420 §2: id-Ed25519 (1.3.101.112), parameters absent; PureEdDSA over the whole octets.
+     * No method of its own: RFC 8420 §1 signs only with method 14.
+     */
+    ED25519("Ed25519", "300506032b6570", HashAlgorithm.IDENTITY, OptionalInt.empty()),
     /**
      * RFC 7427 appendix A.4.3: ecdsa-with-SHA256 (1.2.840.10045.4.3.2), parameters absent; used with
-     * P-256 keys only. The signature is the DER ECDSA-Sig-Value, as the JDK produces it.
+     * P-256 keys only. The signature is the DER ECDSA-Sig-Value, as the JDK produces it. Its own
+     * method is 9 (RFC 4754, {@link EcdsaP256Authentication}).
      */
-    ECDSA_P256_SHA256("SHA256withECDSA", "300a06082a8648ce3d040302", HashAlgorithm.SHA2_256);
+    ECDSA_P256_SHA256("SHA256withECDSA", "300a06082a8648ce3d040302", HashAlgorithm.SHA2_256,
+            OptionalInt.of(AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE));
 
     private static final ECParameterSpec P256 = p256();
 
     private final String jcaName;
     private final byte[] algorithmIdentifier;
     private final HashAlgorithm hashAlgorithm;
+    private final OptionalInt legacyAuthMethod;
 
-    SignatureAlgorithm(String jcaName, String algorithmIdentifierHex, HashAlgorithm hashAlgorithm) {
+    SignatureAlgorithm(String jcaName, String algorithmIdentifierHex, HashAlgorithm hashAlgorithm,
+            OptionalInt legacyAuthMethod) {
         this.jcaName = jcaName;
         this.algorithmIdentifier = HexFormat.of().parseHex(algorithmIdentifierHex);
         this.hashAlgorithm = hashAlgorithm;
+        this.legacyAuthMethod = legacyAuthMethod;
     }
 
     /** The JCA name for {@link java.security.Signature#getInstance(String)}. */
@@ -51,6 +62,11 @@ public enum SignatureAlgorithm {
     /** The value this algorithm needs in the peer's SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4). */
     public HashAlgorithm hashAlgorithm() {
         return hashAlgorithm;
+    }
+
+    /** The Auth Method from before RFC 7427 that signs with this algorithm's keys, if there is one. */
+    public OptionalInt legacyAuthMethod() {
+        return legacyAuthMethod;
     }
 
     /** The algorithm whose AlgorithmIdentifier is exactly {@code der}, or null. */

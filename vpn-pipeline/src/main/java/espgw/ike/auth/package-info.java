@@ -5,7 +5,9 @@
  * <ul>
  *   <li>{@link espgw.ike.auth.DigitalSignatureAuthentication}: Authentication Method 14 (RFC 7427)
  *       with Ed25519 (RFC 8420) or ECDSA P-256/SHA-256 ({@link espgw.ike.auth.SignatureAlgorithm}),
- *       and {@link espgw.ike.auth.SignatureHashAlgorithms}, the RFC 7427 §4 notification.</li>
+ *       and {@link espgw.ike.auth.SignatureHashAlgorithms}, the RFC 7427 §4 notification;
+ *       {@link espgw.ike.auth.EcdsaP256Authentication}: Authentication Method 9 (RFC 4754), what a
+ *       P-256 key signs and verifies with for a peer without RFC 7427.</li>
  *   <li>{@link espgw.ike.auth.LocalCredential}: our key and certificate;
  *       {@link espgw.ike.auth.PeerAuthenticator}: the peer's chain against our CA
  *       ({@link espgw.ike.auth.CertificateChainValidator}), its ID against its certificate

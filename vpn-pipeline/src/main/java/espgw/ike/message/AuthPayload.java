@@ -15,6 +15,8 @@ public record AuthPayload(int method, byte[] data) implements IkePayload {
     public static final int RSA_DIGITAL_SIGNATURE = 1;
     public static final int SHARED_KEY_MESSAGE_INTEGRITY_CODE = 2;
     public static final int DSS_DIGITAL_SIGNATURE = 3;
+    /** RFC 4754 §3, §7: the Authentication Data is r||s, each a 32-octet big-endian integer. */
+    public static final int ECDSA_WITH_SHA256_ON_THE_P256_CURVE = 9;
     /** RFC 7427 §3: the signature algorithm is named inside the Authentication Data. */
     public static final int DIGITAL_SIGNATURE = 14;
 

@@ -1,6 +1,7 @@
 package espgw.ike.session;
 
 import espgw.ike.auth.AuthenticationException;
+import espgw.ike.auth.LocalCredential;
 import espgw.ike.auth.SignatureHashAlgorithms;
 import espgw.ike.auth.SignatureHashAlgorithms.HashAlgorithm;
 import espgw.ike.crypto.IkeSaKeys;
@@ -15,6 +16,7 @@ import espgw.ike.message.NotifyPayload;
 import espgw.ike.message.NotifyType;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -57,43 +59,49 @@ final class Authentication {
     }
 
     /**
-     * RFC 7427 §4: we sign with method 14 only for a peer that listed our key's hash in IKE_SA_INIT.
-     * The legacy signature methods (1, 9) that would serve other peers are not implemented.
+     * The Auth Method of our AUTH payload: 2 with a pre-shared key. With certificates, RFC 7427 §4:
+     * method 14 for a peer that listed our key's hash in IKE_SA_INIT, else our key's method from
+     * before RFC 7427, 9 for P-256 (RFC 4754). An Ed25519 key has no such method (RFC 8420 §1): for
+     * that peer we cannot sign at all, and fail before IKE_AUTH.
      *
+     * @param peerHashes the peer's SIGNATURE_HASH_ALGORITHMS, empty if it sent none
      * @param peer "initiator" or "responder", for the log
      */
-    static void requirePeerVerifiesOurSignature(IkeAuthentication authentication,
-            Optional<Set<HashAlgorithm>> peerHashes, String peer) throws IkeProtocolException {
+    static int ourAuthMethod(IkeAuthentication authentication, Optional<Set<HashAlgorithm>> peerHashes, String peer)
+            throws IkeProtocolException {
         if (!(authentication instanceof IkeAuthentication.Certificates certificates)) {
-            return;
+            return AuthPayload.SHARED_KEY_MESSAGE_INTEGRITY_CODE;
+        }
+        LocalCredential credential = certificates.credential();
+        OptionalInt method = credential.authMethodFor(peerHashes);
+        if (method.isPresent()) {
+            return method.getAsInt();
         }
         if (peerHashes.isEmpty()) {
             throw failed("the " + peer + " sent no SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4), so it cannot verify"
-                    + " our digital signature (Auth Method 14); certificate authentication needs it");
+                    + " our digital signature (Auth Method 14), the only one our " + credential.algorithm()
+                    + " key has");
         }
-        if (!certificates.credential().peerAccepts(peerHashes.get())) {
-            throw failed("the " + peer + "'s SIGNATURE_HASH_ALGORITHMS " + peerHashes.get() + " lack "
-                    + certificates.credential().algorithm().hashAlgorithm() + ", which our "
-                    + certificates.credential().algorithm() + " key signs with");
-        }
+        throw failed("the " + peer + "'s SIGNATURE_HASH_ALGORITHMS " + peerHashes.get() + " lack "
+                + credential.algorithm().hashAlgorithm() + ", which our " + credential.algorithm() + " key signs with");
     }
 
-    /** §2.15: our AUTH payload over our IKE_SA_INIT message, the peer's nonce and our ID. */
-    static AuthPayload ours(IkeAuthentication authentication, IkeSaKeys keys, boolean initiator, byte[] ourInitMessage,
-            byte[] peerNonce, IdPayload ourId) {
+    /** §2.15: our AUTH payload with {@code method} over our IKE_SA_INIT message, the peer's nonce and our ID. */
+    static AuthPayload ours(IkeAuthentication authentication, int method, IkeSaKeys keys, boolean initiator,
+            byte[] ourInitMessage, byte[] peerNonce, IdPayload ourId) {
         byte[] octets = PskAuthentication.signedOctets(keys.prf(), ourInitMessage, peerNonce,
                 initiator ? keys.skPi() : keys.skPr(), ourId);
         if (authentication instanceof IkeAuthentication.Certificates certificates) {
-            return new AuthPayload(AuthPayload.DIGITAL_SIGNATURE, certificates.credential().sign(octets));
+            return new AuthPayload(method, certificates.credential().sign(method, octets));
         }
         IkeAuthentication.PreSharedKey psk = (IkeAuthentication.PreSharedKey) authentication;
-        return new AuthPayload(AuthPayload.SHARED_KEY_MESSAGE_INTEGRITY_CODE,
-                PskAuthentication.authData(keys.prf(), psk.key(), octets));
+        return new AuthPayload(method, PskAuthentication.authData(keys.prf(), psk.key(), octets));
     }
 
     /**
      * §2.15: checks the peer's AUTH payload over its IKE_SA_INIT message, our nonce and its ID; with
-     * certificates also the CERT payloads of {@code peerMessage} (RFC 7427, RFC 4945).
+     * certificates also the CERT payloads of {@code peerMessage} (RFC 4945), with method 14 (RFC
+     * 7427) or 9 (RFC 4754) whatever we sign with.
      *
      * @param peerMessage the peer's decrypted IKE_AUTH message
      */
@@ -104,10 +112,9 @@ final class Authentication {
         byte[] octets = PskAuthentication.signedOctets(keys.prf(), peerInitMessage, ourNonce,
                 peerIsInitiator ? keys.skPi() : keys.skPr(), peerId);
         if (authentication instanceof IkeAuthentication.Certificates certificates) {
-            requireMethod(auth, AuthPayload.DIGITAL_SIGNATURE, peer);
             try {
                 certificates.peer().authenticate(peerId.idType(), peerId.data(), peerCertificates(peerMessage),
-                        octets, auth.data(), certificates.clock().instant());
+                        octets, auth.method(), auth.data(), certificates.clock().instant());
             } catch (AuthenticationException e) {
                 throw failed("the " + peer + "'s certificate authentication failed: " + e.getMessage());
             }

@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * How both ends of an IKE SA prove who they are in IKE_AUTH: a pre-shared key (RFC 7296 §2.15,
- * Auth Method 2) or certificates and signatures (RFC 7427, Auth Method 14). Both ends of one
- * session use the same kind; a peer that uses the other kind fails with AUTHENTICATION_FAILED.
+ * Auth Method 2) or certificates and signatures (RFC 7427 Auth Method 14, or RFC 4754 Auth Method 9
+ * with P-256 keys for a peer without RFC 7427). Both ends of one session use the same kind; a peer
+ * that uses the other kind fails with AUTHENTICATION_FAILED.
  * No {@code toString} shows key material.
  */
 public sealed interface IkeAuthentication {

@@ -53,6 +53,8 @@ public final class IkeInitiator {
     private byte[] initResponse;
     private long spiR;
     private byte[] nr;
+    /** Chosen from the responder's IKE_SA_INIT (RFC 7427 §4), before we send IKE_AUTH. */
+    private int ourAuthMethod;
     private ProposalSelection.IkeSuite suite;
     private IkeSaKeys keys;
     private IkeMessageProtection protection;
@@ -143,7 +145,7 @@ public final class IkeInitiator {
             return List.of();
         }
         try {
-            Authentication.requirePeerVerifiesOurSignature(config.authentication(),
+            ourAuthMethod = Authentication.ourAuthMethod(config.authentication(),
                     Authentication.peerSignatureHashes(response), "responder");
         } catch (IkeProtocolException e) {
             fail(e.notifyType(), e.getMessage());
@@ -213,7 +215,7 @@ public final class IkeInitiator {
         inner.add(NotifyPayload.of(NotifyType.INITIAL_CONTACT));
         inner.addAll(Authentication.certificateRequest(authentication));
         inner.add(config.remoteId().as(false));
-        inner.add(Authentication.ours(authentication, keys, true, initRequest, nr, idi));
+        inner.add(Authentication.ours(authentication, ourAuthMethod, keys, true, initRequest, nr, idi));
         inner.add(new SaPayload(List.of(config.esp().proposal(childSpi))));
         inner.add(new TrafficSelectorPayload(true, config.localTrafficSelectors()));
         inner.add(new TrafficSelectorPayload(false, config.remoteTrafficSelectors()));

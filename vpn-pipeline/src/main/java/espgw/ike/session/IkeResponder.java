@@ -184,14 +184,14 @@ public final class IkeResponder {
             throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "the initiator is " + idi.display()
                     + ", not " + config.remoteId().display());
         }
-        Authentication.requirePeerVerifiesOurSignature(config.authentication(), initiatorSignatureHashes, "initiator");
+        int ourAuthMethod = Authentication.ourAuthMethod(config.authentication(), initiatorSignatureHashes, "initiator");
         Authentication.verifyPeer(config.authentication(), keys, true, request, auth, idi, initRequest, nr);
         IdPayload idr = config.localId().as(false);
         // §1.2: IDr, [CERT,] AUTH, SAr2, TSi, TSr
         List<IkePayload> response = new ArrayList<>();
         response.add(idr);
         response.addAll(Authentication.certificates(config.authentication()));
-        response.add(Authentication.ours(config.authentication(), keys, false, initResponse, ni, idr));
+        response.add(Authentication.ours(config.authentication(), ourAuthMethod, keys, false, initResponse, ni, idr));
         state = IkeState.ESTABLISHED;
         response.addAll(childSa(request));
         return response;

@@ -1,5 +1,6 @@
 package espgw.ike.auth;
 
+import espgw.ike.message.AuthPayload;
 import espgw.ike.message.IdPayload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +28,7 @@ class LocalCredentialTest {
         LocalCredential ours = ca.issue("gw.espgw.test", algorithm).credential();
 
         assertEquals(ours.certificate(), new PeerAuthenticator(ca.validator()).authenticate(IdPayload.ID_FQDN,
-                "gw.espgw.test".getBytes(), ours.certificates(), OCTETS, ours.sign(OCTETS), TestCa.NOW));
+                "gw.espgw.test".getBytes(), ours.certificates(), OCTETS, AuthPayload.DIGITAL_SIGNATURE, ours.sign(AuthPayload.DIGITAL_SIGNATURE, OCTETS), TestCa.NOW));
         assertEquals(algorithm, ours.algorithm());
     }
 
@@ -47,11 +48,11 @@ class LocalCredentialTest {
         TestCa ca = TestCa.create("espgw CA", SignatureAlgorithm.ED25519);
         EndEntity host = ca.issue("gw.espgw.test", SignatureAlgorithm.ED25519);
         EndEntity attacker = ca.issue("attacker.espgw.test", SignatureAlgorithm.ED25519);
-        byte[] forged = attacker.credential().sign(OCTETS);
+        byte[] forged = attacker.credential().sign(AuthPayload.DIGITAL_SIGNATURE, OCTETS);
 
         AuthenticationException e = assertThrows(AuthenticationException.class,
                 () -> new PeerAuthenticator(ca.validator()).authenticate(IdPayload.ID_FQDN, "gw.espgw.test".getBytes(),
-                        host.der(), OCTETS, forged, TestCa.NOW));
+                        host.der(), OCTETS, AuthPayload.DIGITAL_SIGNATURE, forged, TestCa.NOW));
         assertEquals(Reason.BAD_SIGNATURE, e.reason());
     }
 

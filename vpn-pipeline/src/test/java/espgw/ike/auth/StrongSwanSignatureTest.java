@@ -37,7 +37,7 @@ class StrongSwanSignatureTest {
         assertEquals(AuthPayload.DIGITAL_SIGNATURE, recorded.authMethod);
 
         X509Certificate peer = authenticator(recorded).authenticate(recorded.idType, recorded.idData,
-                recorded.certificates, recorded.signedOctets, recorded.authData, NOW);
+                recorded.certificates, recorded.signedOctets, recorded.authMethod, recorded.authData, NOW);
 
         assertEquals("CN=" + recorded.id(), peer.getSubjectX500Principal().getName());
         assertArrayEquals(Pem.readCertificates(recorded.pem("cert")).get(0).getEncoded(), peer.getEncoded(),
@@ -51,13 +51,13 @@ class StrongSwanSignatureTest {
         LocalCredential credential = new LocalCredential(Pem.readPrivateKey(recorded.pem("key")),
                 Pem.readCertificates(recorded.pem("cert")));
 
-        byte[] ours = credential.sign(recorded.signedOctets);
+        byte[] ours = credential.sign(AuthPayload.DIGITAL_SIGNATURE, recorded.signedOctets);
 
         int algorithmIdentifierEnd = 1 + recorded.authData[0];
         assertArrayEquals(Arrays.copyOf(recorded.authData, algorithmIdentifierEnd), Arrays.copyOf(ours,
                 algorithmIdentifierEnd), "charon's ASN.1 length and AlgorithmIdentifier");
         authenticator(recorded).authenticate(recorded.idType, recorded.idData, credential.certificates(),
-                recorded.signedOctets, ours, NOW);
+                recorded.signedOctets, AuthPayload.DIGITAL_SIGNATURE, ours, NOW);
         assertArrayEquals(recorded.certificates.get(0), credential.certificates().get(0));
     }
 
@@ -68,7 +68,7 @@ class StrongSwanSignatureTest {
             LocalCredential credential = new LocalCredential(Pem.readPrivateKey(recorded.pem("key")),
                     Pem.readCertificates(recorded.pem("cert")));
 
-            assertArrayEquals(recorded.authData, credential.sign(recorded.signedOctets));
+            assertArrayEquals(recorded.authData, credential.sign(AuthPayload.DIGITAL_SIGNATURE, recorded.signedOctets));
         }
     }
 
@@ -80,7 +80,7 @@ class StrongSwanSignatureTest {
         otherOctets[otherOctets.length - 1] ^= 1;
 
         assertFails(Reason.BAD_SIGNATURE, () -> authenticator(recorded).authenticate(recorded.idType, recorded.idData,
-                recorded.certificates, otherOctets, recorded.authData, NOW));
+                recorded.certificates, otherOctets, recorded.authMethod, recorded.authData, NOW));
     }
 
     @ParameterizedTest
@@ -90,7 +90,7 @@ class StrongSwanSignatureTest {
         RecordedIkeAuth other = RecordedIkeAuth.of(fixture, !initiator);
 
         assertFails(Reason.IDENTITY_MISMATCH, () -> authenticator(recorded).authenticate(other.idType, other.idData,
-                recorded.certificates, recorded.signedOctets, recorded.authData, NOW));
+                recorded.certificates, recorded.signedOctets, recorded.authMethod, recorded.authData, NOW));
     }
 
     @Test
@@ -99,7 +99,8 @@ class StrongSwanSignatureTest {
         RecordedIkeAuth ecdsa = RecordedIkeAuth.of(RecordedIkeAuth.ECDSA, true);
 
         assertFails(Reason.UNTRUSTED_CERTIFICATE, () -> authenticator(ecdsa).authenticate(ed25519.idType,
-                ed25519.idData, ed25519.certificates, ed25519.signedOctets, ed25519.authData, NOW));
+                ed25519.idData, ed25519.certificates, ed25519.signedOctets, ed25519.authMethod, ed25519.authData,
+                NOW));
     }
 
     @ParameterizedTest
@@ -108,7 +109,7 @@ class StrongSwanSignatureTest {
         RecordedIkeAuth recorded = RecordedIkeAuth.of(fixture, initiator);
 
         assertFails(Reason.CERTIFICATE_EXPIRED, () -> authenticator(recorded).authenticate(recorded.idType,
-                recorded.idData, recorded.certificates, recorded.signedOctets, recorded.authData,
+                recorded.idData, recorded.certificates, recorded.signedOctets, recorded.authMethod, recorded.authData,
                 Instant.parse("2037-01-01T00:00:00Z")));
     }
 

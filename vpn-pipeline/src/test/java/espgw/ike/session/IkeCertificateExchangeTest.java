@@ -166,7 +166,7 @@ class IkeCertificateExchangeTest {
         byte[] initRequest = {1, 2, 3};
         byte[] nr = Exchanges.nonce(random);
         IdPayload idi = IdPayload.fqdn(true, CLIENT);
-        AuthPayload auth = Authentication.ours(client, keys, true, initRequest, nr, idi);
+        AuthPayload auth = Authentication.ours(client, AuthPayload.DIGITAL_SIGNATURE, keys, true, initRequest, nr, idi);
         List<IkePayload> payloads = new ArrayList<>(List.of(idi));
         payloads.addAll(Authentication.certificates(client));
         IkeMessage message = new IkeMessage(IkeHeader.of(1, 2, ExchangeType.IKE_AUTH, IkeHeader.FLAG_INITIATOR, 1),

@@ -61,8 +61,9 @@ class StrongSwanCertificateTest {
         IkeMessage request = IkeMessage.decode(fixture.message(1));
         assertEquals(EnumSet.of(HashAlgorithm.SHA2_256, HashAlgorithm.SHA2_384, HashAlgorithm.SHA2_512,
                 HashAlgorithm.IDENTITY), Authentication.peerSignatureHashes(request).orElseThrow());
-        Authentication.requirePeerVerifiesOurSignature(responderConfig(fixture, fixture).authentication(),
-                Authentication.peerSignatureHashes(request), "initiator");
+        assertEquals(AuthPayload.DIGITAL_SIGNATURE, Authentication.ourAuthMethod(
+                responderConfig(fixture, fixture).authentication(), Authentication.peerSignatureHashes(request),
+                "initiator"));
     }
 
     @ParameterizedTest
