@@ -45,7 +45,7 @@ public final class EcdsaP256Authentication {
     public static void verify(PublicKey peerKey, byte[] signedOctets, byte[] authData) throws AuthenticationException {
         if (!SignatureAlgorithm.ECDSA_P256_SHA256.fits(peerKey)) {
             throw new AuthenticationException(Reason.ALGORITHM_KEY_MISMATCH,
-                    METHOD + " from a " + SignatureAlgorithm.describe(peerKey) + " key");
+                    METHOD + ", but the certificate's key is " + SignatureAlgorithm.describe(peerKey));
         }
         if (authData.length != SIGNATURE_LENGTH) {
             throw new AuthenticationException(Reason.MALFORMED_AUTH_DATA, METHOD + " signature of " + authData.length

@@ -31,6 +31,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two espgw ends in memory authenticating with certificates (RFC 7427 Auth Method 14, Ed25519 and
- * ECDSA P-256) instead of a pre-shared key, and every way that must end in AUTHENTICATION_FAILED.
+ * ECDSA P-256; RFC 4754 Auth Method 9 with P-256 for a peer without RFC 7427) instead of a
+ * pre-shared key, and every way that must end in AUTHENTICATION_FAILED.
  */
 class IkeCertificateExchangeTest {
     private static final String CLIENT = "client.espgw.test";
@@ -186,6 +188,67 @@ class IkeCertificateExchangeTest {
     }
 
     @Test
+    void forAPeerWithoutSignatureHashAlgorithmsBothEndsSignWithMethod9AndVerifyIt() throws Exception {
+        TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ECDSA_P256_SHA256);
+        IkeAuthentication.Certificates client = pki.authentication(CLIENT, pki);
+        IkeAuthentication.Certificates server = pki.authentication(SERVER, pki);
+        AuthFixture f = new AuthFixture();
+
+        // the initiator, for a responder that sent no SIGNATURE_HASH_ALGORITHMS
+        int initiatorMethod = Authentication.ourAuthMethod(client, Optional.empty(), "responder");
+        AuthPayload authI = Authentication.ours(client, initiatorMethod, f.keys, true, f.initRequest, f.nr, f.idi);
+        assertEquals(AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE, authI.method());
+        assertEquals(64, authI.data().length, "r||s, RFC 4754 §7");
+        Authentication.verifyPeer(server, f.keys, true, f.message(f.idi, client), authI, f.idi, f.initRequest, f.nr);
+        // the responder, for an initiator that sent none
+        int responderMethod = Authentication.ourAuthMethod(server, Optional.empty(), "initiator");
+        AuthPayload authR = Authentication.ours(server, responderMethod, f.keys, false, f.initResponse, f.ni, f.idr);
+        assertEquals(AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE, authR.method());
+        assertEquals(64, authR.data().length);
+        Authentication.verifyPeer(client, f.keys, false, f.message(f.idr, server), authR, f.idr, f.initResponse, f.ni);
+
+        byte[] tampered = authI.data();
+        tampered[tampered.length - 1] ^= 1;
+        IkeProtocolException e = assertThrows(IkeProtocolException.class, () -> Authentication.verifyPeer(server,
+                f.keys, true, f.message(f.idi, client), new AuthPayload(authI.method(), tampered), f.idi,
+                f.initRequest, f.nr));
+        assertEquals(NotifyType.AUTHENTICATION_FAILED, e.notifyType());
+        assertTrue(e.getMessage().contains("BAD_SIGNATURE"), e::getMessage);
+    }
+
+    @Test
+    void method9WithAnEd25519CertificateIsAuthenticationFailed() throws Exception {
+        TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ED25519);
+        IkeAuthentication.Certificates client = pki.authentication(CLIENT, pki);
+        IkeAuthentication.Certificates p256 = TestPki.create("other CA", SignatureAlgorithm.ECDSA_P256_SHA256)
+                .authentication(CLIENT, pki);
+        AuthFixture f = new AuthFixture();
+        AuthPayload method9 = Authentication.ours(p256, AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE, f.keys, true,
+                f.initRequest, f.nr, f.idi);
+
+        IkeProtocolException e = assertThrows(IkeProtocolException.class, () -> Authentication.verifyPeer(
+                pki.authentication(SERVER, pki), f.keys, true, f.message(f.idi, client), method9, f.idi,
+                f.initRequest, f.nr));
+
+        assertEquals(NotifyType.AUTHENTICATION_FAILED, e.notifyType());
+        assertTrue(e.getMessage().contains("ALGORITHM_KEY_MISMATCH: Auth Method 9"), e::getMessage);
+    }
+
+    @Test
+    void anRsaSignatureIsAuthenticationFailedBecauseRsaKeysAreNotSupported() throws Exception {
+        TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ECDSA_P256_SHA256);
+        IkeAuthentication.Certificates client = pki.authentication(CLIENT, pki);
+        AuthFixture f = new AuthFixture();
+
+        IkeProtocolException e = assertThrows(IkeProtocolException.class, () -> Authentication.verifyPeer(
+                pki.authentication(SERVER, pki), f.keys, true, f.message(f.idi, client),
+                new AuthPayload(AuthPayload.RSA_DIGITAL_SIGNATURE, new byte[256]), f.idi, f.initRequest, f.nr));
+
+        assertEquals(NotifyType.AUTHENTICATION_FAILED, e.notifyType());
+        assertTrue(e.getMessage().contains("RSA keys are not supported"), e::getMessage);
+    }
+
+    @Test
     void aPskInitiatorMeetingACertificateResponderFailsCleanly() throws Exception {
         TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ED25519);
         IkePeers peers = new IkePeers(IkePeers.initiatorConfig(),
@@ -196,7 +259,8 @@ class IkeCertificateExchangeTest {
     }
 
     @Test
-    void aCertificateInitiatorMeetingAPskResponderFailsCleanlyAfterIkeSaInit() throws Exception {
+    void anEd25519CertificateInitiatorMeetingAPskResponderFailsCleanlyAfterIkeSaInit() throws Exception {
+        // RFC 8420: an Ed25519 key signs only with method 14, which needs the responder's hashes
         TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ED25519);
         IkePeers peers = new IkePeers(TestPki.with(IkePeers.initiatorConfig(), pki.authentication(CLIENT, pki)),
                 IkePeers.responderConfig());
@@ -210,6 +274,29 @@ class IkeCertificateExchangeTest {
         assertTrue(peers.initiator.childSa().isEmpty() && peers.responder.childSa().isEmpty());
         assertTrue(peers.initiator.onTimer().isEmpty(), "nothing left to retransmit");
         assertEquals(IkeState.WAITING_FOR_IKE_AUTH, peers.responder.state(), "half-open until it times out");
+    }
+
+    @Test
+    void aPskInitiatorMeetingAP256CertificateResponderIsRefusedForItsAuthMethod() throws Exception {
+        TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ECDSA_P256_SHA256);
+        IkePeers peers = new IkePeers(IkePeers.initiatorConfig(),
+                TestPki.with(IkePeers.responderConfig(), pki.authentication(SERVER, pki)));
+        peers.run();
+
+        // no SIGNATURE_HASH_ALGORITHMS no longer stops a P-256 responder: the PSK's method 2 does
+        assertBothFailed(peers, "UNSUPPORTED_AUTH_METHOD: Auth Method 2");
+    }
+
+    @Test
+    void aP256CertificateInitiatorMeetingAPskResponderSignsWithMethod9() throws Exception {
+        TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ECDSA_P256_SHA256);
+        IkePeers peers = new IkePeers(TestPki.with(IkePeers.initiatorConfig(), pki.authentication(CLIENT, pki)),
+                IkePeers.responderConfig());
+        peers.run();
+
+        // the responder sent no SIGNATURE_HASH_ALGORITHMS: the initiator went on to IKE_AUTH with method 9
+        assertEquals(4, peers.wire.size());
+        assertBothFailed(peers, "the initiator authenticates with Auth Method 9, we expect 2");
     }
 
     @Test
@@ -233,6 +320,27 @@ class IkeCertificateExchangeTest {
         String pskConfig = IkePeers.initiatorConfig().toString();
         assertFalse(pskConfig.contains("correct horse"), pskConfig);
         assertTrue(pskConfig.contains("psk=<redacted>"), pskConfig);
+    }
+
+    /** Made-up keys and IKE_SA_INIT messages: enough for {@link Authentication} to sign and verify over. */
+    private static final class AuthFixture {
+        final SecureRandom random = new SecureRandom();
+        final IkeSaKeys keys = IkeSaKeys.derive(Prf.PRF_HMAC_SHA2_256, IkeEncryption.AES_GCM_16_128,
+                Exchanges.nonce(random), Exchanges.nonce(random), Exchanges.nonce(random), 1, 2);
+        final byte[] initRequest = {1, 2, 3};
+        final byte[] initResponse = {4, 5, 6};
+        final byte[] ni = Exchanges.nonce(random);
+        final byte[] nr = Exchanges.nonce(random);
+        final IdPayload idi = IdPayload.fqdn(true, CLIENT);
+        final IdPayload idr = IdPayload.fqdn(false, SERVER);
+
+        /** An IKE_AUTH message from the end with {@code id} and {@code authentication}'s CERT payloads. */
+        IkeMessage message(IdPayload id, IkeAuthentication authentication) {
+            List<IkePayload> payloads = new ArrayList<>(List.of(id));
+            payloads.addAll(Authentication.certificates(authentication));
+            return new IkeMessage(IkeHeader.of(1, 2, ExchangeType.IKE_AUTH,
+                    id.initiator() ? IkeHeader.FLAG_INITIATOR : IkeHeader.FLAG_RESPONSE, 1), payloads);
+        }
     }
 
     private static IkePeers peers(IkeAuthentication client, IkeAuthentication server) {
