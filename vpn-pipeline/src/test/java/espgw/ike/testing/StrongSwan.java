@@ -55,13 +55,22 @@ public final class StrongSwan implements AutoCloseable {
      */
     public static StrongSwan start(NetnsLab lab, String namespace, Path dir, Map<String, Integer> logLevels)
             throws IOException, InterruptedException {
+        return start(lab, namespace, dir, logLevels, Map.of());
+    }
+
+    /**
+     * As {@link #start(NetnsLab, String, Path, Map)}, with {@code settings} added to strongswan.conf's
+     * {@code charon} section, e.g. {@code signature_authentication = no} for a charon without RFC 7427.
+     */
+    public static StrongSwan start(NetnsLab lab, String namespace, Path dir, Map<String, Integer> logLevels,
+            Map<String, String> settings) throws IOException, InterruptedException {
         requireInstalled();
         if (dir.toString().contains("'")) {
             throw new IllegalArgumentException("work directory must not contain a quote: " + dir);
         }
         Files.createDirectories(dir.resolve("run"));
         Path conf = dir.resolve("strongswan.conf");
-        Files.writeString(conf, strongswanConf(dir, logLevels));
+        Files.writeString(conf, strongswanConf(dir, logLevels, settings));
         Process charon = lab.spawn(namespace, "env", "STRONGSWAN_CONF=" + conf, "sh", "-c",
                 "mount --bind '" + dir.resolve("run") + "' /run && exec " + CHARON
                         + " >'" + dir.resolve("charon.out") + "' 2>&1");
@@ -78,11 +87,15 @@ public final class StrongSwan implements AutoCloseable {
         return swan;
     }
 
-    static String strongswanConf(Path dir, Map<String, Integer> logLevels) {
+    static String strongswanConf(Path dir, Map<String, Integer> logLevels, Map<String, String> settings) {
         StringBuilder levels = new StringBuilder();
         new TreeMap<>(logLevels).forEach((subsystem, level) ->
                 levels.append("      ").append(subsystem).append(" = ").append(level).append('\n'));
+        StringBuilder extra = new StringBuilder();
+        new TreeMap<>(settings).forEach((key, value) -> extra.append("  ").append(key).append(" = ").append(value)
+                .append('\n'));
         return "charon {\n"
+                + extra
                 + "  load_modular = no\n"
                 + "  load = " + PLUGINS + "\n"
                 + "  install_routes = yes\n"
