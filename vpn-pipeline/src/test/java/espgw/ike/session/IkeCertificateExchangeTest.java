@@ -217,6 +217,26 @@ class IkeCertificateExchangeTest {
     }
 
     @Test
+    void ourResponderAndAnInitiatorWithoutRfc7427AuthenticateEachOtherWithMethod9() throws Exception {
+        TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ECDSA_P256_SHA256);
+        LegacyInitiator legacy = new LegacyInitiator(TestPki.with(IkePeers.initiatorConfig(),
+                pki.authentication(CLIENT, pki)));
+        IkeResponder responder = new IkeResponder(TestPki.with(IkePeers.responderConfig(),
+                pki.authentication(SERVER, pki)), new SecureRandom());
+
+        byte[] initResponse = responder.receive(legacy.ikeSaInit()).get(0);
+        byte[] authResponse = responder.receive(legacy.ikeAuth(initResponse)).get(0);
+
+        assertTrue(IkeMessage.decode(initResponse).notify(NotifyType.SIGNATURE_HASH_ALGORITHMS).isPresent(),
+                "we offer RFC 7427 all the same");
+        assertEquals(IkeState.ESTABLISHED, responder.state(), () -> responder.failure().toString());
+        assertTrue(responder.childSa().isPresent());
+        AuthPayload auth = legacy.responderAuth(authResponse);
+        assertEquals(AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE, auth.method());
+        assertEquals(64, auth.data().length);
+    }
+
+    @Test
     void method9WithAnEd25519CertificateIsAuthenticationFailed() throws Exception {
         TestPki pki = TestPki.create("espgw test CA", SignatureAlgorithm.ED25519);
         IkeAuthentication.Certificates client = pki.authentication(CLIENT, pki);
