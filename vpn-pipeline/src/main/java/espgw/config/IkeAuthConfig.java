@@ -17,8 +17,9 @@ import java.util.List;
 /**
  * How a peer's {@code ike:} section authenticates: {@code auth: psk} with {@code psk_file} or
  * {@code psk} (RFC 7296 §2.15), or {@code auth: certificates} with {@code private_key},
- * {@code certificate} and {@code ca} (signatures: RFC 7427, RFC 4754 for P-256). {@code auth} may be left out: the
- * fields given decide. Errors name the field and the file, never what the file holds.
+ * {@code certificate} and {@code ca} (signatures: RFC 7427, and RFC 4754 for P-256). {@code auth}
+ * may be left out: the fields given decide. Errors name the field and the file, never what the file
+ * holds.
  */
 final class IkeAuthConfig {
     /** Short keys fall to offline guessing from one captured IKE_AUTH (RFC 7296 §2.15). */

@@ -159,7 +159,8 @@ class CredentialCommandsTest {
         IkeIdentity identity = IkeIdentity.parse(id);
 
         assertEquals(credential.certificate(), new PeerAuthenticator(new CertificateChainValidator(ca)).authenticate(
-                identity.idType(), identity.data(), credential.certificates(), OCTETS, AuthPayload.DIGITAL_SIGNATURE, credential.sign(AuthPayload.DIGITAL_SIGNATURE, OCTETS),
+                identity.idType(), identity.data(), credential.certificates(), OCTETS,
+                AuthPayload.DIGITAL_SIGNATURE, credential.sign(AuthPayload.DIGITAL_SIGNATURE, OCTETS),
                 Instant.now()));
     }
 

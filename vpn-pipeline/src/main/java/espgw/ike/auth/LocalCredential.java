@@ -85,7 +85,7 @@ public final class LocalCredential {
     /**
      * The Auth Method to sign with for a peer that sent {@code peerHashes} in SIGNATURE_HASH_ALGORITHMS
      * (empty: it sent none): 14 if they include our key's hash (RFC 7427 §4), else our key's method
-     * from before RFC 7427 (9 for P-256, RFC 4754); none for an Ed25519 key (RFC 8420 §1).
+     * from before RFC 7427 (9 for P-256, RFC 4754); none for an Ed25519 key (RFC 8420).
      */
     public OptionalInt authMethodFor(Optional<Set<HashAlgorithm>> peerHashes) {
         return peerHashes.isPresent() && peerAccepts(peerHashes.get())
@@ -98,7 +98,8 @@ public final class LocalCredential {
         return switch (authMethod) {
             case AuthPayload.DIGITAL_SIGNATURE -> DigitalSignatureAuthentication.sign(key, signedOctets);
             case AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE -> EcdsaP256Authentication.sign(key, signedOctets);
-            default -> throw new IllegalArgumentException("Auth Method " + authMethod + " is no signature method of ours");
+            default -> throw new IllegalArgumentException("Auth Method " + authMethod
+                    + " is no signature method of ours");
         };
     }
 

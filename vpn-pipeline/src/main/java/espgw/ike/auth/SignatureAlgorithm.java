@@ -23,7 +23,7 @@ import java.util.OptionalInt;
 public enum SignatureAlgorithm {
     /**
      * RFC 8420 §2: id-Ed25519 (1.3.101.112), parameters absent; PureEdDSA over the whole octets.
-     * No method of its own: RFC 8420 §1 signs only with method 14.
+     * No method of its own: RFC 8420 uses EdDSA only with method 14.
      */
     ED25519("Ed25519", "300506032b6570", HashAlgorithm.IDENTITY, OptionalInt.empty()),
     /**

@@ -61,7 +61,7 @@ final class Authentication {
     /**
      * The Auth Method of our AUTH payload: 2 with a pre-shared key. With certificates, RFC 7427 §4:
      * method 14 for a peer that listed our key's hash in IKE_SA_INIT, else our key's method from
-     * before RFC 7427, 9 for P-256 (RFC 4754). An Ed25519 key has no such method (RFC 8420 §1): for
+     * before RFC 7427, 9 for P-256 (RFC 4754). An Ed25519 key has no such method (RFC 8420): for
      * that peer we cannot sign at all, and fail before IKE_AUTH.
      *
      * @param peerHashes the peer's SIGNATURE_HASH_ALGORITHMS, empty if it sent none

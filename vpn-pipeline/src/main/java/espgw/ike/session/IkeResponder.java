@@ -184,7 +184,8 @@ public final class IkeResponder {
             throw new IkeProtocolException(NotifyType.AUTHENTICATION_FAILED, "the initiator is " + idi.display()
                     + ", not " + config.remoteId().display());
         }
-        int ourAuthMethod = Authentication.ourAuthMethod(config.authentication(), initiatorSignatureHashes, "initiator");
+        int ourAuthMethod = Authentication.ourAuthMethod(config.authentication(), initiatorSignatureHashes,
+                "initiator");
         Authentication.verifyPeer(config.authentication(), keys, true, request, auth, idi, initRequest, nr);
         IdPayload idr = config.localId().as(false);
         // §1.2: IDr, [CERT,] AUTH, SAr2, TSi, TSr

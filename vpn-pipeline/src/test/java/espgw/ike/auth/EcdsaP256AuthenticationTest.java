@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * an independent ECDSA (BouncyCastle's) and RFC 4754's own test vector; each way it is refused.
  */
 class EcdsaP256AuthenticationTest {
-    private static final byte[] OCTETS = "RealMessage1 | NonceRData | prf(SK_pi, IDi')".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OCTETS = "RealMessage1 | NonceRData | prf(SK_pi, IDi')"
+            .getBytes(StandardCharsets.US_ASCII);
     private static final ECNamedCurveParameterSpec P256 = ECNamedCurveTable.getParameterSpec("secp256r1");
     private static final ECDomainParameters DOMAIN = new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(),
             P256.getH());
@@ -76,7 +77,8 @@ class EcdsaP256AuthenticationTest {
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         signer.init(true, new ECPrivateKeyParameters(((ECPrivateKey) keys.getPrivate()).getS(), DOMAIN));
         BigInteger[] rs = signer.generateSignature(sha256(OCTETS));
-        byte[] authData = concat(BigIntegers.asUnsignedByteArray(32, rs[0]), BigIntegers.asUnsignedByteArray(32, rs[1]));
+        byte[] authData = concat(BigIntegers.asUnsignedByteArray(32, rs[0]),
+                BigIntegers.asUnsignedByteArray(32, rs[1]));
 
         EcdsaP256Authentication.verify(keys.getPublic(), OCTETS, authData);
     }
@@ -145,7 +147,8 @@ class EcdsaP256AuthenticationTest {
 
         AuthenticationException e = assertFails(Reason.ALGORITHM_KEY_MISMATCH,
                 Keys.generate(SignatureAlgorithm.ED25519).getPublic(), OCTETS, authData);
-        assertEquals("ALGORITHM_KEY_MISMATCH: Auth Method 9 (ECDSA with SHA-256 on P-256), but the certificate's key is Ed25519",
+        assertEquals("ALGORITHM_KEY_MISMATCH: Auth Method 9 (ECDSA with SHA-256 on P-256),"
+                + " but the certificate's key is Ed25519",
                 e.getMessage(), "names the method and the key's kind, nothing of the key");
         assertFails(Reason.ALGORITHM_KEY_MISMATCH, generator.generateKeyPair().getPublic(), OCTETS, authData);
     }

@@ -30,7 +30,8 @@ class LocalCredentialTest {
         LocalCredential ours = ca.issue("gw.espgw.test", algorithm).credential();
 
         assertEquals(ours.certificate(), new PeerAuthenticator(ca.validator()).authenticate(IdPayload.ID_FQDN,
-                "gw.espgw.test".getBytes(), ours.certificates(), OCTETS, AuthPayload.DIGITAL_SIGNATURE, ours.sign(AuthPayload.DIGITAL_SIGNATURE, OCTETS), TestCa.NOW));
+                "gw.espgw.test".getBytes(), ours.certificates(), OCTETS, AuthPayload.DIGITAL_SIGNATURE,
+                ours.sign(AuthPayload.DIGITAL_SIGNATURE, OCTETS), TestCa.NOW));
         assertEquals(algorithm, ours.algorithm());
     }
 
@@ -76,7 +77,8 @@ class LocalCredentialTest {
 
         assertEquals(OptionalInt.of(AuthPayload.DIGITAL_SIGNATURE),
                 p256.authMethodFor(Optional.of(EnumSet.of(HashAlgorithm.SHA2_256, HashAlgorithm.IDENTITY))));
-        assertEquals(OptionalInt.of(AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE), p256.authMethodFor(Optional.empty()));
+        assertEquals(OptionalInt.of(AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE),
+                p256.authMethodFor(Optional.empty()));
         assertEquals(OptionalInt.of(AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE),
                 p256.authMethodFor(Optional.of(EnumSet.of(HashAlgorithm.IDENTITY))));
         assertEquals(OptionalInt.of(AuthPayload.DIGITAL_SIGNATURE),
@@ -94,8 +96,8 @@ class LocalCredentialTest {
 
         assertEquals(64, authData.length);
         assertEquals(ours.certificate(), new PeerAuthenticator(ca.validator()).authenticate(IdPayload.ID_FQDN,
-                "gw.espgw.test".getBytes(), ours.certificates(), OCTETS, AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE,
-                authData, TestCa.NOW));
+                "gw.espgw.test".getBytes(), ours.certificates(), OCTETS,
+                AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE, authData, TestCa.NOW));
         byte[] tampered = authData.clone();
         tampered[0] ^= 1;
         assertRefused(Reason.BAD_SIGNATURE, ca, ours.certificates(), AuthPayload.ECDSA_WITH_SHA256_ON_THE_P256_CURVE,

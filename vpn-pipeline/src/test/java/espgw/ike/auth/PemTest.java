@@ -69,7 +69,8 @@ class PemTest {
         assertEquals(type == Pki.KeyType.ED25519 ? SignatureAlgorithm.ED25519 : SignatureAlgorithm.ECDSA_P256_SHA256,
                 host.algorithm());
         assertEquals(host.certificate(), new PeerAuthenticator(validator).authenticate(IdPayload.ID_FQDN,
-                "gw.espgw.test".getBytes(), host.certificates(), octets, AuthPayload.DIGITAL_SIGNATURE, host.sign(AuthPayload.DIGITAL_SIGNATURE, octets), Instant.now()));
+                "gw.espgw.test".getBytes(), host.certificates(), octets, AuthPayload.DIGITAL_SIGNATURE,
+                host.sign(AuthPayload.DIGITAL_SIGNATURE, octets), Instant.now()));
         // and pki's CA key signs certificates for us
         PrivateKey caKey = Pem.readPrivateKey(Files.readString(caFiles.privateKey()));
         KeyPair other = Keys.generate(SignatureAlgorithm.ED25519);
