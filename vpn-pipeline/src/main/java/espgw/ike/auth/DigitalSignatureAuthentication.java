@@ -1,12 +1,8 @@
 package espgw.ike.auth;
 
 import espgw.ike.auth.AuthenticationException.Reason;
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.SignatureException;
 import java.util.Arrays;
 
 /**
@@ -29,15 +25,7 @@ public final class DigitalSignatureAuthentication {
     /** The Authentication Data signing {@code signedOctets} with {@code key} (Ed25519 or P-256). */
     public static byte[] sign(PrivateKey key, byte[] signedOctets) {
         SignatureAlgorithm algorithm = SignatureAlgorithm.forKey(key);
-        byte[] signature;
-        try {
-            Signature signer = Signature.getInstance(algorithm.jcaName());
-            signer.initSign(key);
-            signer.update(signedOctets);
-            signature = signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing with a " + algorithm + " key failed", e);
-        }
+        byte[] signature = JcaSignatures.sign(algorithm.jcaName(), key, signedOctets);
         byte[] algorithmIdentifier = algorithm.algorithmIdentifier();
         byte[] authData = new byte[ASN1_LENGTH_FIELD + algorithmIdentifier.length + signature.length];
         authData[0] = (byte) algorithmIdentifier.length;
@@ -70,19 +58,8 @@ public final class DigitalSignatureAuthentication {
             throw new AuthenticationException(Reason.ALGORITHM_KEY_MISMATCH,
                     algorithm + " signature from a " + SignatureAlgorithm.describe(peerKey) + " key");
         }
-        boolean valid;
-        try {
-            Signature verifier = Signature.getInstance(algorithm.jcaName());
-            verifier.initVerify(peerKey);
-            verifier.update(signedOctets);
-            valid = verifier.verify(authData, signatureAt, authData.length - signatureAt);
-        } catch (SignatureException | InvalidKeyException e) {
-            // a signature that is not even well-formed (bad DER for ECDSA) is as bad as a wrong one
-            valid = false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK 17 has " + algorithm.jcaName(), e);
-        }
-        if (!valid) {
+        if (!JcaSignatures.verifies(algorithm.jcaName(), peerKey, signedOctets, authData, signatureAt,
+                authData.length - signatureAt)) {
             throw new AuthenticationException(Reason.BAD_SIGNATURE, algorithm + " signature does not verify");
         }
     }

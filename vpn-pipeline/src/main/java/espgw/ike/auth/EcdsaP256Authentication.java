@@ -1,12 +1,8 @@
 package espgw.ike.auth;
 
 import espgw.ike.auth.AuthenticationException.Reason;
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.SignatureException;
 
 /**
  * Authentication Method 9, ECDSA with SHA-256 on the P-256 curve
@@ -31,14 +27,7 @@ public final class EcdsaP256Authentication {
             throw new IllegalArgumentException(METHOD + " needs a P-256 key, not a " + SignatureAlgorithm.describe(key)
                     + " key");
         }
-        try {
-            Signature signer = Signature.getInstance(JCA_NAME);
-            signer.initSign(key);
-            signer.update(signedOctets);
-            return signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing with a P-256 key failed", e);
-        }
+        return JcaSignatures.sign(JCA_NAME, key, signedOctets);
     }
 
     /** Checks that {@code authData} is r||s of a signature of {@code signedOctets} by the P-256 {@code peerKey}. */
@@ -51,19 +40,7 @@ public final class EcdsaP256Authentication {
             throw new AuthenticationException(Reason.MALFORMED_AUTH_DATA, METHOD + " signature of " + authData.length
                     + " octets; RFC 4754 §7 has " + SIGNATURE_LENGTH + " (r||s)");
         }
-        boolean valid;
-        try {
-            Signature verifier = Signature.getInstance(JCA_NAME);
-            verifier.initVerify(peerKey);
-            verifier.update(signedOctets);
-            valid = verifier.verify(authData);
-        } catch (SignatureException | InvalidKeyException e) {
-            // r or s out of range is as bad as a wrong signature
-            valid = false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK 17 has " + JCA_NAME, e);
-        }
-        if (!valid) {
+        if (!JcaSignatures.verifies(JCA_NAME, peerKey, signedOctets, authData, 0, authData.length)) {
             throw new AuthenticationException(Reason.BAD_SIGNATURE, METHOD + " signature does not verify");
         }
     }
