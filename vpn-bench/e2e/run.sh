@@ -5,7 +5,7 @@
 # kernel-libipsec, tinc. See vpn-bench/e2e/README.md. Run as root from anywhere:
 #     vpn-bench/e2e/run.sh [-t SECONDS] [-w TCP_WARMUP_SECONDS] [-o OUTDIR] [-s "plain espgw-aes ..."] [--no-install]
 #     [--ping-cpu PINGS]: after each subject's warm-up, only PINGS pings 10 ms apart, with each VPN
-#     thread's CPU time per ping (OUTDIR/ping-cpu-STAMP.md) instead of the measurements
+#     thread's CPU time and run-queue wait per ping (OUTDIR/ping-cpu-STAMP.md) instead of the measurements
 set -uo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -106,15 +106,15 @@ cpu_ticks() { # sum of utime+stime over subject_pids (and their threads), in tic
   echo "$total"
 }
 
-thread_snap() { # per thread of subject_pids: TID NAME UTIME STIME RUN_NS (summarize.py ping-cpu)
+thread_snap() { # per thread of subject_pids: TID NAME UTIME STIME RUN_NS WAIT_NS (summarize.py ping-cpu)
   local pid t
   for pid in "${subject_pids[@]}"; do
     for t in /proc/"$pid"/task/*; do
       [ -r "$t/schedstat" ] || continue
       printf '%s %s %s %s\n' "${t##*/}" "$(tr -c '[:alnum:]#_.\n-' '_' < "$t/comm")" \
-        "$(awk '{ sub(/^.*\) /, ""); print $12, $13 }' "$t/stat")" "$(cut -d' ' -f1 "$t/schedstat")"
+        "$(awk '{ sub(/^.*\) /, ""); print $12, $13 }' "$t/stat")" "$(cut -d' ' -f1,2 "$t/schedstat")"
     done 2>/dev/null
-  done | awk 'NF == 5'
+  done | awk 'NF == 6'
 }
 
 # measure_ping_cpu SUBJECT TARGET [BIND]: pings 10 ms apart with each VPN thread's CPU time per ping
@@ -484,7 +484,7 @@ machine=$(printf 'nproc=%s; cpu=%s; kernel=%s; loadavg at start %s, at end %s (o
   "$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)" "$(dpkg-query -W -f='${Version}' tinc 2>/dev/null)" \
   "$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)")
 if [ "$ping_cpu" -gt 0 ]; then
-  { printf '# CPU per ping, %s\n\n%s\n\nWarm-up: %s s TCP, %s s each UDP 1400 B and 64 B, %s flood pings; then %s pings 10 ms apart. On CPU from /proc/PID/task/TID/schedstat, user and system from its stat (in ticks of 1/%s s, so coarse).\n\n' \
+  { printf '# CPU per ping, %s\n\n%s\n\nWarm-up: %s s TCP, %s s each UDP 1400 B and 64 B, %s flood pings; then %s pings 10 ms apart. On CPU and waiting for a CPU (runnable in the run queue) from /proc/PID/task/TID/schedstat, user and system from its stat (in ticks of 1/%s s, so coarse).\n\n' \
       "$stamp" "$machine" "$warmup" "$udp_warmup" "$ping_warmup" "$ping_cpu" "$hz"
     cat "$work/ping-cpu.md" 2>/dev/null; } > "$outdir/ping-cpu-$stamp.md"
   log "wrote $outdir/ping-cpu-$stamp.md"

@@ -11,7 +11,8 @@
       writes OUTPREFIX.md and OUTPREFIX.json: each figure's median over the runs, with ratios, and its range
   summarize.py ping-cpu SUBJECT BEFORE AFTER PINGS HZ PING.txt   (run.sh --ping-cpu)
       prints the ping p50 and, per thread of the VPN's processes, CPU time per ping (on-CPU time
-      from schedstat, user and system from stat) between two snapshots "TID NAME UTIME STIME RUN_NS"
+      from schedstat, user and system from stat) and the time it waited, runnable, for a CPU (the
+      run queue, schedstat) between two snapshots "TID NAME UTIME STIME RUN_NS WAIT_NS"
 """
 import json
 import re
@@ -140,33 +141,33 @@ def ping_rtts(text):
 
 
 def read_threads(path):
-    """A snapshot of run.sh's thread_snap: TID -> (name, user ticks, system ticks, on-CPU ns)."""
+    """A snapshot of run.sh's thread_snap: TID -> (name, user ticks, system ticks, on-CPU ns, run-queue ns)."""
     threads = {}
     with open(path) as f:
         for line in f:
-            tid, name, user, system, run_ns = line.split()
-            threads[tid] = (name, int(user), int(system), int(run_ns))
+            tid, name, user, system, run_ns, wait_ns = line.split()
+            threads[tid] = (name, int(user), int(system), int(run_ns), int(wait_ns))
     return threads
 
 
 def ping_cpu(subject, before, after, pings, hz, ping_file, shown=6):
-    """Markdown lines: the ping p50, then the busiest threads' CPU per ping in microseconds."""
+    """Markdown lines: the ping p50, then the busiest threads' CPU and run-queue wait per ping in µs."""
     pings, hz = int(pings), float(hz)
     with open(ping_file) as f:
         rtts = ping_rtts(f.read())
     p50 = percentile(rtts, 50)
     lines = ["%s: %d of %d pings answered, p50 %s ms" % (subject, len(rtts), pings,
                                                          "-" if p50 is None else "%.3f" % p50),
-             "", "| thread | on CPU (µs/ping) | user | system |", "|---|---|---|---|"]
+             "", "| thread | on CPU (µs/ping) | user | system | waiting for a CPU |", "|---|---|---|---|---|"]
     start, end = read_threads(before), read_threads(after)
     rows = []
-    for tid, (name, user, system, run_ns) in end.items():
+    for tid, (name, user, system, run_ns, wait_ns) in end.items():
         if tid in start:  # a thread that started in between has no baseline
-            _, user0, system0, run_ns0 = start[tid]
+            _, user0, system0, run_ns0, wait_ns0 = start[tid]
             rows.append(((run_ns - run_ns0) / 1e3 / pings, (user - user0) * 1e6 / hz / pings,
-                         (system - system0) * 1e6 / hz / pings, name))
-    for on_cpu, user, system, name in sorted(rows, reverse=True)[:shown]:
-        lines.append("| %s | %.1f | %.0f | %.0f |" % (name, on_cpu, user, system))
+                         (system - system0) * 1e6 / hz / pings, (wait_ns - wait_ns0) / 1e3 / pings, name))
+    for on_cpu, user, system, waiting, name in sorted(rows, reverse=True)[:shown]:
+        lines.append("| %s | %.1f | %.0f | %.0f | %.1f |" % (name, on_cpu, user, system, waiting))
     return lines
 
 

@@ -140,10 +140,10 @@ class ReportTest(unittest.TestCase):
 class PingCpuTest(unittest.TestCase):
     def test_each_thread_gets_its_cpu_per_ping_between_the_snapshots(self):
         with tempfile.TemporaryDirectory() as d:
-            files = {"before": "10 loop 100 50 1000000\n11 gc 5 5 200000\n",
-                     # 200 pings: the loop ran 60 ms more (300 us/ping), 4 user and 2 system ticks at 100 Hz;
-                     # thread 12 started in between and has no baseline.
-                     "after": "10 loop 104 52 61000000\n11 gc 5 6 2200000\n12 new 1 1 5000000\n",
+            files = {"before": "10 loop 100 50 1000000 7000\n11 gc 5 5 200000 0\n",
+                     # 200 pings: the loop ran 60 ms more (300 us/ping), 4 user and 2 system ticks at 100 Hz,
+                     # and waited 4 ms more for a CPU (20 us/ping); thread 12 started in between and has no baseline.
+                     "after": "10 loop 104 52 61000000 4007000\n11 gc 5 6 2200000 50000\n12 new 1 1 5000000 0\n",
                      "ping": "".join("64 bytes from 10.0.0.160: icmp_seq=%d ttl=64 time=0.%d ms\n" % (i, 3 + i % 5)
                                      for i in range(199))}
             for name, text in files.items():
@@ -152,7 +152,7 @@ class PingCpuTest(unittest.TestCase):
             lines = summarize.ping_cpu("espgw", os.path.join(d, "before"), os.path.join(d, "after"), "200", "100",
                                        os.path.join(d, "ping"))
         self.assertEqual("espgw: 199 of 200 pings answered, p50 0.500 ms", lines[0])
-        self.assertEqual(["| loop | 300.0 | 200 | 100 |", "| gc | 10.0 | 0 | 50 |"], lines[4:])
+        self.assertEqual(["| loop | 300.0 | 200 | 100 | 20.0 |", "| gc | 10.0 | 0 | 50 | 0.2 |"], lines[4:])
 
 
 if __name__ == "__main__":
