@@ -149,8 +149,8 @@ final class SteadyTraffic {
                 long start = System.nanoTime();
                 for (long next = start; next - start < TRAFFIC_NANOS; ) {
                     TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
-                    // Never catch up: after a stall (a busy CI machine) the missed chunks at once were a
-                    // burst that overflowed charon's default receive buffer.
+                    // Never catch up: after a stall (a busy CI machine) the missed chunks at once would be
+                    // a burst larger than charon's default receive buffer holds.
                     next = Math.max(next, System.nanoTime()) + CHUNK_INTERVAL_NANOS;
                     random.nextBytes(chunk);
                     sent.update(chunk);
