@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end VPN benchmark: two network namespaces joined by one veth pair (10.0.0.161/24 client,
 # 10.0.0.160/24 server; nothing leaves them), measured one after the other: plain veth, espgw
-# (AES-GCM-128, ChaCha20-Poly1305), OpenVPN 2.6 userspace, wireguard-go, strongSwan with
-# kernel-libipsec, tinc. See vpn-bench/e2e/README.md. Run as root from anywhere:
+# (AES-GCM-128, ChaCha20-Poly1305), the floor under espgw (JvmFloor.java), OpenVPN 2.6 userspace,
+# wireguard-go, strongSwan with kernel-libipsec, tinc. See vpn-bench/e2e/README.md. Run as root from anywhere:
 #     vpn-bench/e2e/run.sh [-t SECONDS] [-w TCP_WARMUP_SECONDS] [-o OUTDIR] [-s "plain espgw-aes ..."] [--no-install]
 #     [--ping-cpu PINGS]: after each subject's warm-up, only PINGS pings 10 ms apart, with each VPN
 #     thread's CPU time and run-queue wait per ping (OUTDIR/ping-cpu-STAMP.md) instead of the measurements
@@ -24,7 +24,7 @@ warmup=15
 udp_warmup=5
 ping_warmup=10000
 outdir="$repo/vpn-bench/results"
-all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-aes-gcm-128-udp-routed espgw-chacha20-poly1305 openvpn wireguard-go strongswan-libipsec tinc"
+all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-aes-gcm-128-udp-routed espgw-chacha20-poly1305 java-floor openvpn wireguard-go strongswan-libipsec tinc"
 subjects="$all_subjects"
 install=1
 ping_cpu=0
@@ -286,6 +286,37 @@ EOF
   stop_subject
 }
 
+# The floor under espgw (JvmFloor.java): the JDK espgw runs on, the launcher's JVM options, espgw's
+# TUN channel, Netty's UDP channel and AES-GCM-128, nothing else. Not a VPN and not an "other VPN".
+run_java_floor() {
+  local subject=java-floor side ns peer about java_home version
+  local floor_tun="${tag}fl" jar="$repo/vpn-pipeline/target/vpn-pipeline.jar"
+  about=$(timeout 60 "$repo/espgw" version 2>/dev/null)   # e.g. "java 25.0.3+9-LTS (OpenJDK ..., /usr/lib/jvm/...)"
+  version=$(sed -n 's/^java \([0-9]*\).*/\1/p' <<< "$about")
+  java_home=$(sed -n 's/^java .*, \(\/[^)]*\))$/\1/p' <<< "$about")
+  [ -n "$version" ] && [ -x "$java_home/bin/java" ] || { fail $subject "failed to start: no JDK from espgw version"; return; }
+  local opts=(-XX:+UseZGC -Xms256m -Xmx256m -Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
+  [ "$version" -ge 24 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
+  subject_pids=()
+  for side in s c; do
+    ns=$ns_s; peer=10.0.0.161; [ $side = c ] && { ns=$ns_c; peer=10.0.0.160; }
+    start "java-floor-$side" "$ns" "$java_home/bin/java" "${opts[@]}" -cp "$jar" "$here/JvmFloor.java" \
+      "$floor_tun" 7300 "$peer" 7300
+    subject_pids+=("$started")
+  done
+  if ! wait_for 60 grep -q '^ready' "$work/java-floor-s.log" || ! wait_for 60 grep -q '^ready' "$work/java-floor-c.log"; then
+    fail $subject "failed to start: $(tail -1 "$work/java-floor-s.log" "$work/java-floor-c.log" 2>/dev/null | tr '\n' ' ')"
+    stop_subject; return
+  fi
+  in_s ip addr add 10.3.0.1/24 dev "$floor_tun"; in_s ip link set "$floor_tun" up
+  in_c ip addr add 10.3.0.2/24 dev "$floor_tun"; in_c ip link set "$floor_tun" up
+  if ! wait_for 15 in_c ping -c1 -W1 10.3.0.1; then
+    fail $subject "failed to start: no ping through the forwarder"; stop_subject; return
+  fi
+  measure $subject 10.3.0.1
+  stop_subject
+}
+
 run_openvpn() {
   local d="$work/openvpn" subject=openvpn
   mkdir -p "$d"
@@ -448,7 +479,7 @@ started_at=$(date +%s)
 load_at_start=$(cut -d" " -f1-3 /proc/loadavg)
 [ $install = 1 ] && install_packages
 # ./espgw rebuilds its jar when a source is newer; do that now, not inside a subject's start timeout.
-case " $subjects " in *" espgw-"*)
+case " $subjects " in *" espgw-"*|*" java-floor "*)
   log "building espgw if its sources changed"
   timeout 900 "$repo/espgw" version >/dev/null 2>"$work/espgw-build.log" \
     || { echo "run.sh: building espgw failed: $(tail -3 "$work/espgw-build.log")" >&2; exit 1; } ;;
@@ -466,6 +497,7 @@ for s in $subjects; do
     espgw-aes-gcm-128-udp) run_espgw aes-gcm-128 udp ;;
     espgw-aes-gcm-128-udp-routed) run_espgw aes-gcm-128 udp routed ;;
     espgw-chacha20-poly1305) run_espgw chacha20-poly1305 ;;
+    java-floor) run_java_floor ;;
     openvpn) command -v openvpn >/dev/null && run_openvpn || fail openvpn "failed to start: openvpn not installed" ;;
     wireguard-go) command -v wireguard-go >/dev/null && run_wireguard || fail wireguard-go "failed to start: wireguard-go not installed" ;;
     strongswan-libipsec) command -v swanctl >/dev/null && run_strongswan || fail strongswan-libipsec "failed to start: swanctl not installed" ;;

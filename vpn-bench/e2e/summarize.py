@@ -18,6 +18,9 @@ import json
 import re
 import sys
 
+# Measured for comparison, never an "other VPN": plain veth, and the floor under espgw (JvmFloor.java)
+REFERENCES = ("plain", "java-floor")
+
 # metric key, label, unit, higher is better
 METRICS = [
     ("tcp1_gbps", "TCP 1 stream", "Gbit/s", True),
@@ -245,7 +248,7 @@ def ratio_table(rows):
 def best_other_table(rows):
     """Each espgw figure divided by the best other VPN's (the highest, or for RTT and CPU the lowest)."""
     ok = [r for r in rows if "error" not in r]
-    others = [r for r in ok if r["subject"] != "plain" and not r["subject"].startswith("espgw")]
+    others = [r for r in ok if r["subject"] not in REFERENCES and not r["subject"].startswith("espgw")]
     lines = ["| subject | " + " | ".join(m[1] for m in METRICS) + " |", "|" + "---|" * (len(METRICS) + 1)]
     for r in ok:
         if not r["subject"].startswith("espgw"):
@@ -349,7 +352,7 @@ def chart(rows, path, stamp, machine):
     ok = [r for r in rows if "error" not in r]
     names = [r["subject"] for r in ok]
     fig, axes = plt.subplots(2, 5, figsize=(22, 9))
-    colors = ["#888888" if n == "plain" else "#d62728" if n.startswith("espgw") else "#1f77b4" for n in names]
+    colors = ["#888888" if n in REFERENCES else "#d62728" if n.startswith("espgw") else "#1f77b4" for n in names]
     for ax, (key, label, unit, higher) in zip(axes.flat, METRICS):
         vals = [r.get(key) if r.get(key) is not None else 0 for r in ok]
         bars = ax.barh(range(len(names)), vals, color=colors)

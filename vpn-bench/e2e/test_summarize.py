@@ -65,13 +65,14 @@ class MedianTest(unittest.TestCase):
 
 
 class BestOtherTest(unittest.TestCase):
-    def test_espgw_is_divided_by_the_best_other_vpn_neither_plain_nor_espgw(self):
+    def test_espgw_is_divided_by_the_best_other_vpn_neither_plain_nor_espgw_nor_the_floor(self):
         rows = [{"subject": "plain", "tcp1_gbps": 20.0, "rtt_p50_ms": 0.05},
                 {"subject": "espgw-aes-gcm-128", "tcp1_gbps": 3.0, "rtt_p50_ms": 0.6},
                 {"subject": "espgw-chacha20-poly1305", "tcp1_gbps": 9.0, "rtt_p50_ms": 0.1},
                 {"subject": "openvpn", "tcp1_gbps": 0.5, "rtt_p50_ms": 0.3},
                 {"subject": "tinc", "tcp1_gbps": 0.6, "rtt_p50_ms": 0.4},
-                {"subject": "wireguard-go", "error": "failed to start"}]
+                {"subject": "wireguard-go", "error": "failed to start"},
+                {"subject": "java-floor", "tcp1_gbps": 2.0, "rtt_p50_ms": 0.2}]
         table = "\n".join(summarize.best_other_table(rows))
         line = next(l for l in table.splitlines() if l.startswith("| espgw-aes-gcm-128 |"))
         cells = [c.strip() for c in line.strip("|").split("|")]
