@@ -300,7 +300,8 @@ run_java_floor() {
   subject_pids=()
   for side in s c; do
     ns=$ns_s; peer=10.0.0.161; [ $side = c ] && { ns=$ns_c; peer=10.0.0.160; }
-    start "java-floor-$side" "$ns" "$java_home/bin/java" "${opts[@]}" -cp "$jar" "$here/JvmFloor.java" \
+    # ESPGW_JAVA_OPTS as the launcher takes it (word-split, after its own options), so an A/B moves both alike
+    start "java-floor-$side" "$ns" "$java_home/bin/java" "${opts[@]}" ${ESPGW_JAVA_OPTS:-} -cp "$jar" "$here/JvmFloor.java" \
       "$floor_tun" 7300 "$peer" 7300
     subject_pids+=("$started")
   done
