@@ -224,6 +224,19 @@ stop_subject() {
   subject_pids=()
 }
 
+# up_and_measure SUBJECT SERVER_DEV CLIENT_DEV PREFIX: PREFIX.1/24 on the server's tunnel device,
+# PREFIX.2/24 on the client's, both up; once a ping gets through, measures PREFIX.1; stops the subject
+up_and_measure() {
+  local subject=$1 dev_s=$2 dev_c=$3 prefix=$4
+  in_s ip addr add "$prefix.1/24" dev "$dev_s"; in_s ip link set "$dev_s" up
+  in_c ip addr add "$prefix.2/24" dev "$dev_c"; in_c ip link set "$dev_c" up
+  if ! wait_for 15 in_c ping -c1 -W1 "$prefix.1"; then
+    fail "$subject" "failed to start: no ping through the tunnel"; stop_subject; return
+  fi
+  measure "$subject" "$prefix.1"
+  stop_subject
+}
+
 # ---------------------------------------------------------------- subjects
 run_plain() { subject_pids=(); measure plain 10.0.0.160; }
 
@@ -309,13 +322,7 @@ run_java_floor() {
     fail $subject "failed to start: $(tail -1 "$work/java-floor-s.log" "$work/java-floor-c.log" 2>/dev/null | tr '\n' ' ')"
     stop_subject; return
   fi
-  in_s ip addr add 10.3.0.1/24 dev "$floor_tun"; in_s ip link set "$floor_tun" up
-  in_c ip addr add 10.3.0.2/24 dev "$floor_tun"; in_c ip link set "$floor_tun" up
-  if ! wait_for 15 in_c ping -c1 -W1 10.3.0.1; then
-    fail $subject "failed to start: no ping through the forwarder"; stop_subject; return
-  fi
-  measure $subject 10.3.0.1
-  stop_subject
+  up_and_measure $subject "$floor_tun" "$floor_tun" 10.3.0
 }
 
 run_openvpn() {
@@ -359,13 +366,7 @@ run_wireguard() {
   sleep 0.5
   in_s wg set "${tag}wgs" private-key "$d/s.key" listen-port 51820 peer "$kc" allowed-ips 10.7.0.2/32 endpoint 10.0.0.161:51821
   in_c wg set "${tag}wgc" private-key "$d/c.key" listen-port 51821 peer "$ks" allowed-ips 10.7.0.1/32 endpoint 10.0.0.160:51820
-  in_s ip addr add 10.7.0.1/24 dev "${tag}wgs"; in_s ip link set "${tag}wgs" up
-  in_c ip addr add 10.7.0.2/24 dev "${tag}wgc"; in_c ip link set "${tag}wgc" up
-  if ! wait_for 15 in_c ping -c1 -W1 10.7.0.1; then
-    fail $subject "failed to start: no ping through the tunnel"; stop_subject; return
-  fi
-  measure $subject 10.7.0.1
-  stop_subject
+  up_and_measure $subject "${tag}wgs" "${tag}wgc" 10.7.0
 }
 
 run_strongswan() {
