@@ -224,17 +224,23 @@ stop_subject() {
   subject_pids=()
 }
 
+# ping_and_measure SUBJECT TARGET: once a ping gets through the tunnel, measures TARGET; stops the subject
+ping_and_measure() {
+  local subject=$1 target=$2
+  if ! wait_for 15 in_c ping -c1 -W1 "$target"; then
+    fail "$subject" "failed to start: no ping through the tunnel"; stop_subject; return
+  fi
+  measure "$subject" "$target"
+  stop_subject
+}
+
 # up_and_measure SUBJECT SERVER_DEV CLIENT_DEV PREFIX: PREFIX.1/24 on the server's tunnel device,
-# PREFIX.2/24 on the client's, both up; once a ping gets through, measures PREFIX.1; stops the subject
+# PREFIX.2/24 on the client's, both up; then ping_and_measure PREFIX.1
 up_and_measure() {
   local subject=$1 dev_s=$2 dev_c=$3 prefix=$4
   in_s ip addr add "$prefix.1/24" dev "$dev_s"; in_s ip link set "$dev_s" up
   in_c ip addr add "$prefix.2/24" dev "$dev_c"; in_c ip link set "$dev_c" up
-  if ! wait_for 15 in_c ping -c1 -W1 "$prefix.1"; then
-    fail "$subject" "failed to start: no ping through the tunnel"; stop_subject; return
-  fi
-  measure "$subject" "$prefix.1"
-  stop_subject
+  ping_and_measure "$subject" "$prefix.1"
 }
 
 # ---------------------------------------------------------------- subjects
@@ -292,11 +298,7 @@ EOF
       stop_subject; return
     fi
   done
-  if ! wait_for 15 in_c ping -c1 -W1 10.0.0.160; then
-    fail "$subject" "no ping through the tunnel"; stop_subject; return
-  fi
-  measure "$subject" 10.0.0.160
-  stop_subject
+  ping_and_measure "$subject" 10.0.0.160
 }
 
 # The floor under espgw (JvmFloor.java): the JDK espgw runs on, the launcher's JVM options, espgw's
