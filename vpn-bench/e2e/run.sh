@@ -6,6 +6,8 @@
 #     vpn-bench/e2e/run.sh [-t SECONDS] [-w TCP_WARMUP_SECONDS] [-o OUTDIR] [-s "plain espgw-aes ..."] [--no-install]
 #     [--ping-cpu PINGS]: after each subject's warm-up, only PINGS pings 10 ms apart, with each VPN
 #     thread's CPU time and run-queue wait per ping (OUTDIR/ping-cpu-STAMP.md) instead of the measurements
+#     [--runs N]: N full runs one after the other, each with its own report, then one table of their
+#     medians (OUTDIR/e2e-median-STAMP.md): packet rates move by up to 30 % from run to run here
 set -uo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -28,6 +30,7 @@ all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-aes-gcm-128-ud
 subjects="$all_subjects"
 install=1
 ping_cpu=0
+runs=1
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) duration=$2; shift 2 ;;
@@ -36,11 +39,16 @@ while [ $# -gt 0 ]; do
     -s) subjects=$2; shift 2 ;;
     --no-install) install=0; shift ;;
     --ping-cpu) ping_cpu=$2; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --runs) runs=$2; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 case "$ping_cpu" in ''|*[!0-9]*) echo "run.sh: --ping-cpu needs a number of pings, got '$ping_cpu'" >&2; exit 2 ;; esac
+case "$runs" in ''|*[!0-9]*|0) echo "run.sh: --runs needs a number of runs (1 or more), got '$runs'" >&2; exit 2 ;; esac
+if [ "$runs" -gt 1 ] && [ "$ping_cpu" -gt 0 ]; then
+  echo "run.sh: --runs is for the full measurement; --ping-cpu already takes as many pings as you ask" >&2; exit 2
+fi
 [ "$(id -u)" = 0 ] || { echo "run.sh: must run as root (network namespaces)" >&2; exit 1; }
 
 tag="vb$$"                       # unique per run: namespaces, devices, instance names
@@ -479,8 +487,6 @@ run_tinc() {
 }
 
 # ---------------------------------------------------------------- main
-started_at=$(date +%s)
-load_at_start=$(cut -d" " -f1-3 /proc/loadavg)
 [ $install = 1 ] && install_packages
 # ./espgw rebuilds its jar when a source is newer; do that now, not inside a subject's start timeout.
 case " $subjects " in *" espgw-"*|*" java-floor "*)
@@ -494,36 +500,59 @@ start iperf3-server "$ns_s" iperf3 -s
 wait_for 10 sh -c "ip netns exec $ns_s ss -ltn | grep -q ':5201 '" || { echo "run.sh: iperf3 -s did not start" >&2; exit 1; }
 log "namespaces $ns_c / $ns_s, $duration s per measurement, work dir $work"
 
-for s in $subjects; do
-  case "$s" in
-    plain) run_plain ;;
-    espgw-aes-gcm-128) run_espgw aes-gcm-128 ;;
-    espgw-aes-gcm-128-udp) run_espgw aes-gcm-128 udp ;;
-    espgw-aes-gcm-128-udp-routed) run_espgw aes-gcm-128 udp routed ;;
-    espgw-chacha20-poly1305) run_espgw chacha20-poly1305 ;;
-    java-floor) run_java_floor ;;
-    openvpn) command -v openvpn >/dev/null && run_openvpn || fail openvpn "failed to start: openvpn not installed" ;;
-    wireguard-go) command -v wireguard-go >/dev/null && run_wireguard || fail wireguard-go "failed to start: wireguard-go not installed" ;;
-    strongswan-libipsec) command -v swanctl >/dev/null && run_strongswan || fail strongswan-libipsec "failed to start: swanctl not installed" ;;
-    tinc) command -v tincd >/dev/null && run_tinc || fail tinc "failed to start: tincd not installed" ;;
-    *) fail "$s" "unknown subject" ;;
-  esac
-done
+# measure_subjects: every subject once, one JSON line each in $results
+measure_subjects() {
+  local s
+  : > "$results"
+  for s in $subjects; do
+    case "$s" in
+      plain) run_plain ;;
+      espgw-aes-gcm-128) run_espgw aes-gcm-128 ;;
+      espgw-aes-gcm-128-udp) run_espgw aes-gcm-128 udp ;;
+      espgw-aes-gcm-128-udp-routed) run_espgw aes-gcm-128 udp routed ;;
+      espgw-chacha20-poly1305) run_espgw chacha20-poly1305 ;;
+      java-floor) run_java_floor ;;
+      openvpn) command -v openvpn >/dev/null && run_openvpn || fail openvpn "failed to start: openvpn not installed" ;;
+      wireguard-go) command -v wireguard-go >/dev/null && run_wireguard || fail wireguard-go "failed to start: wireguard-go not installed" ;;
+      strongswan-libipsec) command -v swanctl >/dev/null && run_strongswan || fail strongswan-libipsec "failed to start: swanctl not installed" ;;
+      tinc) command -v tincd >/dev/null && run_tinc || fail tinc "failed to start: tincd not installed" ;;
+      *) fail "$s" "unknown subject" ;;
+    esac
+  done
+}
 
-# ---------------------------------------------------------------- report
+# describe_machine: the machine, its load since $load_at_start and the versions measured
+describe_machine() {
+  local jdk
+  jdk=$(timeout 60 "$repo/espgw" version 2>/dev/null | tr '\n' ' ')
+  printf 'nproc=%s; cpu=%s; kernel=%s; loadavg at start %s, at end %s (other load on the machine is not excluded); espgw: %s; openvpn=%s; wireguard-go=%s; strongswan=%s; tinc=%s; iperf3=%s' \
+    "$(nproc)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" "$(uname -r)" "$load_at_start" "$(cut -d" " -f1-3 /proc/loadavg)" "$jdk" \
+    "$(dpkg-query -W -f='${Version}' openvpn 2>/dev/null)" "$(dpkg-query -W -f='${Version}' wireguard-go 2>/dev/null)" \
+    "$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)" "$(dpkg-query -W -f='${Version}' tinc 2>/dev/null)" \
+    "$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)"
+}
+
 mkdir -p "$outdir"
-stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
-jdk=$(timeout 60 "$repo/espgw" version 2>/dev/null | tr '\n' ' ')
-machine=$(printf 'nproc=%s; cpu=%s; kernel=%s; loadavg at start %s, at end %s (other load on the machine is not excluded); espgw: %s; openvpn=%s; wireguard-go=%s; strongswan=%s; tinc=%s; iperf3=%s' \
-  "$(nproc)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" "$(uname -r)" "$load_at_start" "$(cut -d" " -f1-3 /proc/loadavg)" "$jdk" \
-  "$(dpkg-query -W -f='${Version}' openvpn 2>/dev/null)" "$(dpkg-query -W -f='${Version}' wireguard-go 2>/dev/null)" \
-  "$(dpkg-query -W -f='${Version}' strongswan-charon 2>/dev/null)" "$(dpkg-query -W -f='${Version}' tinc 2>/dev/null)" \
-  "$(dpkg-query -W -f='${Version}' iperf3 2>/dev/null)")
 if [ "$ping_cpu" -gt 0 ]; then
+  load_at_start=$(cut -d" " -f1-3 /proc/loadavg)
+  measure_subjects
+  stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
   { printf '# CPU per ping, %s\n\n%s\n\nWarm-up: %s s TCP, %s s each UDP 1400 B and 64 B, %s flood pings; then %s pings 10 ms apart. On CPU and waiting for a CPU (runnable in the run queue) from /proc/PID/task/TID/schedstat, user and system from its stat (in ticks of 1/%s s, so coarse).\n\n' \
-      "$stamp" "$machine" "$warmup" "$udp_warmup" "$ping_warmup" "$ping_cpu" "$hz"
+      "$stamp" "$(describe_machine)" "$warmup" "$udp_warmup" "$ping_warmup" "$ping_cpu" "$hz"
     cat "$work/ping-cpu.md" 2>/dev/null; } > "$outdir/ping-cpu-$stamp.md"
   log "wrote $outdir/ping-cpu-$stamp.md"
   exit 0
 fi
-"$py" "$here/summarize.py" report "$results" "$outdir/e2e-$stamp" "$stamp" "$machine" "$duration" "$(( $(date +%s) - started_at ))" "$warmup" "$udp_warmup" "$ping_warmup"
+reports=()
+for run in $(seq "$runs"); do
+  [ "$runs" -gt 1 ] && log "run $run of $runs"
+  started_at=$(date +%s)
+  load_at_start=$(cut -d" " -f1-3 /proc/loadavg)
+  measure_subjects
+  stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
+  "$py" "$here/summarize.py" report "$results" "$outdir/e2e-$stamp" "$stamp" "$(describe_machine)" "$duration" "$(( $(date +%s) - started_at ))" "$warmup" "$udp_warmup" "$ping_warmup"
+  reports+=("$outdir/e2e-$stamp.json")
+done
+if [ "$runs" -gt 1 ]; then
+  "$py" "$here/summarize.py" median "$outdir/e2e-median-$stamp" "${reports[@]}"
+fi
