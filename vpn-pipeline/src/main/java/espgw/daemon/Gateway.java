@@ -49,10 +49,12 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -185,6 +187,31 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The IPv4 addresses this host has now. */
+    private static List<Integer> hostAddresses() throws IOException {
+        List<Integer> addresses = new ArrayList<>();
+        for (NetworkInterface device : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(device.getInetAddresses())) {
+                if (address instanceof Inet4Address) {
+                    addresses.add(Ipv4Prefix.parseAddress(address.getHostAddress()));
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /**
+     * ESP leaves from the local address and peers answer to it, so it must be one of this host's:
+     * else the operator would see a tunnel that is up and carries nothing.
+     */
+    private void requireLocalAddress(List<Integer> hostAddresses) throws IOException {
+        if (!hostAddresses.contains(config.localAddress())) {
+            throw new IOException("local: " + Ipv4Prefix.format(config.localAddress())
+                    + " is not an address of this host (ip -4 addr lists them);"
+                    + " espgw sends ESP from it and receives the peers' replies on it");
+        }
+    }
+
     /** The peers; those with manual keys get their SAs now, IKE peers once IKE negotiated them. */
     private static List<Peer> buildPeers(GatewayConfig config, KeyLog keyLog, GatewayMetrics metrics)
             throws IOException {
@@ -215,6 +242,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void open() throws IOException {
+        List<Integer> hostAddresses = hostAddresses();
+        requireLocalAddress(hostAddresses);
         String device = config.tunnel().device();
         boolean offload = config.tunnel().offload();
         TunDevice tunDevice = TunDevice.open(device, 1, offload);
@@ -263,7 +292,7 @@ public final class Gateway implements AutoCloseable {
         // Time lifetimes of idle SAs: checked on the event loop, the SAs' one writer.
         loop.scheduleAtFixedRate(this::checkLifetimes, 1, 1, TimeUnit.SECONDS);
 
-        new HostSetup(config, device).apply(host);
+        new HostSetup(config, device).apply(host, hostAddresses);
         if (config.metricsPort() != 0) {
             metricsServer = MetricsServer.start(config.metricsPort(), metrics, this::isUp, this::status);
         }

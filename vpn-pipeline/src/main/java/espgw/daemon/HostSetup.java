@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -46,20 +49,50 @@ public final class HostSetup {
 
     /** Networks routed into the tunnel. */
     public List<Ipv4Prefix> tunnelRoutes() {
-        Set<Ipv4Prefix> routes = new LinkedHashSet<>();
+        return new ArrayList<>(peersByRoute().keySet());
+    }
+
+    /** Each network routed into the tunnel, with the peers it leads to. */
+    private Map<Ipv4Prefix, List<PeerConfig>> peersByRoute() {
+        Map<Ipv4Prefix, List<PeerConfig>> routes = new LinkedHashMap<>();
         if (config.role() == GatewayConfig.Role.SERVER) {
-            routes.add(config.clientPool());
+            routes.put(config.clientPool(), new ArrayList<>(config.peers()));
         }
-        if (config.peers().stream().anyMatch(config::reachedThroughOffset)) {
-            routes.add(config.offsetNetwork());
+        List<PeerConfig> throughOffset = new ArrayList<>(
+                config.peers().stream().filter(config::reachedThroughOffset).toList());
+        if (!throughOffset.isEmpty()) {
+            routes.put(config.offsetNetwork(), throughOffset);
         }
         for (PeerConfig peer : config.peers()) {
             if (!config.reachedThroughOffset(peer) && config.role() == GatewayConfig.Role.CLIENT) {
-                routes.add(Ipv4Prefix.of(peer.address(), 32));
+                routes.computeIfAbsent(Ipv4Prefix.of(peer.address(), 32), r -> new ArrayList<>()).add(peer);
             }
-            routes.addAll(peer.networks());
+            for (Ipv4Prefix network : peer.networks()) {
+                routes.computeIfAbsent(network, r -> new ArrayList<>()).add(peer);
+            }
         }
-        return new ArrayList<>(routes);
+        return routes;
+    }
+
+    /**
+     * The source address of what the host itself sends into the tunnel through {@code route}: one of
+     * {@code hostAddresses} that the peers it leads to admit as an inner source, i.e. inside this
+     * end's selectors (IKE's {@code local_ts}, else the local address); the local address when it
+     * qualifies. Empty when no address of the host does: the kernel then chooses, and the peer
+     * decides.
+     */
+    OptionalInt routeSource(Ipv4Prefix route, List<Integer> hostAddresses) {
+        List<Ipv4Prefix> admitted = new ArrayList<>();
+        for (PeerConfig peer : peersByRoute().getOrDefault(route, List.of())) {
+            admitted.addAll(peer.ike() != null ? peer.ike().localTs()
+                    : List.of(Ipv4Prefix.of(config.localAddress(), 32)));
+        }
+        List<Integer> candidates = new ArrayList<>();
+        candidates.add(config.localAddress());
+        candidates.addAll(hostAddresses);
+        return candidates.stream().filter(hostAddresses::contains)
+                .filter(address -> admitted.stream().anyMatch(prefix -> prefix.contains(address)))
+                .mapToInt(Integer::intValue).findFirst();
     }
 
     /** Addresses that must never be reached except through ESP. */
@@ -133,11 +166,23 @@ public final class HostSetup {
         return offset.network() | (real & ~offset.mask());
     }
 
-    /** Applies routes, the policy rule and the nftables table, each journaled before it is made. */
-    public void apply(HostNetwork host) throws IOException {
+    /**
+     * Applies routes, the policy rule and the nftables table, each journaled before it is made;
+     * {@code hostAddresses} are the IPv4 addresses the host has now.
+     */
+    public void apply(HostNetwork host, List<Integer> hostAddresses) throws IOException {
         String table = Integer.toString(config.tunnel().routeTable());
         for (Ipv4Prefix route : tunnelRoutes()) {
-            host.addRoute(route.toString(), "dev", device, "table", table);
+            // The tunnel device has no address, so without "src" the kernel would lend what the host
+            // itself sends into the tunnel the first global address it finds on another device (one
+            // on lo, or on any device listed before the gateway's), which the peer may well drop.
+            OptionalInt source = routeSource(route, hostAddresses);
+            if (source.isPresent()) {
+                host.addRoute(route.toString(), "dev", device, "src", Ipv4Prefix.format(source.getAsInt()),
+                        "table", table);
+            } else {
+                host.addRoute(route.toString(), "dev", device, "table", table);
+            }
         }
         host.addRule("not", "fwmark", hex(config.tunnel().fwmark()), "table", table,
                 "priority", Integer.toString(RULE_PRIORITY));

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.config.GatewayConfig;
+import espgw.nat.Ipv4Prefix;
 import espgw.testing.NetnsLab;
 import espgw.testing.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,51 @@ class HostSetupTest {
         assertFalse(nft.contains("nat") || nft.contains("10.0.1."), nft);
         assertTrue(nft.contains("elements = { 10.0.0.160 }") && nft.contains("ip daddr @protected drop"),
                 "the guard still protects the peer: " + nft);
+    }
+
+    /**
+     * What the host itself sends into the tunnel leaves from an address the peer admits as the inner
+     * source, whatever other addresses the host has (here one on lo, listed first, as the kernel
+     * would otherwise take it).
+     */
+    @Test
+    void eachRouteTakesTheHostAddressThePeerAdmitsAsSource() throws Exception {
+        int lo = Ipv4Prefix.parseAddress("10.5.0.2");
+        int local = Ipv4Prefix.parseAddress("10.0.0.161");
+        HostSetup routed = setup("scenario2-routed-client.yaml");
+        assertEquals(OptionalInt.of(local), routed.routeSource(Ipv4Prefix.parse("10.0.0.160/32"), List.of(lo, local)));
+        HostSetup server = setup("scenario2-server.yaml");
+        int serverLocal = Ipv4Prefix.parseAddress("10.0.0.160");
+        assertEquals(OptionalInt.of(serverLocal),
+                server.routeSource(Ipv4Prefix.parse("100.64.0.0/16"), List.of(lo, serverLocal)));
+
+        int inner = Ipv4Prefix.parseAddress("198.51.100.1");
+        HostSetup innerTs = ikeClient("[198.51.100.1/32]");
+        Ipv4Prefix toPeer = Ipv4Prefix.parse("198.51.100.2/32");
+        assertEquals(OptionalInt.of(inner), innerTs.routeSource(toPeer, List.of(lo, local, inner)),
+                "IKE's local_ts, not the outer address");
+        assertEquals(OptionalInt.empty(), innerTs.routeSource(toPeer, List.of(lo, local)),
+                "no address of the host inside local_ts: the kernel chooses");
+        assertEquals(OptionalInt.of(local), ikeClient("[0.0.0.0/0]").routeSource(toPeer, List.of(lo, local)),
+                "the local address first when local_ts admits it");
+    }
+
+    private HostSetup ikeClient(String localTs) throws Exception {
+        Path file = dir.resolve("ike.yaml");
+        Files.writeString(file, """
+                instance: espgw
+                role: client
+                local: 10.0.0.161/24
+                peers:
+                  - name: swan
+                    address: 10.0.0.160
+                    networks: [198.51.100.2/32]
+                    ike:
+                      psk: interop-psk-not-secret
+                      local_ts: %s
+                      remote_ts: [198.51.100.2/32]
+                """.formatted(localTs));
+        return new HostSetup(GatewayConfig.load(file), "eg0");
     }
 
     @Test

@@ -139,6 +139,42 @@ class SameSubnetScenarioTest {
     }
 
     /**
+     * Hosts with more addresses than the gateway's own (a service address on lo, as strongSwan's
+     * kernel-libipsec setups add): what the host itself sends into the tunnel
+     * still leaves from the gateway's address. A UDP server bound to the wildcard answers from the
+     * address the kernel picks for the route back, and the peer admits only the gateway's address
+     * as the inner source; the echo fails if the kernel picks the one on lo.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"offset", "route"})
+    void theHostsOwnTrafficLeavesFromTheGatewaysAddressWhateverElseItHas(String sameSubnet) throws Exception {
+        try (Lab lab = new Lab(sameSubnet.equals("route") ? "s2ar" : "s2ao", dir)) {
+            Hosts hosts = Hosts.onOneLan(lab);
+            String client = hosts.client();
+            String server = hosts.server();
+            lab.exec(client, "ip", "addr", "add", "10.5.0.2/32", "dev", "lo");
+            lab.exec(server, "ip", "addr", "add", "10.5.0.1/32", "dev", "lo");
+            lab.startGateway(server, lab.config("server", serverConfig("aes-gcm-128")));
+            lab.startGateway(client, lab.config("client", "same_subnet: " + sameSubnet + "\n" + clientConfig("aes-gcm-128")));
+            assertPing(lab, client, SERVER);
+            assertTcpAndUdp(client, server, SERVER, 5001);
+        }
+    }
+
+    @Test
+    void aLocalAddressTheHostDoesNotHaveStopsTheStartAndLeavesTheHostAsItWas() throws Exception {
+        try (Lab lab = new Lab("s2n", dir)) {
+            String client = Hosts.onOneLan(lab).client();
+            String before = lab.hostState(client);
+            String yaml = clientConfig("aes-gcm-128").replace("local: " + CLIENT + "/", "local: 10.0.0.99/");
+            Lab.Result up = lab.espgw(client, "up", "-c", lab.config("client", yaml).toString());
+            assertNotEquals(0, up.exitCode(), up.output());
+            assertTrue(up.output().contains("local: 10.0.0.99 is not an address of this host"), up.output());
+            assertEquals(before, lab.hostState(client));
+        }
+    }
+
+    /**
      * Both ways of steering a same-subnet peer into the tunnel ({@code same_subnet}): the seed's DNAT
      * to the offset address, and a host route into the tunnel without NAT; the server as before.
      */

@@ -65,7 +65,7 @@ class StrongSwanIkeTest {
         withTunnel(espgwInitiates, ike, esp, null, (lab, espgw, swanNs, swan, gateway) -> {
             assertPing(lab, espgw, ESPGW_INNER, SWAN_INNER);
             assertPing(lab, swanNs, SWAN_INNER, ESPGW_INNER);
-            // The TUN has no address, so Linux takes the source from the first device with a global one: lo.
+            // From the inner address: espgw's route into the tunnel names the host's address inside local_ts as source.
             ScenarioSupport.assertTcpAndUdp(espgw, swanNs, SWAN_INNER, 5001, ScenarioSupport.SMALL_TRANSFER_BYTES);
             ScenarioSupport.assertTcpAndUdp(swanNs, espgw, ESPGW_INNER, 5002, ScenarioSupport.SMALL_TRANSFER_BYTES);
 
