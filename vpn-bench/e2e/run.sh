@@ -59,6 +59,7 @@ results="$work/results.jsonl"
 keep_work=${KEEP_WORK:-}
 pids=()                          # every long-running process this script started
 subject_pids=()                  # the VPN processes of the subject being measured
+subject_addresses=()             # "NS CIDR DEV" the subject added to a device that outlives it
 namespaces=()
 hz=$(getconf CLK_TCK)
 py=/usr/bin/python3              # Debian's python (matplotlib comes from apt)
@@ -227,9 +228,14 @@ fail() { # fail SUBJECT REASON: records the subject as failed
 }
 
 stop_subject() {
-  local pid
+  local pid address
   for pid in "${subject_pids[@]}"; do stop_pid "$pid"; done
   subject_pids=()
+  # Left in place they would be the next subjects' source address for a device without one.
+  for address in "${subject_addresses[@]}"; do
+    set -- $address; ip netns exec "$1" ip addr del "$2" dev "$3" 2>/dev/null
+  done
+  subject_addresses=()
 }
 
 # ping_and_measure SUBJECT TARGET: once a ping gets through the tunnel, measures TARGET; stops the subject
@@ -389,7 +395,7 @@ run_strongswan() {
   for side in s c; do
     local ns=$ns_s me=10.0.0.160 peer=10.0.0.161 in_me=10.5.0.1 in_peer=10.5.0.2 id_me=server id_peer=client
     [ $side = c ] && { ns=$ns_c me=10.0.0.161 peer=10.0.0.160 in_me=10.5.0.2 in_peer=10.5.0.1 id_me=client id_peer=server; }
-    ip netns exec "$ns" ip addr add "$in_me/32" dev lo
+    ip netns exec "$ns" ip addr add "$in_me/32" dev lo && subject_addresses+=("$ns $in_me/32 lo")
     cat > "$d/strongswan-$side.conf" <<EOF
 charon {
   load_modular = no
