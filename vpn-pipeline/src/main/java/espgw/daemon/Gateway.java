@@ -16,6 +16,7 @@ import espgw.linux.raw.EspSocketChannel;
 import espgw.linux.raw.EspSocketOptions;
 import espgw.linux.tun.TunChannel;
 import espgw.linux.tun.TunDevice;
+import espgw.linux.udp.EspUdpChannel;
 import espgw.nat.AddressDeOffset;
 import espgw.nat.AddressOffset;
 import espgw.nat.ClientAddressPool;
@@ -132,7 +133,7 @@ public final class Gateway implements AutoCloseable {
     private TunChannel tun;
     private EspSocketChannel esp;
     /** ESP in UDP; null when no peer uses it. */
-    private EpollDatagramChannel udp;
+    private EspUdpChannel udp;
     /** IKE on UDP port 500; null when no peer is keyed by IKE. */
     private EpollDatagramChannel ikePort;
     /** Stays open while the gateway runs: IKE peers get their keys later. Null without --keylog. */
@@ -271,8 +272,8 @@ public final class Gateway implements AutoCloseable {
             tun.config().setHeadroom(HEADROOM).setTailroom(TAILROOM).setMaxPacketSize(mtu);
         }
         if (config.anyUdpPeer()) {
-            udp = EspUdpSocket.open(config.tunnel().fwmark(), SOCKET_BUFFER_BYTES, WATER_MARK);
-            udp.config().setAllocator(PACKET_BUFFERS);
+            udp = EspUdpChannel.open(config.tunnel().fwmark(), SOCKET_BUFFER_BYTES);
+            udp.config().setWriteBufferWaterMark(WATER_MARK).setAllocator(PACKET_BUFFERS);
         }
         if (config.anyIkePeer()) {
             ikePort = IkeTransport.openIkePort(config.tunnel().fwmark());
@@ -351,7 +352,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The UDP socket on {@code local:udp_port}, its inbound pipeline, and NAT-keepalives. */
     private void setUpUdp(IkeInbound ike) throws IOException {
-        buildInbound(udp.pipeline(), new UdpDecapsulation(drops, ike));
+        buildInbound(udp.pipeline(), new UdpDecapsulation(drops, ike, udp::sender));
         udp.pipeline().addLast("send-failures", new SendFailures(drops));
         await(loop.register(udp), "registering the UDP socket");
         int port = config.tunnel().udpPort();
@@ -362,7 +363,7 @@ public final class Gateway implements AutoCloseable {
             loop.scheduleAtFixedRate(new NatKeepalive(udpPeers(), udp), keepalive, keepalive, TimeUnit.SECONDS);
         }
         LOG.info("ESP in UDP on port {}: UDP GSO {}, UDP GRO {}", port,
-                EspUdpSocket.gsoSupported() ? "on" : "off", udp.config().isUdpGro() ? "on" : "off");
+                udp.isUdpGso() ? "on" : "off", udp.isUdpGro() ? "on" : "off");
     }
 
     private List<Peer> udpPeers() {
@@ -428,7 +429,7 @@ public final class Gateway implements AutoCloseable {
         pipeline.addLast("esp", new EspOutbound(router, drops));
         pipeline.addLast("count", PeerTrafficCounter.outbound(router));
         if (udp != null) {
-            pipeline.addLast("to-udp", new ForwardToUdp(router, udpPeers(), udp, EspUdpSocket.gsoSupported(), drops));
+            pipeline.addLast("to-udp", new ForwardToUdp(router, udpPeers(), udp, udp::isUdpGso, drops));
         }
         pipeline.addLast("outer-ipv4", new OuterEncapsulation(router, config.localAddress()));
         pipeline.addLast("to-esp-socket", new ForwardTo(esp, drops));

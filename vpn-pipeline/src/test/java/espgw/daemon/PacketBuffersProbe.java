@@ -1,6 +1,7 @@
 package espgw.daemon;
 
 import espgw.linux.tun.VirtioNetHeader;
+import espgw.linux.udp.EspUdpChannel;
 import espgw.wire.Ipv4Header;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -14,7 +15,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
  */
 final class PacketBuffersProbe {
     /** A TUN read with offloads (virtio-net header, the largest IPv4 packet, a byte of tailroom), and a UDP GRO read. */
-    static final int[] LARGEST_READS = {VirtioNetHeader.LENGTH + Ipv4Header.MAX_TOTAL_LENGTH + 1, EspUdpSocket.GRO_SLOT};
+    static final int[] LARGEST_READS = {VirtioNetHeader.LENGTH + Ipv4Header.MAX_TOTAL_LENGTH + 1, EspUdpChannel.GRO_SLOT};
 
     private PacketBuffersProbe() {
     }

@@ -13,7 +13,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class UdpDecapsulationTest {
     private static final InetSocketAddress PEER = new InetSocketAddress("10.0.0.160", 4500);
-    private static final InetSocketAddress US = new InetSocketAddress("10.0.0.161", 4500);
     private final CountingDropRecorder drops = new CountingDropRecorder();
+    /** What the UDP channel reports as the sender of the datagram being passed on. */
+    private InetSocketAddress sender = PEER;
     private final List<String> ikeReceived = new ArrayList<>();
     /** Records what reaches IKE, and releases it as the real sessions do. */
     private final IkeInbound ike = (message, sender, natTraversalPort) -> {
@@ -32,9 +32,9 @@ class UdpDecapsulationTest {
 
     @Test
     void espGoesOnAsThePayloadBufferFromTheSpiOn() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike, () -> sender));
         ByteBuf payload = datagram(0x00, 0x00, 0x10, 0x01, 0, 0, 0, 7);
-        channel.writeInbound(new DatagramPacket(payload, US, PEER));
+        channel.writeInbound(payload);
         ByteBuf esp = channel.readInbound();
         assertSame(payload, esp, "the same buffer, no copy");
         assertEquals(0x1001, esp.getInt(esp.readerIndex()));
@@ -45,9 +45,10 @@ class UdpDecapsulationTest {
 
     @Test
     void espFromAPortThePeersNatTranslatedGoesOnToo() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike, () -> sender));
         ByteBuf payload = datagram(0x00, 0x00, 0x10, 0x01, 0, 0, 0, 8);
-        channel.writeInbound(new DatagramPacket(payload, US, new InetSocketAddress("10.0.0.160", 41234)));
+        sender = new InetSocketAddress("10.0.0.160", 41234);
+        channel.writeInbound(payload);
         ByteBuf esp = channel.readInbound();
         assertSame(payload, esp, "the SA it decrypts with names the peer, not the port");
         esp.release();
@@ -57,10 +58,10 @@ class UdpDecapsulationTest {
 
     @Test
     void keepalivesAreCountedAndIkeGoesToIkeWithoutTheNonEspMarker() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike, () -> sender));
         ByteBuf keepalive = datagram(0xFF);
         ByteBuf message = datagram(0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8);
-        channel.writeInbound(new DatagramPacket(keepalive, US, PEER), new DatagramPacket(message, US, PEER));
+        channel.writeInbound(keepalive, message);
         assertNull(channel.readInbound());
         assertEquals(0, keepalive.refCnt());
         assertEquals(0, message.refCnt());
@@ -72,10 +73,9 @@ class UdpDecapsulationTest {
 
     @Test
     void malformedEspIsLeftToEspInboundWhichCountsIt() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike),
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike, () -> sender),
                 new EspInbound(new SaDatabase(), new InboundContext(), drops));
-        channel.writeInbound(new DatagramPacket(datagram(0x12, 0x34), US, PEER),
-                new DatagramPacket(datagram(new byte[60], 0x00, 0x00, 0x77, 0x77), US, PEER));
+        channel.writeInbound(datagram(0x12, 0x34), datagram(new byte[60], 0x00, 0x00, 0x77, 0x77));
         assertNull(channel.readInbound());
         assertEquals(1, drops.count(DropReason.MALFORMED), drops.toString());
         assertEquals(1, drops.count(DropReason.NO_SA), "an unknown SPI: " + drops);
@@ -84,7 +84,7 @@ class UdpDecapsulationTest {
 
     @Test
     void otherMessagesPassUntouched() {
-        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike));
+        EmbeddedChannel channel = new EmbeddedChannel(new UdpDecapsulation(drops, ike, () -> sender));
         channel.writeInbound("not a datagram");
         assertEquals("not a datagram", channel.readInbound());
         channel.finishAndReleaseAll();

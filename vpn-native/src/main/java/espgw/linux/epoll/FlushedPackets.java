@@ -1,6 +1,5 @@
 package espgw.linux.epoll;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 
 /**
@@ -8,8 +7,8 @@ import io.netty.channel.ChannelOutboundBuffer;
  * call; they stay in the buffer, with their promises, until removed. One per channel, reused for
  * every batch, on the channel's event loop.
  */
-final class FlushedPackets implements ChannelOutboundBuffer.MessageProcessor {
-    private ByteBuf[] batch;
+final class FlushedPackets<M> implements ChannelOutboundBuffer.MessageProcessor {
+    private M[] batch;
     private int limit;
     private int count;
 
@@ -18,7 +17,7 @@ final class FlushedPackets implements ChannelOutboundBuffer.MessageProcessor {
      * Writes cancelled before their flush are skipped, but their entries stay in the buffer: see
      * {@link #removeUpTo}.
      */
-    int gather(ChannelOutboundBuffer in, ByteBuf[] into, int max) throws Exception {
+    int gather(ChannelOutboundBuffer in, M[] into, int max) throws Exception {
         batch = into;
         limit = max;
         count = 0;
@@ -26,9 +25,11 @@ final class FlushedPackets implements ChannelOutboundBuffer.MessageProcessor {
         return count;
     }
 
+    /** Every message in the buffer passed the channel's filterOutboundMessage: an {@code M}. */
     @Override
+    @SuppressWarnings("unchecked")
     public boolean processMessage(Object msg) {
-        batch[count++] = (ByteBuf) msg;
+        batch[count++] = (M) msg;
         return count < limit;
     }
 
@@ -36,7 +37,7 @@ final class FlushedPackets implements ChannelOutboundBuffer.MessageProcessor {
      * Removes the entries before {@code packet}'s (all of them for null), i.e. those of cancelled
      * writes {@link #gather} skipped, so that the buffer's current entry is {@code packet}'s.
      */
-    static void removeUpTo(ChannelOutboundBuffer in, ByteBuf packet) {
+    static void removeUpTo(ChannelOutboundBuffer in, Object packet) {
         Object current = in.current();
         while (current != packet && current != null) {
             in.remove();

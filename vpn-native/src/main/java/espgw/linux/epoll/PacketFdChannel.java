@@ -19,23 +19,25 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.function.IntFunction;
 
 /**
  * A Netty channel over one non-blocking fd that carries whole packets, registered level-triggered
  * on an epoll {@link IoEventLoop} (e.g. {@code new MultiThreadIoEventLoopGroup(n,
  * EpollIoHandler.newFactory())}) through Netty's public {@link EpollIoHandle} API. Every read is
- * one packet in its own direct buffer, every written {@link ByteBuf} is one packet. The channel
- * owns the fd: closing the channel closes it. It has no addresses and no peer; it is active while
- * the fd is open.
+ * one packet in its own direct buffer (or several, where the subclass splits what one read holds);
+ * every written message, of type {@code M}, is one packet. The channel owns the fd: closing the
+ * channel closes it. It has no peer, and no address unless the subclass binds one; it is active
+ * while the fd is open.
  *
  * <p>Reads: on EPOLLIN the fd is drained until it would block or {@link #maxPacketsPerRead()}
- * packets were read. One {@code channelRead} per packet (the handler owns the buffer), one
- * {@code channelReadComplete} per wakeup that read anything. A packet the subclass finds
- * {@linkplain #isTruncated truncated} is released and counted instead. With auto-read off exactly
+ * packets were read. One {@code channelRead} per packet (the handler owns the buffer; see
+ * {@link #firePacket}), one {@code channelReadComplete} per wakeup that read anything. A packet the
+ * subclass finds {@linkplain #isTruncated truncated} is released and counted instead. With auto-read off exactly
  * the packets asked for with {@code read()} are delivered; a handler that turns auto-read off
  * still gets the rest of the batch already read (see {@link #maxPacketsPerCall()}).
  *
- * <p>Writes: flushed buffers go to {@link #writePackets}, in batches of up to
+ * <p>Writes: flushed messages go to {@link #writePackets}, in batches of up to
  * {@link #maxPacketsPerCall()}. When the fd would block the loop stops and asks for EPOLLOUT, so
  * unflushed bytes pile up in the outbound buffer and {@link #isWritable()} turns false at the
  * config's high water mark. Nothing is dropped silently: a packet the kernel refuses fails its own
@@ -45,7 +47,7 @@ import java.net.SocketAddress;
  * {@link #packetsTruncated()} are event-loop confined (read them there, e.g. through
  * {@code eventLoop().submit}).
  */
-public abstract class PacketFdChannel extends AbstractChannel {
+public abstract class PacketFdChannel<M> extends AbstractChannel {
     private static final ChannelMetadata METADATA = new ChannelMetadata(false);
     /**
      * The interest set when neither reading nor writing. EPOLLERR is reported anyway; it is here
@@ -64,8 +66,9 @@ public abstract class PacketFdChannel extends AbstractChannel {
      * again per wakeup churns the allocator's caches into garbage of their own.
      */
     private ByteBuf[] readBatch;
-    private ByteBuf[] writeBatch;
-    private final FlushedPackets flushed = new FlushedPackets();
+    private M[] writeBatch;
+    private final IntFunction<M[]> newWriteBatch;
+    private final FlushedPackets<M> flushed = new FlushedPackets<>();
 
     private long packetsRead;
     /** Rare, so volatile costs nothing: metrics and tests may read it from any thread. */
@@ -76,10 +79,14 @@ public abstract class PacketFdChannel extends AbstractChannel {
     private long readCalls;
     private long writeCalls;
 
-    /** Takes ownership of {@code fd}, which must be non-blocking. */
-    protected PacketFdChannel(FileDescriptor fd) {
+    /**
+     * Takes ownership of {@code fd}, which must be non-blocking. {@code newWriteBatch} makes an
+     * array of the messages {@link #filterOutboundMessage} lets through, e.g. {@code ByteBuf[]::new}.
+     */
+    protected PacketFdChannel(FileDescriptor fd, IntFunction<M[]> newWriteBatch) {
         super(null);
         this.fd = fd;
+        this.newWriteBatch = newWriteBatch;
     }
 
     public FileDescriptor fd() {
@@ -138,14 +145,6 @@ public abstract class PacketFdChannel extends AbstractChannel {
     protected abstract ByteBuf newReadBuffer(ByteBufAllocator allocator);
 
     /**
-     * Reads one packet into {@code buffer} and sets its reader and writer index around it.
-     *
-     * @return the packet's length, 0 when the fd would block, negative at end of input (the
-     *     channel closes)
-     */
-    protected abstract int readPacket(ByteBuf buffer) throws IOException;
-
-    /**
      * Packets one system call can read or write on this fd, e.g. with recvmmsg/sendmmsg; 1 (the
      * default) for fds that take one packet per read and write. Asked once, on first use.
      */
@@ -156,40 +155,46 @@ public abstract class PacketFdChannel extends AbstractChannel {
     /**
      * Reads up to {@code count} packets, each into its own buffer of {@code buffers[0..count)}
      * (from {@link #newReadBuffer}, unfilled), and sets each one's reader and writer index around its
-     * packet; the buffers it does not fill it leaves as they were. The default reads one with
-     * {@link #readPacket}.
+     * packet; the buffers it does not fill it leaves as they were.
      *
      * @return packets read, from {@code buffers[0]} on; fewer than {@code count} means the fd has no
      *     more for now. 0 when the fd would block, negative at end of input (the channel closes)
      */
-    protected int readPackets(ByteBuf[] buffers, int count) throws IOException {
-        return Integer.signum(readPacket(buffers[0]));
-    }
-
-    /** Whether the kernel cut {@code packet} (as set by {@link #readPackets}) to the room offered. */
-    protected abstract boolean isTruncated(ByteBuf packet);
+    protected abstract int readPackets(ByteBuf[] buffers, int count) throws IOException;
 
     /**
-     * Writes the readable bytes of {@code packet}, a message {@link #filterOutboundMessage} let through.
-     *
-     * @return bytes written, 0 when the fd would block
-     * @throws IOException when the kernel refuses this packet; only its promise fails
+     * Whether the kernel cut {@code packet}, read into slot {@code slot} of the last
+     * {@link #readPackets} call, to the room offered.
      */
-    protected abstract int writePacket(ByteBuf packet) throws IOException;
+    protected abstract boolean isTruncated(ByteBuf packet, int slot);
+
+    /**
+     * Passes on {@code packet}, read into slot {@code slot} of the last {@link #readPackets} call
+     * and not truncated: one {@code channelRead}, unless the subclass knows better (the pipeline
+     * then owns what it hands on; this method owns {@code packet}).
+     */
+    protected void firePacket(ChannelPipeline pipeline, ByteBuf packet, int slot) {
+        pipeline.fireChannelRead(packet);
+    }
 
     /**
      * Writes {@code packets[0..count)}, the next flushed messages, in as few system calls as the fd
-     * allows. The default writes the first with {@link #writePacket}.
+     * allows.
      *
      * @return how many of them, from the first, the kernel took whole; 0 when the fd would block
      *     before the first. The rest are offered again.
      * @throws IOException when the kernel refuses {@code packets[0]} (or takes only part of it);
      *     only its promise fails, the rest are offered again
      */
-    protected int writePackets(ByteBuf[] packets, int count) throws IOException {
-        ByteBuf packet = packets[0];
-        int length = packet.readableBytes();
-        int written = writePacket(packet);
+    protected abstract int writePackets(M[] packets, int count) throws IOException;
+
+    /**
+     * For a {@link #writePackets} that writes one packet of {@code length} bytes with a call that
+     * returned {@code written}: 1 when it went whole, 0 when the fd would block.
+     *
+     * @throws IOException when only part of it went
+     */
+    protected static int wholePacket(int written, int length) throws IOException {
         if (written == 0) {
             return 0;
         }
@@ -311,7 +316,7 @@ public abstract class PacketFdChannel extends AbstractChannel {
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
         if (writeBatch == null) {
-            writeBatch = new ByteBuf[maxPacketsPerCall()];
+            writeBatch = newWriteBatch.apply(maxPacketsPerCall());
         }
         for (int budget = maxMessagesPerWrite(); budget > 0; ) {
             int count = flushed.gather(in, writeBatch, Math.min(budget, writeBatch.length));
@@ -448,7 +453,7 @@ public abstract class PacketFdChannel extends AbstractChannel {
                     ByteBuf packet = readBatch[i];
                     readBatch[i] = null;
                     bytesLeft -= packet.readableBytes();
-                    deliver(pipeline, packet);
+                    deliver(pipeline, packet, i);
                 }
                 if (count < room || !isOpen() || !config.isAutoRead() && !readPending) {
                     break;
@@ -469,14 +474,14 @@ public abstract class PacketFdChannel extends AbstractChannel {
             }
         }
 
-        private void deliver(ChannelPipeline pipeline, ByteBuf packet) {
-            if (isTruncated(packet)) {
+        private void deliver(ChannelPipeline pipeline, ByteBuf packet, int slot) {
+            if (isTruncated(packet, slot)) {
                 packetsTruncated++;
                 packet.release();
                 return;
             }
             readPending = false;
-            pipeline.fireChannelRead(packet);
+            firePacket(pipeline, packet, slot);
         }
     }
 }

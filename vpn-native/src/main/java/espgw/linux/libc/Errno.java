@@ -4,6 +4,7 @@ package espgw.linux.libc;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int EIO = 5;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int EACCES = 13;
@@ -11,6 +12,7 @@ public final class Errno {
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int ENOTTY = 25;
+    public static final int EMSGSIZE = 90;
     /** A TUN queue whose interface was deleted. */
     public static final int EBADFD = 77;
 

@@ -7,7 +7,7 @@ import java.io.IOException;
  * A failed system call, described for an operator: what was attempted, on what, and the errno
  * text ({@code "open /dev/net/tun: No such file or directory (errno 2)"}).
  */
-public final class NativeCallException extends IOException {
+public class NativeCallException extends IOException {
     private final int errno;
 
     public NativeCallException(String what, int errno) {

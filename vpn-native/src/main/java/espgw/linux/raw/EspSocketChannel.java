@@ -42,7 +42,7 @@ import java.nio.ByteBuffer;
  * lone packet goes through Netty's JNI ({@link Socket}) instead: one system call either way, and a
  * JNI call costs less than a JNA one.
  */
-public final class EspSocketChannel extends PacketFdChannel implements UnixChannel {
+public final class EspSocketChannel extends PacketFdChannel<ByteBuf> implements UnixChannel {
     /** sendto(2) port argument: raw IP sockets have no ports. */
     private static final int NO_PORT = 0;
     /**
@@ -61,7 +61,7 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
     private final MessageVector sent = MessageVector.forSending(DATAGRAMS_PER_CALL);
 
     private EspSocketChannel(Socket socket, EspSocketOptions options) {
-        super(socket);
+        super(socket, ByteBuf[]::new);
         this.socket = socket;
         this.options = options;
         this.config = new DefaultChannelConfig(this);
@@ -109,8 +109,7 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
      * The datagram from offset 0. A raw socket has no end of input, so an empty read is only
      * nothing to deliver.
      */
-    @Override
-    protected int readPacket(ByteBuf buffer) throws IOException {
+    private int readPacket(ByteBuf buffer) throws IOException {
         int capacity = buffer.capacity();
         int length;
         if (buffer.hasMemoryAddress()) {
@@ -133,7 +132,7 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
     @Override
     protected int readPackets(ByteBuf[] buffers, int count) throws IOException {
         if (count == 1 || !buffers[0].hasMemoryAddress()) {
-            return super.readPackets(buffers, count);
+            return Integer.signum(readPacket(buffers[0]));
         }
         for (int i = 0; i < count; i++) {
             ByteBuf buffer = buffers[i];
@@ -151,12 +150,11 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
 
     /** The kernel cuts a datagram to the buffer silently; its IPv4 header still has the real length. */
     @Override
-    protected boolean isTruncated(ByteBuf datagram) {
+    protected boolean isTruncated(ByteBuf datagram, int slot) {
         return EspDatagrams.totalLength(datagram) > datagram.readableBytes();
     }
 
-    @Override
-    protected int writePacket(ByteBuf packet) throws IOException {
+    private int writePacket(ByteBuf packet) throws IOException {
         InetAddress destination = destinations.get(EspDatagrams.destinationAddress(packet));
         int from = packet.readerIndex();
         int to = packet.writerIndex();
@@ -181,7 +179,7 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
             batched++;
         }
         if (batched < 2) {
-            return super.writePackets(packets, count);
+            return wholePacket(writePacket(packets[0]), packets[0].readableBytes());
         }
         int datagrams = sent.send(socket.intValue(), batched);
         if (datagrams < 0) {
@@ -237,7 +235,7 @@ public final class EspSocketChannel extends PacketFdChannel implements UnixChann
         throw new UnsupportedOperationException("a raw ESP socket is not bound; the source address is in each packet");
     }
 
-    /** Only what {@link #writePacket} can send as is: one direct buffer with at least an IPv4 header. */
+    /** Only what the socket can send as is: one direct buffer with at least an IPv4 header. */
     @Override
     protected Object filterOutboundMessage(Object msg) {
         if (msg instanceof ByteBuf) {

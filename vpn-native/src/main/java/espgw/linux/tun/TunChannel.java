@@ -30,7 +30,7 @@ import java.net.SocketAddress;
  * <p>EPOLLERR: a TUN fd reports it once its interface is gone; the read then fails with the reason
  * and closes the channel, instead of epoll reporting the error forever.
  */
-public final class TunChannel extends PacketFdChannel {
+public final class TunChannel extends PacketFdChannel<ByteBuf> {
     static {
         // FileDescriptor's read/write are JNI methods registered by Netty's epoll native library.
         Epoll.ensureAvailability();
@@ -44,7 +44,7 @@ public final class TunChannel extends PacketFdChannel {
 
     /** Takes ownership of {@code queue} (a non-blocking TUN queue fd): closing the channel closes it. */
     public TunChannel(FileDescriptor queue) {
-        super(queue);
+        super(queue, ByteBuf[]::new);
         this.config = new TunChannelConfig(this);
     }
 
@@ -67,7 +67,7 @@ public final class TunChannel extends PacketFdChannel {
      * The kernel cuts a packet to the room offered and says nothing, so the buffer offers one byte
      * more than the largest packet: a read that fills it was cut. That byte is tailroom anyway.
      * The layout is taken here once per buffer, so that an option changed meanwhile on another
-     * thread cannot make {@link #readPacket} write past the buffer.
+     * thread cannot make {@link #readPackets} write past the buffer.
      */
     @Override
     protected ByteBuf newReadBuffer(ByteBufAllocator allocator) {
@@ -77,23 +77,28 @@ public final class TunChannel extends PacketFdChannel {
         return allocator.directBuffer(capacity, capacity);
     }
 
+    /** One packet per read(2): a TUN queue has no batch read. */
     @Override
-    protected int readPacket(ByteBuf buffer) throws IOException {
+    protected int readPackets(ByteBuf[] buffers, int count) throws IOException {
+        ByteBuf buffer = buffers[0];
         int length = fd().readAddress(buffer.memoryAddress(), readHeadroom, readHeadroom + readMaxSize + 1);
         if (length > 0) {
             buffer.setIndex(readHeadroom, readHeadroom + length);
         }
-        return length;
+        return Integer.signum(length);
     }
 
     @Override
-    protected boolean isTruncated(ByteBuf packet) {
+    protected boolean isTruncated(ByteBuf packet, int slot) {
         return packet.readableBytes() > readMaxSize;
     }
 
+    /** One packet per write(2). */
     @Override
-    protected int writePacket(ByteBuf packet) throws IOException {
-        return fd().writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex());
+    protected int writePackets(ByteBuf[] packets, int count) throws IOException {
+        ByteBuf packet = packets[0];
+        return wholePacket(fd().writeAddress(packet.memoryAddress(), packet.readerIndex(), packet.writerIndex()),
+                packet.readableBytes());
     }
 
     /** The read reports why the interface is gone, and closes the channel. */

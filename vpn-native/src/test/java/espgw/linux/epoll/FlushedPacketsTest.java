@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class FlushedPacketsTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final ChannelOutboundBuffer in = channel.unsafe().outboundBuffer();
-    private final FlushedPackets flushed = new FlushedPackets();
+    private final FlushedPackets<ByteBuf> flushed = new FlushedPackets<>();
 
     @AfterEach
     void tearDown() {
