@@ -66,6 +66,13 @@ public abstract class PacketFdChannel<M> extends AbstractChannel {
      * again per wakeup churns the allocator's caches into garbage of their own.
      */
     private ByteBuf[] readBatch;
+    /**
+     * Slots the next read offers: the next power of two above what the last one filled, doubled
+     * while reads come back full. Each slot offered costs its buffer and its message header, cache
+     * lines that are cold when a lone packet arrives after a quiet spell (a ping), so a trickle
+     * gets few and a flood soon gets the whole batch.
+     */
+    private int readRoom = 1;
     private M[] writeBatch;
     private final IntFunction<M[]> newWriteBatch;
     private final FlushedPackets<M> flushed = new FlushedPackets<>();
@@ -423,7 +430,7 @@ public abstract class PacketFdChannel<M> extends AbstractChannel {
             long bytesLeft = maxBytesPerRead();
             for (int budget = maxPacketsPerRead(); budget > 0 && bytesLeft > 0; ) {
                 // Without auto-read one packet per read(): a batch read ahead could not be put back.
-                int room = config.isAutoRead() ? Math.min(budget, readBatch.length) : 1;
+                int room = config.isAutoRead() ? Math.min(Math.min(budget, readBatch.length), readRoom) : 1;
                 for (int i = 0; i < room; i++) {
                     if (readBatch[i] == null) {
                         readBatch[i] = newReadBuffer(allocator);
@@ -445,6 +452,7 @@ public abstract class PacketFdChannel<M> extends AbstractChannel {
                     endOfInput = count < 0;
                     break;
                 }
+                readRoom = Math.min(readBatch.length, count == room ? room * 2 : Integer.highestOneBit(count) << 1);
                 budget -= count;
                 packetsRead += count;
                 readAny = true;
