@@ -1,7 +1,7 @@
 package espgw.linux.raw;
 
+import espgw.linux.epoll.DatagramSocketChannel;
 import espgw.linux.epoll.PacketFdChannel;
-import espgw.linux.libc.Errno;
 import espgw.linux.libc.MessageVector;
 import espgw.linux.libc.NativeCallException;
 import io.netty.buffer.ByteBuf;
@@ -11,7 +11,6 @@ import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.Socket;
-import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketAddress;
@@ -42,7 +41,7 @@ import java.nio.ByteBuffer;
  * lone packet goes through Netty's JNI ({@link Socket}) instead: one system call either way, and a
  * JNI call costs less than a JNA one.
  */
-public final class EspSocketChannel extends PacketFdChannel<ByteBuf> implements UnixChannel {
+public final class EspSocketChannel extends DatagramSocketChannel<ByteBuf> {
     /** sendto(2) port argument: raw IP sockets have no ports. */
     private static final int NO_PORT = 0;
     /**
@@ -53,7 +52,6 @@ public final class EspSocketChannel extends PacketFdChannel<ByteBuf> implements 
      */
     static final int DATAGRAMS_PER_CALL = 32;
 
-    private final Socket socket;
     private final EspSocketOptions options;
     private final ChannelConfig config;
     private final Ipv4AddressCache destinations = new Ipv4AddressCache();
@@ -61,8 +59,7 @@ public final class EspSocketChannel extends PacketFdChannel<ByteBuf> implements 
     private final MessageVector sent = MessageVector.forSending(DATAGRAMS_PER_CALL);
 
     private EspSocketChannel(Socket socket, EspSocketOptions options) {
-        super(socket, ByteBuf[]::new);
-        this.socket = socket;
+        super(socket, ByteBuf[]::new, "ESP socket");
         this.options = options;
         this.config = new DefaultChannelConfig(this);
     }
@@ -113,10 +110,10 @@ public final class EspSocketChannel extends PacketFdChannel<ByteBuf> implements 
         int capacity = buffer.capacity();
         int length;
         if (buffer.hasMemoryAddress()) {
-            length = socket.recvAddress(buffer.memoryAddress(), 0, capacity);
+            length = socket().recvAddress(buffer.memoryAddress(), 0, capacity);
         } else {
             ByteBuffer nio = buffer.internalNioBuffer(0, capacity);
-            length = socket.recv(nio, nio.position(), nio.limit());
+            length = socket().recv(nio, nio.position(), nio.limit());
         }
         if (length <= 0) {
             return 0;
@@ -138,7 +135,7 @@ public final class EspSocketChannel extends PacketFdChannel<ByteBuf> implements 
             ByteBuf buffer = buffers[i];
             received.setBuffer(i, buffer.memoryAddress(), buffer.capacity());
         }
-        int datagrams = received.receive(socket.intValue(), count);
+        int datagrams = received.receive(socket().intValue(), count);
         if (datagrams < 0) {
             return wouldBlock(-datagrams, "recvmmsg on the ESP socket");
         }
@@ -159,10 +156,10 @@ public final class EspSocketChannel extends PacketFdChannel<ByteBuf> implements 
         int from = packet.readerIndex();
         int to = packet.writerIndex();
         if (packet.hasMemoryAddress()) {
-            return socket.sendToAddress(packet.memoryAddress(), from, to, destination, NO_PORT);
+            return socket().sendToAddress(packet.memoryAddress(), from, to, destination, NO_PORT);
         }
         ByteBuffer nio = packet.internalNioBuffer(from, to - from);
-        return socket.sendTo(nio, nio.position(), nio.limit(), destination, NO_PORT);
+        return socket().sendTo(nio, nio.position(), nio.limit(), destination, NO_PORT);
     }
 
     /**
@@ -181,43 +178,11 @@ public final class EspSocketChannel extends PacketFdChannel<ByteBuf> implements 
         if (batched < 2) {
             return wholePacket(writePacket(packets[0]), packets[0].readableBytes());
         }
-        int datagrams = sent.send(socket.intValue(), batched);
+        int datagrams = sent.send(socket().intValue(), batched);
         if (datagrams < 0) {
             return wouldBlock(-datagrams, "sendmmsg of an ESP packet");
         }
         return datagrams;
-    }
-
-    /** 0 for EAGAIN; any other errno is this call's failure. */
-    private static int wouldBlock(int errno, String call) throws NativeCallException {
-        if (errno == Errno.EAGAIN) {
-            return 0;
-        }
-        throw new NativeCallException(call, errno);
-    }
-
-    /**
-     * EPOLLERR: the kernel stored an error on the socket. Reading SO_ERROR clears it, so that
-     * level-triggered epoll does not wake us again for the same error. ICMP errors do not land
-     * here: the kernel reports them on raw sockets only when connected or with IP_RECVERR.
-     */
-    @Override
-    protected boolean errorReady() {
-        try {
-            int errno = socket.getSoError();
-            if (errno != 0) {
-                pipeline().fireExceptionCaught(new NativeCallException("ESP socket error reported by the kernel", errno));
-            }
-        } catch (IOException e) {
-            pipeline().fireExceptionCaught(e);
-        }
-        return false;
-    }
-
-    /** One failed recv does not end a connectionless socket. */
-    @Override
-    protected boolean closeOnReadFailure() {
-        return false;
     }
 
     /** Every packet names its own peer in its IPv4 header. */

@@ -13,6 +13,7 @@ import static espgw.linux.libc.Socket.SO_RCVBUFFORCE;
 import static espgw.linux.libc.Socket.SO_SNDBUFFORCE;
 
 import com.sun.jna.LastErrorException;
+import espgw.linux.epoll.DatagramSocketChannel;
 import espgw.linux.epoll.PacketFdChannel;
 import espgw.linux.libc.Errno;
 import espgw.linux.libc.LibC;
@@ -28,7 +29,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.channel.unix.Socket;
-import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * <p>SO_MARK carries the tunnel's fwmark, as on the raw ESP socket. The channel is active while
  * open, bound or not; bind it to the local address and port before traffic.
  */
-public final class EspUdpChannel extends PacketFdChannel<DatagramPacket> implements UnixChannel {
+public final class EspUdpChannel extends DatagramSocketChannel<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(EspUdpChannel.class);
     /** Largest UDP payload: an IPv4 datagram of 65535 octets less the IPv4 and UDP headers. */
     public static final int MAX_PAYLOAD = 65535 - 20 - 8;
@@ -79,7 +79,6 @@ public final class EspUdpChannel extends PacketFdChannel<DatagramPacket> impleme
     /** Reads per epoll wakeup (a GRO run counts once) before other channels get a turn. */
     static final int MAX_READS_PER_WAKEUP = 256;
 
-    private final Socket socket;
     private final ChannelConfig config;
     private final boolean gro;
     /** Turned off for good when the kernel refuses a GSO run as such; read by other event loops. */
@@ -95,8 +94,7 @@ public final class EspUdpChannel extends PacketFdChannel<DatagramPacket> impleme
     private int senderObjectAddress;
 
     private EspUdpChannel(Socket socket, boolean gro, boolean gso) {
-        super(socket, DatagramPacket[]::new);
-        this.socket = socket;
+        super(socket, DatagramPacket[]::new, "ESP-in-UDP socket");
         this.gro = gro;
         this.gso = gso;
         this.config = new DefaultChannelConfig(this);
@@ -203,7 +201,7 @@ public final class EspUdpChannel extends PacketFdChannel<DatagramPacket> impleme
             ByteBuf buffer = buffers[i];
             received.setBuffer(i, buffer.memoryAddress(), buffer.capacity());
         }
-        int reads = received.receive(socket.intValue(), count);
+        int reads = received.receive(socket().intValue(), count);
         if (reads < 0) {
             return wouldBlock(-reads, "recvmmsg on the ESP-in-UDP socket");
         }
@@ -248,7 +246,7 @@ public final class EspUdpChannel extends PacketFdChannel<DatagramPacket> impleme
             sent.setDestination(i, recipients.ipv4(recipient), recipient.getPort());
             sent.setSegmentSize(i, packet instanceof SegmentedDatagramPacket run ? run.segmentSize() : 0);
         }
-        int datagrams = sent.send(socket.intValue(), count);
+        int datagrams = sent.send(socket().intValue(), count);
         if (datagrams < 0) {
             return refusedUnlessWouldBlock(-datagrams, packets[0]);
         }
@@ -274,37 +272,6 @@ public final class EspUdpChannel extends PacketFdChannel<DatagramPacket> impleme
                 + run.segmentSize() + " bytes to " + first.recipient(), errno, datagrams);
     }
 
-    /** 0 for EAGAIN; any other errno is this call's failure. */
-    private static int wouldBlock(int errno, String call) throws NativeCallException {
-        if (errno == Errno.EAGAIN) {
-            return 0;
-        }
-        throw new NativeCallException(call, errno);
-    }
-
-    /**
-     * EPOLLERR: the kernel stored an error on the socket. Reading SO_ERROR clears it, so that
-     * level-triggered epoll does not wake us again for the same error.
-     */
-    @Override
-    protected boolean errorReady() {
-        try {
-            int errno = socket.getSoError();
-            if (errno != 0) {
-                pipeline().fireExceptionCaught(new NativeCallException("ESP-in-UDP socket error reported by the kernel", errno));
-            }
-        } catch (IOException e) {
-            pipeline().fireExceptionCaught(e);
-        }
-        return false;
-    }
-
-    /** One failed recvmmsg does not end a connectionless socket. */
-    @Override
-    protected boolean closeOnReadFailure() {
-        return false;
-    }
-
     @Override
     protected String whyNoConnect() {
         return "the ESP-in-UDP socket is not connected; each datagram names its recipient";
@@ -312,13 +279,13 @@ public final class EspUdpChannel extends PacketFdChannel<DatagramPacket> impleme
 
     @Override
     protected void doBind(SocketAddress localAddress) throws IOException {
-        socket.bind(localAddress);
+        socket().bind(localAddress);
     }
 
     @Override
     protected SocketAddress localAddress0() {
         try {
-            return socket.localAddress();
+            return socket().localAddress();
         } catch (RuntimeException e) {
             return null; // closed
         }
