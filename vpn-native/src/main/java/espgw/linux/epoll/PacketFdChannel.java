@@ -140,7 +140,10 @@ public abstract class PacketFdChannel<M> extends AbstractChannel {
     /** Upper bound of packets read per EPOLLIN wakeup, so that other channels get their turn. */
     protected abstract int maxPacketsPerRead();
 
-    /** Bytes after which a wakeup reads no more (the packet that crosses it is the last). No limit by default. */
+    /**
+     * Bytes after which a wakeup reads no more (the packet that crosses it is the last); a batch
+     * read offers no more buffers than the bytes left can fill. No limit by default.
+     */
     protected int maxBytesPerRead() {
         return Integer.MAX_VALUE;
     }
@@ -431,7 +434,12 @@ public abstract class PacketFdChannel<M> extends AbstractChannel {
             for (int budget = maxPacketsPerRead(); budget > 0 && bytesLeft > 0; ) {
                 // Without auto-read one packet per read(): a batch read ahead could not be put back.
                 int room = config.isAutoRead() ? Math.min(Math.min(budget, readBatch.length), readRoom) : 1;
-                for (int i = 0; i < room; i++) {
+                if (readBatch[0] == null) {
+                    readBatch[0] = newReadBuffer(allocator);
+                }
+                // No more slots than the bytes left to this wakeup can fill.
+                room = (int) Math.min(room, Math.max(1, bytesLeft / readBatch[0].capacity()));
+                for (int i = 1; i < room; i++) {
                     if (readBatch[i] == null) {
                         readBatch[i] = newReadBuffer(allocator);
                     }

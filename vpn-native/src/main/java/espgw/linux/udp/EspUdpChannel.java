@@ -78,6 +78,13 @@ public final class EspUdpChannel extends DatagramSocketChannel<DatagramPacket> {
     static final int DATAGRAMS_PER_CALL = 32;
     /** Reads per epoll wakeup (a GRO run counts once) before other channels get a turn. */
     static final int MAX_READS_PER_WAKEUP = 256;
+    /**
+     * Bytes per epoll wakeup: two GRO runs of full-size datagrams. What a wakeup read is decrypted
+     * and written to the TUN device only at its end, so a wakeup that drained 256 runs held TCP's
+     * segments and acknowledgements back: ~10 % less TCP and UDP throughput and ~60 µs more per ping
+     * than Netty's channel, which stopped after one run (vpn-bench/results/udp-channel-and-parallelgc-2026-11-29.md).
+     */
+    static final int MAX_BYTES_PER_WAKEUP = 2 * GRO_SLOT;
 
     private final ChannelConfig config;
     private final boolean gro;
@@ -182,6 +189,11 @@ public final class EspUdpChannel extends DatagramSocketChannel<DatagramPacket> {
     @Override
     protected int maxPacketsPerRead() {
         return MAX_READS_PER_WAKEUP;
+    }
+
+    @Override
+    protected int maxBytesPerRead() {
+        return MAX_BYTES_PER_WAKEUP;
     }
 
     @Override
