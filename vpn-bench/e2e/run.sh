@@ -324,7 +324,13 @@ run_java_floor() {
   version=$(sed -n 's/^java \([0-9]*\).*/\1/p' <<< "$about")
   java_home=$(sed -n 's/^java .*, \(\/[^)]*\))$/\1/p' <<< "$about")
   [ -n "$version" ] && [ -x "$java_home/bin/java" ] || { fail $subject "failed to start: no JDK from espgw version"; return; }
-  local opts=(-XX:+UseZGC -Xms256m -Xmx256m -Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
+  # The collector as the launcher picks it (OpenSSL's ciphers on Java 22+: ParallelGC, huge pages where lent).
+  local gc=(-XX:+UseZGC)
+  if [ "$version" -ge 22 ] && grep -q 'libcrypto\.so\.3 ' <<< "$( { /sbin/ldconfig -p || ldconfig -p; } 2>/dev/null)"; then
+    gc=(-XX:+UseParallelGC)
+    grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || gc+=(-XX:+UseTransparentHugePages)
+  fi
+  local opts=("${gc[@]}" -Xms256m -Xmx256m -Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
   [ "$version" -ge 24 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
   subject_pids=()
   for side in s c; do
