@@ -5,10 +5,8 @@ import espgw.ike.session.EspAlgorithms;
 import espgw.ike.session.IkeAlgorithms;
 import espgw.ike.session.IkeAuthentication;
 import espgw.ike.session.IkeLifetimes;
+import espgw.linux.Inet4Addresses;
 import espgw.nat.Ipv4Prefix;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,21 +103,12 @@ public record IkeConfig(IkeAuthentication authentication, IdPayload localId, IdP
         }
         if (text.matches("[0-9.]+")) {
             int address = GatewayConfig.address(node, field, text);
-            return IdPayload.ipv4(true, inet(address));
+            return IdPayload.ipv4(true, Inet4Addresses.fromInt(address));
         }
         if (!text.matches("[\\x21-\\x7e]+")) {
             throw node.error(field, "'" + text + "' must be an IPv4 address, a host name or an email address");
         }
         return text.contains("@") ? IdPayload.rfc822(true, text) : IdPayload.fqdn(true, text);
-    }
-
-    private static Inet4Address inet(int address) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {
-                (byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // four bytes are always an address
-        }
     }
 
     @Override

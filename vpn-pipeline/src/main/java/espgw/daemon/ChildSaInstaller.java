@@ -1,6 +1,7 @@
 package espgw.daemon;
 
 import espgw.ike.session.NegotiatedChildSa;
+import espgw.linux.Inet4Addresses;
 import espgw.metrics.GatewayMetrics;
 import espgw.metrics.StatusReport;
 import espgw.sa.Clock;
@@ -97,7 +98,7 @@ final class ChildSaInstaller {
 
     /** @param rekeyedByPeer the peer's rekey made the pair (see {@code IkeEvent.ChildSaInstalled}) */
     void install(Peer peer, NegotiatedChildSa child, boolean udp, boolean rekeyedByPeer) {
-        Inet4Address remote = Gateway.inet(peer.address());
+        Inet4Address remote = Inet4Addresses.fromInt(peer.address());
         SecurityAssociation out = child.toBuilder(Direction.OUTBOUND).addresses(local, remote)
                 .sequenceStore(sequences).listener(events).build();
         SecurityAssociation in = child.toBuilder(Direction.INBOUND).addresses(local, remote)

@@ -8,6 +8,7 @@ import espgw.esp.EspOutbound;
 import espgw.esp.InboundContext;
 import espgw.esp.SelectorCheck;
 import espgw.ike.session.IkeSessionConfig;
+import espgw.linux.Inet4Addresses;
 import espgw.linux.host.HostNetwork;
 import espgw.metrics.GatewayMetrics;
 import espgw.metrics.MetricsServer;
@@ -51,7 +52,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -193,8 +193,8 @@ public final class Gateway implements AutoCloseable {
         List<Integer> addresses = new ArrayList<>();
         for (NetworkInterface device : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress address : Collections.list(device.getInetAddresses())) {
-                if (address instanceof Inet4Address) {
-                    addresses.add(Ipv4Prefix.parseAddress(address.getHostAddress()));
+                if (address instanceof Inet4Address inet4) {
+                    addresses.add(Inet4Addresses.toInt(inet4));
                 }
             }
         }
@@ -217,7 +217,7 @@ public final class Gateway implements AutoCloseable {
     private static List<Peer> buildPeers(GatewayConfig config, KeyLog keyLog, GatewayMetrics metrics)
             throws IOException {
         FileSequenceStore sequences = new FileSequenceStore(config.sequenceDir().resolve(config.instance()));
-        Inet4Address local = inet(config.localAddress());
+        Inet4Address local = Inet4Addresses.fromInt(config.localAddress());
         SaEventListener events = new SaLifetimeLog();
         List<Peer> peers = new ArrayList<>();
         for (PeerConfig peer : config.peers()) {
@@ -225,7 +225,7 @@ public final class Gateway implements AutoCloseable {
                 peers.add(new Peer(peer, null, null, metrics.peer(peer.name())));
                 continue;
             }
-            Inet4Address remote = inet(peer.address());
+            Inet4Address remote = Inet4Addresses.fromInt(peer.address());
             SecurityAssociation out = peer.outbound().toBuilder(Direction.OUTBOUND)
                     .addresses(local, remote).sequenceStore(sequences).listener(events)
                     .lifetime(peer.lifetime()).build();
@@ -321,14 +321,15 @@ public final class Gateway implements AutoCloseable {
     private IkeSessions ikeSessions(IkeTransport transport) {
         List<IkeSession> sessions = new ArrayList<>();
         ChildSaInstaller installer = new ChildSaInstaller(peers, database, metrics, new SaLifetimeLog(),
-                inet(config.localAddress()), keyLog, Clock.system());
+                Inet4Addresses.fromInt(config.localAddress()), keyLog, Clock.system());
         SecureRandom random = new SecureRandom();
         InboundSpis inboundSpis = new InboundSpis(database, Clock.system());
-        InetSocketAddress local = new InetSocketAddress(inet(config.localAddress()), IkeTransport.IKE_PORT);
+        InetSocketAddress local =
+                new InetSocketAddress(Inet4Addresses.fromInt(config.localAddress()), IkeTransport.IKE_PORT);
         for (Peer peer : peers.all()) {
             if (peer.config().keyedByIke()) {
                 IkeSessionConfig session = IkeSessions.sessionConfig(peer.config().ike(), local,
-                        new InetSocketAddress(inet(peer.address()), IkeTransport.IKE_PORT))
+                        new InetSocketAddress(Inet4Addresses.fromInt(peer.address()), IkeTransport.IKE_PORT))
                         .withInboundSpis(inboundSpis);
                 sessions.add(new IkeSession(peer, session, transport, installer, metrics, random,
                         Clock.system()));
@@ -345,7 +346,7 @@ public final class Gateway implements AutoCloseable {
         ikePort.pipeline().addLast("ike", new IkePortReceiver(ike));
         ikePort.pipeline().addLast("send-failures", new SendFailures(drops));
         await(loop.register(ikePort), "registering the IKE socket");
-        await(ikePort.bind(new InetSocketAddress(inet(config.localAddress()), IkeTransport.IKE_PORT)),
+        await(ikePort.bind(new InetSocketAddress(Inet4Addresses.fromInt(config.localAddress()), IkeTransport.IKE_PORT)),
                 "binding UDP port " + IkeTransport.IKE_PORT + " (IKE)");
         loop.scheduleAtFixedRate(ike::onTimer, IKE_TIMER_MILLIS, IKE_TIMER_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -356,7 +357,7 @@ public final class Gateway implements AutoCloseable {
         udp.pipeline().addLast("send-failures", new SendFailures(drops));
         await(loop.register(udp), "registering the UDP socket");
         int port = config.tunnel().udpPort();
-        await(udp.bind(new InetSocketAddress(inet(config.localAddress()), port)),
+        await(udp.bind(new InetSocketAddress(Inet4Addresses.fromInt(config.localAddress()), port)),
                 "binding UDP port " + port + " (tunnel.udp_port)");
         int keepalive = config.tunnel().natKeepaliveSeconds();
         if (keepalive > 0) {
@@ -519,15 +520,6 @@ public final class Gateway implements AutoCloseable {
         future.awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new IOException(what + ": " + future.cause().getMessage(), future.cause());
-        }
-    }
-
-    static Inet4Address inet(int address) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {
-                (byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // four bytes are always an address
         }
     }
 }

@@ -13,6 +13,7 @@ import espgw.ike.session.IkeSessionConfig;
 import espgw.ike.session.IkeState;
 import espgw.ike.session.NatStatus;
 import espgw.ike.session.NegotiatedChildSa;
+import espgw.linux.Inet4Addresses;
 import espgw.metrics.GatewayMetrics;
 import espgw.metrics.IkeStatus;
 import espgw.sa.Clock;
@@ -153,7 +154,7 @@ final class IkeSession {
         this.metrics = metrics;
         this.random = random;
         this.clock = clock;
-        this.ikeEndpoint = new InetSocketAddress(Gateway.inet(peer.address()), IkeTransport.IKE_PORT);
+        this.ikeEndpoint = new InetSocketAddress(Inet4Addresses.fromInt(peer.address()), IkeTransport.IKE_PORT);
         metrics.ikeSaUp(peer.name(), () -> current != null);
     }
 

@@ -10,11 +10,11 @@ import espgw.ike.message.NotifyType;
 import espgw.ike.message.TrafficSelector;
 import espgw.ike.session.IkeSessionConfig;
 import espgw.ike.session.UnprotectedResponses;
+import espgw.linux.Inet4Addresses;
 import espgw.metrics.IkeStatus;
 import espgw.metrics.StatusReport;
 import espgw.nat.Ipv4Prefix;
 import espgw.sa.Clock;
-import espgw.sa.SaDatabase;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -132,7 +132,7 @@ final class IkeSessions implements IkeInbound {
     public void receive(ByteBuf message, InetSocketAddress sender, boolean natTraversalPort) {
         try {
             IkeSession session = sender.getAddress() instanceof Inet4Address address
-                    ? byAddress.get(SaDatabase.address(address)) : null;
+                    ? byAddress.get(Inet4Addresses.toInt(address)) : null;
             if (session == null) {
                 drops.drop(DropReason.IKE_UNKNOWN_PEER);
                 return;

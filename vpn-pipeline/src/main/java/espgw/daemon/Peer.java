@@ -1,6 +1,7 @@
 package espgw.daemon;
 
 import espgw.config.PeerConfig;
+import espgw.linux.Inet4Addresses;
 import espgw.metrics.PeerTraffic;
 import espgw.nat.Ipv4Prefix;
 import espgw.sa.SecurityAssociation;
@@ -40,7 +41,7 @@ public final class Peer {
         this.inbound = inbound;
         this.traffic = traffic;
         this.configuredUdpEndpoint = config.mayUseUdp()
-                ? new InetSocketAddress(Gateway.inet(config.address()), config.udpPort()) : null;
+                ? new InetSocketAddress(Inet4Addresses.fromInt(config.address()), config.udpPort()) : null;
         this.udpEndpoint = configuredUdpEndpoint;
         this.udpEncapsulated = config.udpEncapsulated();
     }

@@ -1,7 +1,7 @@
 package espgw.sa;
 
+import espgw.linux.Inet4Addresses;
 import io.netty.util.collection.IntObjectHashMap;
-import java.net.Inet4Address;
 
 /**
  * The SAs in force: inbound ones by SPI, outbound ones by peer address. Packet threads look up
@@ -38,7 +38,7 @@ public final class SaDatabase {
                 throw new IllegalArgumentException("an outbound SA needs a peer address: " + sa);
             }
             IntObjectHashMap<SecurityAssociation> next = copy(outbound);
-            next.put(address(sa.peer()), sa);
+            next.put(Inet4Addresses.toInt(sa.peer()), sa);
             outbound = next;
         }
     }
@@ -51,17 +51,11 @@ public final class SaDatabase {
                 next.remove(sa.spi());
                 inbound = next;
             }
-        } else if (sa.peer() != null && outbound.get(address(sa.peer())) == sa) {
+        } else if (sa.peer() != null && outbound.get(Inet4Addresses.toInt(sa.peer())) == sa) {
             IntObjectHashMap<SecurityAssociation> next = copy(outbound);
-            next.remove(address(sa.peer()));
+            next.remove(Inet4Addresses.toInt(sa.peer()));
             outbound = next;
         }
-    }
-
-    /** An IPv4 address as the big-endian int it is on the wire. */
-    public static int address(Inet4Address address) {
-        byte[] b = address.getAddress();
-        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
     }
 
     private static IntObjectHashMap<SecurityAssociation> copy(IntObjectHashMap<SecurityAssociation> map) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import espgw.config.GatewayConfig;
+import espgw.linux.Inet4Addresses;
 import espgw.metrics.GatewayMetrics;
 import espgw.sa.SaDatabase;
 import espgw.sa.SaEventListener;
@@ -32,7 +33,7 @@ class ChildSaInstallerTest {
                 + "    address: 10.0.0.161\n    ike: {psk: installer-test-psk-not-secret}\n");
         peer = new Peer(config.peers().get(0), null, null, UdpPeers.NO_TRAFFIC);
         installer = new ChildSaInstaller(new PeerDirectory(List.of(peer)), database, metrics, SaEventListener.NONE,
-                Gateway.inet(config.localAddress()), null, () -> now);
+                Inet4Addresses.fromInt(config.localAddress()), null, () -> now);
     }
 
     @AfterEach

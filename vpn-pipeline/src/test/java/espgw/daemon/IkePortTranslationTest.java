@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import espgw.config.GatewayConfig;
 import espgw.drop.CountingDropRecorder;
+import espgw.linux.Inet4Addresses;
 import espgw.metrics.GatewayMetrics;
 import espgw.sa.SaDatabase;
 import espgw.sa.SaEventListener;
@@ -84,7 +85,7 @@ class IkePortTranslationTest {
             peer = new Peer(config.peers().get(0), null, null, UdpPeers.NO_TRAFFIC);
             PeerDirectory directory = new PeerDirectory(List.of(peer));
             ChildSaInstaller installer = new ChildSaInstaller(directory, new SaDatabase(), metrics,
-                    SaEventListener.NONE, Gateway.inet(config.localAddress()), null, () -> now);
+                    SaEventListener.NONE, Inet4Addresses.fromInt(config.localAddress()), null, () -> now);
             IkeTransport transport = new IkeTransport(ikePort, natTraversalPort);
             IkeSession session = new IkeSession(peer, IkeSessions.sessionConfig(config.peers().get(0).ike(),
                     new InetSocketAddress(local, IKE_PORT), new InetSocketAddress(remote, IKE_PORT)), transport,

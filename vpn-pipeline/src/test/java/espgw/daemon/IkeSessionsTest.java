@@ -24,6 +24,7 @@ import espgw.ike.message.Transform;
 import espgw.ike.session.IkeInitiator;
 import espgw.ike.session.IkeSessionConfig;
 import espgw.ike.testing.IkeMutations;
+import espgw.linux.Inet4Addresses;
 import espgw.metrics.GatewayMetrics;
 import espgw.metrics.IkeStatus;
 import espgw.metrics.StatusReport;
@@ -100,9 +101,9 @@ class IkeSessionsTest {
             peer = new Peer(config.peers().get(0), null, null, UdpPeers.NO_TRAFFIC);
             directory = new PeerDirectory(List.of(peer));
             ChildSaInstaller installer = new ChildSaInstaller(directory, database, metrics, SaEventListener.NONE,
-                    Gateway.inet(config.localAddress()), null, () -> now);
-            InetSocketAddress localIke = new InetSocketAddress(Gateway.inet(config.localAddress()), 500);
-            InetSocketAddress remoteIke = new InetSocketAddress(Gateway.inet(peer.address()), 500);
+                    Inet4Addresses.fromInt(config.localAddress()), null, () -> now);
+            InetSocketAddress localIke = new InetSocketAddress(Inet4Addresses.fromInt(config.localAddress()), 500);
+            InetSocketAddress remoteIke = new InetSocketAddress(Inet4Addresses.fromInt(peer.address()), 500);
             sessionConfig = IkeSessions.sessionConfig(config.peers().get(0).ike(), localIke, remoteIke);
             IkeSession session = new IkeSession(peer, sessionConfig, new IkeTransport(ikePort, natTraversalPort),
                     installer, metrics, random, () -> now);

@@ -1,7 +1,7 @@
 package espgw.linux.raw;
 
+import espgw.linux.Inet4Addresses;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * Maps a destination address (an int from the IPv4 header) to the {@link InetAddress} Netty's
@@ -22,18 +22,9 @@ final class Ipv4AddressCache {
         if (cached != null && addresses[slot] == address) {
             return cached;
         }
-        InetAddress created = toInetAddress(address);
+        InetAddress created = Inet4Addresses.fromInt(address);
         addresses[slot] = address;
         inetAddresses[slot] = created;
         return created;
-    }
-
-    private static InetAddress toInetAddress(int address) {
-        byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("a 4-byte address is always valid", e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package espgw.linux.tun;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
+import espgw.linux.Inet4Addresses;
 import espgw.linux.libc.Errno;
 import espgw.linux.libc.IfReq;
 import espgw.linux.libc.IfTun;
@@ -13,8 +14,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -257,12 +256,7 @@ public final class TunDevice implements AutoCloseable {
 
     private static Inet4Address netmask(int prefixLength) {
         int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
-        byte[] bytes = {(byte) (mask >>> 24), (byte) (mask >>> 16), (byte) (mask >>> 8), (byte) mask};
-        try {
-            return (Inet4Address) InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("four bytes are always an IPv4 address", e);
-        }
+        return Inet4Addresses.fromInt(mask);
     }
 
     @Override

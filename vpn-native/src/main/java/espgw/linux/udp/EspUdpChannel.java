@@ -13,6 +13,7 @@ import static espgw.linux.libc.Socket.SO_RCVBUFFORCE;
 import static espgw.linux.libc.Socket.SO_SNDBUFFORCE;
 
 import com.sun.jna.LastErrorException;
+import espgw.linux.Inet4Addresses;
 import espgw.linux.epoll.DatagramSocketChannel;
 import espgw.linux.epoll.PacketFdChannel;
 import espgw.linux.libc.Errno;
@@ -175,7 +176,7 @@ public final class EspUdpChannel extends DatagramSocketChannel<DatagramPacket> {
      */
     public InetSocketAddress sender() {
         if (sender == null || sender.getPort() != senderPort || senderObjectAddress != senderAddress) {
-            sender = new InetSocketAddress(RecipientAddresses.inet4(senderAddress), senderPort);
+            sender = new InetSocketAddress(Inet4Addresses.fromInt(senderAddress), senderPort);
             senderObjectAddress = senderAddress;
         }
         return sender;
