@@ -75,15 +75,21 @@ public final class HostSetup {
     }
 
     /**
-     * The source address of what the host itself sends into the tunnel through {@code route}: one of
-     * {@code hostAddresses} that the peers it leads to admit as an inner source, i.e. inside this
-     * end's selectors (IKE's {@code local_ts}, else the local address); the local address when it
-     * qualifies. Empty when no address of the host does: the kernel then chooses, and the peer
-     * decides.
+     * Each network routed into the tunnel, with the source address of what the host itself sends
+     * through it: one of {@code hostAddresses} that the peers it leads to admit as an inner source,
+     * i.e. inside this end's selectors (IKE's {@code local_ts}, else the local address); the local
+     * address when it qualifies. Empty when no address of the host does: the kernel then chooses,
+     * and the peer decides.
      */
-    OptionalInt routeSource(Ipv4Prefix route, List<Integer> hostAddresses) {
+    Map<Ipv4Prefix, OptionalInt> routeSources(List<Integer> hostAddresses) {
+        Map<Ipv4Prefix, OptionalInt> sources = new LinkedHashMap<>();
+        peersByRoute().forEach((route, peers) -> sources.put(route, routeSource(peers, hostAddresses)));
+        return sources;
+    }
+
+    private OptionalInt routeSource(List<PeerConfig> peers, List<Integer> hostAddresses) {
         List<Ipv4Prefix> admitted = new ArrayList<>();
-        for (PeerConfig peer : peersByRoute().getOrDefault(route, List.of())) {
+        for (PeerConfig peer : peers) {
             admitted.addAll(peer.ike() != null ? peer.ike().localTs()
                     : List.of(Ipv4Prefix.of(config.localAddress(), 32)));
         }
@@ -172,11 +178,12 @@ public final class HostSetup {
      */
     public void apply(HostNetwork host, List<Integer> hostAddresses) throws IOException {
         String table = Integer.toString(config.tunnel().routeTable());
-        for (Ipv4Prefix route : tunnelRoutes()) {
-            // The tunnel device has no address, so without "src" the kernel would lend what the host
-            // itself sends into the tunnel the first global address it finds on another device (one
-            // on lo, or on any device listed before the gateway's), which the peer may well drop.
-            OptionalInt source = routeSource(route, hostAddresses);
+        // The tunnel device has no address, so without "src" the kernel would lend what the host
+        // itself sends into the tunnel the first global address it finds on another device (one
+        // on lo, or on any device listed before the gateway's), which the peer may well drop.
+        for (Map.Entry<Ipv4Prefix, OptionalInt> routeSource : routeSources(hostAddresses).entrySet()) {
+            Ipv4Prefix route = routeSource.getKey();
+            OptionalInt source = routeSource.getValue();
             if (source.isPresent()) {
                 host.addRoute(route.toString(), "dev", device, "src", Ipv4Prefix.format(source.getAsInt()),
                         "table", table);

@@ -50,20 +50,21 @@ class HostSetupTest {
         int lo = Ipv4Prefix.parseAddress("10.5.0.2");
         int local = Ipv4Prefix.parseAddress("10.0.0.161");
         HostSetup routed = setup("scenario2-routed-client.yaml");
-        assertEquals(OptionalInt.of(local), routed.routeSource(Ipv4Prefix.parse("10.0.0.160/32"), List.of(lo, local)));
+        assertEquals(OptionalInt.of(local),
+                routed.routeSources(List.of(lo, local)).get(Ipv4Prefix.parse("10.0.0.160/32")));
         HostSetup server = setup("scenario2-server.yaml");
         int serverLocal = Ipv4Prefix.parseAddress("10.0.0.160");
         assertEquals(OptionalInt.of(serverLocal),
-                server.routeSource(Ipv4Prefix.parse("100.64.0.0/16"), List.of(lo, serverLocal)));
+                server.routeSources(List.of(lo, serverLocal)).get(Ipv4Prefix.parse("100.64.0.0/16")));
 
         int inner = Ipv4Prefix.parseAddress("198.51.100.1");
         HostSetup innerTs = ikeClient("[198.51.100.1/32]");
         Ipv4Prefix toPeer = Ipv4Prefix.parse("198.51.100.2/32");
-        assertEquals(OptionalInt.of(inner), innerTs.routeSource(toPeer, List.of(lo, local, inner)),
+        assertEquals(OptionalInt.of(inner), innerTs.routeSources(List.of(lo, local, inner)).get(toPeer),
                 "IKE's local_ts, not the outer address");
-        assertEquals(OptionalInt.empty(), innerTs.routeSource(toPeer, List.of(lo, local)),
+        assertEquals(OptionalInt.empty(), innerTs.routeSources(List.of(lo, local)).get(toPeer),
                 "no address of the host inside local_ts: the kernel chooses");
-        assertEquals(OptionalInt.of(local), ikeClient("[0.0.0.0/0]").routeSource(toPeer, List.of(lo, local)),
+        assertEquals(OptionalInt.of(local), ikeClient("[0.0.0.0/0]").routeSources(List.of(lo, local)).get(toPeer),
                 "the local address first when local_ts admits it");
     }
 
