@@ -318,25 +318,16 @@ EOF
 # The floor under espgw (JvmFloor.java): the JDK espgw runs on, the launcher's JVM options, espgw's
 # TUN channel, Netty's UDP channel and AES-GCM-128, nothing else. Not a VPN and not an "other VPN".
 run_java_floor() {
-  local subject=java-floor side ns peer about java_home version
+  local subject=java-floor side ns peer java
   local floor_tun="${tag}fl" jar="$repo/vpn-pipeline/target/vpn-pipeline.jar"
-  about=$(timeout 60 "$repo/espgw" version 2>/dev/null)   # e.g. "java 25.0.3+9-LTS (OpenJDK ..., /usr/lib/jvm/...)"
-  version=$(sed -n 's/^java \([0-9]*\).*/\1/p' <<< "$about")
-  java_home=$(sed -n 's/^java .*, \(\/[^)]*\))$/\1/p' <<< "$about")
-  [ -n "$version" ] && [ -x "$java_home/bin/java" ] || { fail $subject "failed to start: no JDK from espgw version"; return; }
-  # The collector as the launcher picks it (OpenSSL's ciphers on Java 22+: ParallelGC, huge pages where lent).
-  local gc=(-XX:+UseZGC)
-  if [ "$version" -ge 22 ] && grep -q 'libcrypto\.so\.3 ' <<< "$( { /sbin/ldconfig -p || ldconfig -p; } 2>/dev/null)"; then
-    gc=(-XX:+UseParallelGC)
-    grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || gc+=(-XX:+UseTransparentHugePages)
-  fi
-  local opts=("${gc[@]}" -Xms256m -Xmx256m -Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
-  [ "$version" -ge 24 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
+  # The JDK and JVM options (collector, heap, native access) exactly as the launcher gives espgw.
+  mapfile -t java < <(timeout 60 "$repo/espgw" --java-command 2>/dev/null)
+  [ "${#java[@]}" -gt 1 ] && [ -x "${java[0]}" ] || { fail $subject "failed to start: no JDK from espgw --java-command"; return; }
   subject_pids=()
   for side in s c; do
     ns=$ns_s; peer=10.0.0.161; [ $side = c ] && { ns=$ns_c; peer=10.0.0.160; }
     # ESPGW_JAVA_OPTS as the launcher takes it (word-split, after its own options), so an A/B moves both alike
-    start "java-floor-$side" "$ns" "$java_home/bin/java" "${opts[@]}" ${ESPGW_JAVA_OPTS:-} -cp "$jar" "$here/JvmFloor.java" \
+    start "java-floor-$side" "$ns" "${java[@]}" ${ESPGW_JAVA_OPTS:-} -cp "$jar" "$here/JvmFloor.java" \
       "$floor_tun" 7300 "$peer" 7300
     subject_pids+=("$started")
   done
