@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class NetnsLab implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final long DEFAULT_TIMEOUT_SECONDS = 60;
+    private static final long LINK_UP_TIMEOUT_SECONDS = 10;
 
     private final String prefix;
     private final List<String> namespaces = new ArrayList<>();
@@ -59,6 +60,32 @@ public final class NetnsLab implements AutoCloseable {
         }
         exec(nsA, "ip", "link", "set", ifA, "up");
         exec(nsB, "ip", "link", "set", ifB, "up");
+        awaitActive(nsA, ifA);
+        awaitActive(nsB, ifB);
+    }
+
+    /**
+     * Waits until the kernel's link watch has activated {@code device}: its state is UP and its
+     * queueing discipline no longer "noop", which drops every packet sent through it without an
+     * error. On a busy machine that work lags "ip link set up" (a lost first datagram made a channel
+     * test fail under load).
+     */
+    private void awaitActive(String ns, String device) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LINK_UP_TIMEOUT_SECONDS);
+        String link = exec(ns, "ip", "-o", "link", "show", "dev", device);
+        while (!link.contains(" state UP ") || link.contains(" qdisc noop ")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(device + " in " + ns + " not active after " + LINK_UP_TIMEOUT_SECONDS
+                        + " s: " + link);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + device + " in " + ns, e);
+            }
+            link = exec(ns, "ip", "-o", "link", "show", "dev", device);
+        }
     }
 
     /** Runs a command inside {@code ns}; fails the test on a non-zero exit. Returns stdout. */

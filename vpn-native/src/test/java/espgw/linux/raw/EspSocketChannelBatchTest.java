@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import espgw.linux.libc.NativeCallException;
 import espgw.linux.netns.NetNamespace;
-import espgw.testing.NetnsLab;
+import espgw.testing.VethLab;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -21,8 +21,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,26 +49,16 @@ class EspSocketChannelBatchTest {
     private static final int EMSGSIZE = 90;
     private static final int VETH_MTU = 1500;
 
-    private NetnsLab lab;
-    private String nsA;
-    private String nsB;
-    private MultiThreadIoEventLoopGroup group;
+    private VethLab lab;
     private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
 
     @BeforeEach
     void setUp() {
-        lab = new NetnsLab("mm");
-        nsA = lab.namespace("a");
-        nsB = lab.namespace("b");
-        lab.veth(nsA, "mma", "192.168.78.1/24", nsB, "mmb", "192.168.78.2/24");
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        lab = new VethLab("mm", "mma", "192.168.78.1/24", "mmb", "192.168.78.2/24", 2);
     }
 
     @AfterEach
     void tearDown() {
-        if (group != null) {
-            group.shutdownGracefully(0, 5, SECONDS).syncUninterruptibly();
-        }
         if (lab != null) {
             lab.close();
         }
@@ -79,7 +67,7 @@ class EspSocketChannelBatchTest {
     @Test
     void oneFlushGoesOutInFullBatchesAndAPartialOneAndOneWakeupReadsThemTheSameWay() throws Exception {
         int count = 3 * BATCH + 4;
-        EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults().withMaxDatagramsPerRead(count));
+        EspSocketChannel receiver = open(lab.nsB, EspSocketOptions.defaults().withMaxDatagramsPerRead(count));
         BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
         AtomicInteger readCompletes = new AtomicInteger();
         receiver.pipeline().addLast(new ReceivedDatagram.Collector(received), new ChannelInboundHandlerAdapter() {
@@ -88,8 +76,8 @@ class EspSocketChannelBatchTest {
                 readCompletes.incrementAndGet();
             }
         });
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
-        group.register(sender).sync();
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults());
+        lab.group.register(sender).sync();
 
         List<ChannelFuture> writes = writeAndFlushOnce(sender, count, EspSocketChannelBatchTest::espLength);
         awaitSuccess(writes);
@@ -97,8 +85,8 @@ class EspSocketChannelBatchTest {
         assertEquals(4, onLoop(sender, sender::writeCalls), "sendmmsg calls for 3 full batches and one of 4");
 
         // Registered only once all datagrams wait in its socket: one wakeup reads them all.
-        awaitQuietReceiveQueue(nsB);
-        group.register(receiver).sync();
+        awaitQuietReceiveQueue(lab.nsB);
+        lab.group.register(receiver).sync();
         expectInOrder(received, 0, count, EspSocketChannelBatchTest::espLength);
         assertEquals(expectedReadCalls(count), onLoop(receiver, receiver::readCalls),
                 "recvmmsg calls: after quiet one slot, doubled while full; a short batch means drained");
@@ -114,11 +102,11 @@ class EspSocketChannelBatchTest {
         int count = 10;
         int oversized = 5;
         BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
-        EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults());
+        EspSocketChannel receiver = open(lab.nsB, EspSocketOptions.defaults());
         receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
-        group.register(receiver).sync();
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
-        group.register(sender).sync();
+        lab.group.register(receiver).sync();
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults());
+        lab.group.register(sender).sync();
 
         List<ChannelFuture> writes = writeAndFlushOnce(sender, count,
                 sequence -> sequence == oversized ? VETH_MTU + 100 : 200);
@@ -155,14 +143,14 @@ class EspSocketChannelBatchTest {
     void aFullSendBufferStopsABatchMidwayAndEpolloutResumesIt() throws Exception {
         int count = 300;
         BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
-        EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults().withReceiveBufferBytes(8 << 20));
+        EspSocketChannel receiver = open(lab.nsB, EspSocketOptions.defaults().withReceiveBufferBytes(8 << 20));
         receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
-        group.register(receiver).sync();
+        lab.group.register(receiver).sync();
         // A slow link and the smallest send buffer: a batch meets EAGAIN after a few packets.
-        lab.exec(nsA, "tc", "qdisc", "add", "dev", "mma", "root", "tbf", "rate", "50mbit", "burst", "16kb",
+        lab.exec(lab.nsA, "tc", "qdisc", "add", "dev", "mma", "root", "tbf", "rate", "50mbit", "burst", "16kb",
                 "latency", "2s");
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults().withSendBufferBytes(4096));
-        group.register(sender).sync();
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults().withSendBufferBytes(4096));
+        lab.group.register(sender).sync();
 
         List<ChannelFuture> writes = writeAndFlushOnce(sender, count, sequence -> 1000);
         awaitSuccess(writes);
@@ -181,11 +169,11 @@ class EspSocketChannelBatchTest {
     @Test
     void aWriteCancelledBeforeTheFlushIsSkippedAndReleased() throws Exception {
         BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
-        EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults());
+        EspSocketChannel receiver = open(lab.nsB, EspSocketOptions.defaults());
         receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
-        group.register(receiver).sync();
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
-        group.register(sender).sync();
+        lab.group.register(receiver).sync();
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults());
+        lab.group.register(sender).sync();
         ByteBuf cancelled = EspTestPackets.packet(allocator, ADDRESS_A, ADDRESS_B, EspTestPackets.esp(SPI, 1, 100));
 
         List<ChannelFuture> writes = sender.eventLoop().submit(() -> {
@@ -217,7 +205,7 @@ class EspSocketChannelBatchTest {
     void aHandlerThatClosesTheChannelMidBatchLeavesNoBufferBehind() throws Exception {
         int count = 2 * BATCH;
         int closeAt = 5;
-        EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults());
+        EspSocketChannel receiver = open(lab.nsB, EspSocketOptions.defaults());
         AtomicInteger delivered = new AtomicInteger();
         receiver.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
@@ -228,12 +216,12 @@ class EspSocketChannelBatchTest {
                 }
             }
         });
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
-        group.register(sender).sync();
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults());
+        lab.group.register(sender).sync();
         awaitSuccess(writeAndFlushOnce(sender, count, sequence -> 100));
-        awaitQuietReceiveQueue(nsB);
+        awaitQuietReceiveQueue(lab.nsB);
 
-        group.register(receiver).sync();
+        lab.group.register(receiver).sync();
         receiver.closeFuture().await(10, SECONDS);
 
         assertTrue(!receiver.isOpen(), "the handler did not close the channel");

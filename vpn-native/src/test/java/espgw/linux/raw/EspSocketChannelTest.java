@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import espgw.linux.libc.NetinetIn;
 import espgw.linux.libc.Socket;
 import espgw.linux.netns.NetNamespace;
-import espgw.testing.NetnsLab;
+import espgw.testing.VethLab;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -21,9 +21,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,27 +41,17 @@ class EspSocketChannelTest {
     private static final int SPI = 0x5eed0001;
     private static final int ESP_OVERHEAD_AND_MARKER = 40;
 
-    private NetnsLab lab;
-    private String nsA;
-    private String nsB;
-    private MultiThreadIoEventLoopGroup group;
+    private VethLab lab;
     /** No thread caches, so that its active allocation count is exact. */
     private final PooledByteBufAllocator allocator = new PooledByteBufAllocator(true, 0, 1, 8192, 9, 0, 0, false);
 
     @BeforeEach
     void setUp() {
-        lab = new NetnsLab();
-        nsA = lab.namespace("a");
-        nsB = lab.namespace("b");
-        lab.veth(nsA, "esa", "192.168.77.1/24", nsB, "esb", "192.168.77.2/24");
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        lab = new VethLab("eg", "esa", "192.168.77.1/24", "esb", "192.168.77.2/24", 2);
     }
 
     @AfterEach
     void tearDown() {
-        if (group != null) {
-            group.shutdownGracefully(0, 5, SECONDS).syncUninterruptibly();
-        }
         if (lab != null) {
             lab.close();
         }
@@ -72,14 +60,14 @@ class EspSocketChannelTest {
     @Test
     void everyDatagramArrivesWithItsOuterSourceAndExactEspBytesDespiteBackpressure() throws Exception {
         BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
-        EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults().withReceiveBufferBytes(8 << 20));
+        EspSocketChannel receiver = open(lab.nsB, EspSocketOptions.defaults().withReceiveBufferBytes(8 << 20));
         receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
-        group.register(receiver).sync();
+        lab.group.register(receiver).sync();
 
         // A slow link and a tiny send buffer: the sender must hit EAGAIN and resume on EPOLLOUT.
-        lab.exec(nsA, "tc", "qdisc", "add", "dev", "esa", "root", "tbf", "rate", "50mbit", "burst", "16kb",
+        lab.exec(lab.nsA, "tc", "qdisc", "add", "dev", "esa", "root", "tbf", "rate", "50mbit", "burst", "16kb",
                 "latency", "2s");
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults().withSendBufferBytes(4096));
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults().withSendBufferBytes(4096));
         sender.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8 * 1024, 16 * 1024));
         AtomicInteger writabilityChanges = new AtomicInteger();
         sender.pipeline().addLast(new ChannelInboundHandlerAdapter() {
@@ -88,7 +76,7 @@ class EspSocketChannelTest {
                 writabilityChanges.incrementAndGet();
             }
         });
-        group.register(sender).sync();
+        lab.group.register(sender).sync();
 
         int count = 1000;
         List<ChannelFuture> writes = new ArrayList<>(count);
@@ -117,9 +105,9 @@ class EspSocketChannelTest {
 
     @Test
     void optionsAreAppliedToTheSocket() throws Exception {
-        EspSocketChannel marked = open(nsA, EspSocketOptions.defaults()
+        EspSocketChannel marked = open(lab.nsA, EspSocketOptions.defaults()
                 .withMark(0x2a).withReceiveBufferBytes(1 << 20).withSendBufferBytes(1 << 18));
-        EspSocketChannel plain = open(nsA, EspSocketOptions.defaults());
+        EspSocketChannel plain = open(lab.nsA, EspSocketOptions.defaults());
         try {
             int fd = marked.fd().intValue();
             assertEquals(0x2a, Socket.intOption(fd, Socket.SOL_SOCKET, Socket.SO_MARK, "SO_MARK"));
@@ -129,8 +117,8 @@ class EspSocketChannelTest {
             assertEquals(1, Socket.intOption(fd, NetinetIn.IPPROTO_IP, NetinetIn.IP_HDRINCL, "IP_HDRINCL"));
             assertEquals(0, Socket.intOption(plain.fd().intValue(), Socket.SOL_SOCKET, Socket.SO_MARK, "SO_MARK"));
         } finally {
-            group.register(marked).sync().channel().close().sync();
-            group.register(plain).sync().channel().close().sync();
+            lab.group.register(marked).sync().channel().close().sync();
+            lab.group.register(plain).sync().channel().close().sync();
         }
         assertTrue(!marked.isOpen() && !plain.isOpen());
     }
@@ -138,11 +126,11 @@ class EspSocketChannelTest {
     @Test
     void aDatagramLongerThanTheReceiveBufferIsDroppedAndCounted() throws Exception {
         BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
-        EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults().withMaxDatagramSize(256));
+        EspSocketChannel receiver = open(lab.nsB, EspSocketOptions.defaults().withMaxDatagramSize(256));
         receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
-        group.register(receiver).sync();
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
-        group.register(sender).sync();
+        lab.group.register(receiver).sync();
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults());
+        lab.group.register(sender).sync();
 
         sender.writeAndFlush(EspTestPackets.packet(allocator, ADDRESS_A, ADDRESS_B, EspTestPackets.esp(SPI, 1, 300)))
                 .sync();
@@ -161,12 +149,12 @@ class EspSocketChannelTest {
     @Test
     void withoutAutoReadEachReadDeliversOneDatagram() throws Exception {
         BlockingQueue<ReceivedDatagram> received = new LinkedBlockingQueue<>();
-        EspSocketChannel receiver = open(nsB, EspSocketOptions.defaults());
+        EspSocketChannel receiver = open(lab.nsB, EspSocketOptions.defaults());
         receiver.config().setAutoRead(false);
         receiver.pipeline().addLast(new ReceivedDatagram.Collector(received));
-        group.register(receiver).sync();
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
-        group.register(sender).sync();
+        lab.group.register(receiver).sync();
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults());
+        lab.group.register(sender).sync();
 
         for (int sequence = 0; sequence < 3; sequence++) {
             sender.writeAndFlush(EspTestPackets.packet(allocator, ADDRESS_A, ADDRESS_B,
@@ -187,8 +175,8 @@ class EspSocketChannelTest {
 
     @Test
     void rejectsAndReleasesWhatItCannotSend() throws Exception {
-        EspSocketChannel sender = open(nsA, EspSocketOptions.defaults());
-        group.register(sender).sync();
+        EspSocketChannel sender = open(lab.nsA, EspSocketOptions.defaults());
+        lab.group.register(sender).sync();
         ByteBuf heap = Unpooled.buffer(64).writeZero(64);
         ByteBuf tooShort = Unpooled.directBuffer(19).writeZero(19);
 

@@ -10,8 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import espgw.linux.libc.Errno;
 import espgw.linux.libc.Socket;
 import espgw.linux.netns.NetNamespace;
-import espgw.testing.NetnsLab;
-import espgw.testing.Privileges;
+import espgw.testing.VethLab;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -19,8 +18,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.SegmentedDatagramPacket;
 import java.net.InetSocketAddress;
@@ -41,10 +38,7 @@ class EspUdpChannelTest {
     private static final int MARK = 0xe59;
     private static final int BUFFER_BYTES = 4 << 20;
 
-    private NetnsLab lab;
-    private String nsA;
-    private String nsB;
-    private MultiThreadIoEventLoopGroup group;
+    private VethLab lab;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     /** A datagram as the pipeline saw it: its bytes, its sender. */
@@ -53,19 +47,11 @@ class EspUdpChannelTest {
 
     @BeforeEach
     void setUp() {
-        Privileges.requireNetnsLab();
-        lab = new NetnsLab("eudp");
-        nsA = lab.namespace("a");
-        nsB = lab.namespace("b");
-        lab.veth(nsA, "eua", "10.9.0.1/24", nsB, "eub", "10.9.0.2/24");
-        group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        lab = new VethLab("eudp", "eua", "10.9.0.1/24", "eub", "10.9.0.2/24", 2);
     }
 
     @AfterEach
     void tearDown() {
-        if (group != null) {
-            group.shutdownGracefully(0, 5, SECONDS).syncUninterruptibly();
-        }
         if (lab != null) {
             lab.close();
         }
@@ -73,8 +59,8 @@ class EspUdpChannelTest {
 
     @Test
     void gsoRunsArriveAsTheirDatagramsEachIntactWithTheirSender() throws Exception {
-        EspUdpChannel sender = open(nsA, MARK, A);
-        EspUdpChannel receiver = open(nsB, 0, B);
+        EspUdpChannel sender = open(lab.nsA, MARK, A);
+        EspUdpChannel receiver = open(lab.nsB, 0, B);
         receiver.pipeline().addLast(new Collector(receiver));
         assertTrue(receiver.isUdpGro(), "UDP_GRO (Linux 5.0+): the runs arrive coalesced");
         assertTrue(sender.isUdpGso(), "UDP_SEGMENT (Linux 4.18+)");
@@ -95,8 +81,7 @@ class EspUdpChannelTest {
             sender.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(lone), B)).sync();
         }
         for (byte[] expected : sent) {
-            Received actual = received.poll(10, SECONDS);
-            assertNotNull(actual, "datagram " + sent.indexOf(expected) + " missing");
+            Received actual = nextReceived("datagram " + sent.indexOf(expected));
             assertArrayEquals(expected, actual.bytes(), "datagram " + sent.indexOf(expected));
             assertEquals(A, actual.sender());
         }
@@ -108,8 +93,8 @@ class EspUdpChannelTest {
 
     @Test
     void aDatagramTheKernelRefusesFailsItsOwnPromiseAndTheRestOfTheFlushGoes() throws Exception {
-        EspUdpChannel sender = open(nsA, 0, A);
-        EspUdpChannel receiver = open(nsB, 0, B);
+        EspUdpChannel sender = open(lab.nsA, 0, A);
+        EspUdpChannel receiver = open(lab.nsB, 0, B);
         receiver.pipeline().addLast(new Collector(receiver));
         InetSocketAddress unroutable = new InetSocketAddress("10.77.0.1", 4500);
 
@@ -122,15 +107,15 @@ class EspUdpChannelTest {
         assertEquals(101, cause.errno(), "ENETUNREACH: " + cause.getMessage());
         assertEquals(1, cause.datagrams());
         assertTrue(cause.getMessage().contains("10.77.0.1"), cause.getMessage());
-        assertArrayEquals(segment(1, 100), received.poll(10, SECONDS).bytes());
-        assertArrayEquals(segment(3, 100), received.poll(10, SECONDS).bytes());
+        assertArrayEquals(segment(1, 100), nextReceived("the datagram before the refused one").bytes());
+        assertArrayEquals(segment(3, 100), nextReceived("the datagram after the refused one").bytes());
         assertEquals(1, (long) sender.eventLoop().submit(sender::packetsRejected).get());
     }
 
     @Test
     void aGsoRunWhoseSegmentsDoNotFitTheMtuIsRefusedWholeAndTurnsGsoOff() throws Exception {
-        EspUdpChannel sender = open(nsA, 0, A);
-        EspUdpChannel receiver = open(nsB, 0, B);
+        EspUdpChannel sender = open(lab.nsA, 0, A);
+        EspUdpChannel receiver = open(lab.nsB, 0, B);
         receiver.pipeline().addLast(new Collector(receiver));
         assertTrue(sender.isUdpGso());
         ByteBuf run = Unpooled.directBuffer().writeBytes(segment(1, 1600)).writeBytes(segment(2, 1600))
@@ -146,12 +131,18 @@ class EspUdpChannelTest {
         assertTrue(!sender.isUdpGso(), "writers send one by one from now on");
 
         sender.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(segment(4, 1400)), B)).sync();
-        assertArrayEquals(segment(4, 1400), received.poll(10, SECONDS).bytes());
+        assertArrayEquals(segment(4, 1400), nextReceived("the lone datagram after GSO went off").bytes());
+    }
+
+    private Received nextReceived(String what) throws InterruptedException {
+        Received next = received.poll(10, SECONDS);
+        assertNotNull(next, what + " did not arrive within 10 s");
+        return next;
     }
 
     private EspUdpChannel open(String namespace, int mark, InetSocketAddress local) throws Exception {
         EspUdpChannel channel = NetNamespace.call(namespace, () -> EspUdpChannel.open(mark, BUFFER_BYTES));
-        group.register(channel).sync();
+        lab.group.register(channel).sync();
         channel.bind(local).sync();
         return channel;
     }
