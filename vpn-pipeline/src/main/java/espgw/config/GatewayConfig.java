@@ -57,9 +57,10 @@ public record GatewayConfig(
      * @param udpPort             local port of ESP in UDP (RFC 3948), bound only when a peer uses it
      * @param natKeepaliveSeconds interval of NAT-keepalives to idle UDP peers; 0 sends none
      * @param offload             TUN offloads: TCP super-packets in both directions (IFF_VNET_HDR, TUNSETOFFLOAD)
+     * @param busyPollMicros      how long the event loop polls for packets before it sleeps; 0 sleeps at once
      */
     public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable, int udpPort,
-                               int natKeepaliveSeconds, boolean offload) {
+                               int natKeepaliveSeconds, boolean offload, int busyPollMicros) {
     }
 
     public static final String DEFAULT_INSTANCE = HostNetwork.DEFAULT_INSTANCE;
@@ -70,6 +71,8 @@ public record GatewayConfig(
     /** The mark on espgw's own ESP packets, and the routing table holding the tunnel routes. */
     public static final int DEFAULT_FWMARK = 0xe59;
     public static final int DEFAULT_ROUTE_TABLE = 0xe59;
+    /** The longest busy-poll window: beyond a LAN round trip or two, polling only burns CPU. */
+    public static final int MAX_BUSY_POLL_MICROS = 10_000;
 
     /**
      * True when any peer uses, or may come to use (IKE peers), ESP in UDP, so the gateway needs its
@@ -220,8 +223,9 @@ public record GatewayConfig(
         int udpPort = (int) node.integer("udp_port", UdpEncapsulation.NAT_T_PORT, 1, 65535);
         int keepalive = (int) node.integer("nat_keepalive", UdpEncapsulation.DEFAULT_NAT_KEEPALIVE_SECONDS, 0, 3600);
         boolean offload = node.bool("offload", true);
+        int busyPoll = (int) node.integer("busy_poll", 0, 0, MAX_BUSY_POLL_MICROS);
         node.rejectUnknownFields();
-        return new TunnelConfig(device, mtu, outerMtu, fwmark, table, udpPort, keepalive, offload);
+        return new TunnelConfig(device, mtu, outerMtu, fwmark, table, udpPort, keepalive, offload, busyPoll);
     }
 
     private static void checkUnique(ConfigNode root, List<PeerConfig> peers) throws ConfigException {

@@ -9,6 +9,7 @@ import espgw.esp.InboundContext;
 import espgw.esp.SelectorCheck;
 import espgw.ike.session.IkeSessionConfig;
 import espgw.linux.Inet4Addresses;
+import espgw.linux.epoll.BusyPollStrategy;
 import espgw.linux.host.HostNetwork;
 import espgw.metrics.GatewayMetrics;
 import espgw.metrics.MetricsServer;
@@ -259,7 +260,12 @@ public final class Gateway implements AutoCloseable {
         }
 
         logPacketBuffers();
-        loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        int busyPoll = config.tunnel().busyPollMicros();
+        if (busyPoll > 0) {
+            LOG.info("Event loop: polls for packets {} µs after its work before it sleeps (tunnel.busy_poll),"
+                    + " up to that much CPU per wakeup", busyPoll);
+        }
+        loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, BusyPollStrategy.factory(busyPoll)));
         metrics.eventLoops(loop);
         metrics.packetBuffers(PACKET_BUFFERS);
         tun = new TunChannel(tunDevice.queue(0));

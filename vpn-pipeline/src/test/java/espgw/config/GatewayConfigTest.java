@@ -48,6 +48,7 @@ class GatewayConfigTest {
         assertEquals("100.64.0.0/16", config.clientPool().toString());
         assertEquals("espgw", config.tunnel().device());
         assertTrue(config.tunnel().offload(), "TUN offloads are on unless turned off");
+        assertEquals(0, config.tunnel().busyPollMicros(), "the event loop sleeps at once unless told to poll");
         PeerConfig peer = config.peers().get(0);
         assertTrue(peer.sameSubnet());
         assertEquals(0x1001, peer.outbound().spi());
@@ -133,6 +134,11 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theEventLoopCanBusyPoll() throws Exception {
+        assertEquals(1000, load(MINIMAL + "tunnel: {busy_poll: 1000}\n").tunnel().busyPollMicros());
+    }
+
+    @Test
     void sameSubnetPeersAreReachedThroughTheOffsetUnlessRouted() throws Exception {
         GatewayConfig offset = load(MINIMAL);
         assertEquals(GatewayConfig.SameSubnet.OFFSET, offset.sameSubnet());
@@ -209,6 +215,8 @@ class GatewayConfigTest {
                         "peers[0].udp_port:"),
                 Arguments.of(MINIMAL + "tunnel: {udp_port: 70000}\n", "tunnel.udp_port:"),
                 Arguments.of(MINIMAL + "tunnel: {nat_keepalive: -1}\n", "tunnel.nat_keepalive:"),
+                Arguments.of(MINIMAL + "tunnel: {busy_poll: 10001}\n", "tunnel.busy_poll:"),
+                Arguments.of(MINIMAL + "tunnel: {busy_poll: -1}\n", "tunnel.busy_poll:"),
                 Arguments.of(MINIMAL + "ike_limits: {half_open_limit: 5, cookie_threshold: 6}\n",
                         "ike_limits.cookie_threshold: 6 is above half_open_limit 5"),
                 Arguments.of(MINIMAL + "ike_limits: {half_open_timeout: 0}\n", "ike_limits.half_open_timeout:"),

@@ -19,6 +19,7 @@ import espgw.metrics.StatusReport;
 import espgw.nat.Ipv4Prefix;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +41,10 @@ class EspInUdpScenarioTest {
         ScenarioSupport.requireLab();
     }
 
+    /** The client's event loop busy-polls, so this scenario shows that such a loop misses nothing. */
     static String clientConfig() {
-        return "instance: client\nrole: client\nlocal: " + CLIENT + "/24\ntunnel: {nat_keepalive: 1}\npeers:\n"
+        return "instance: client\nrole: client\nlocal: " + CLIENT + "/24\n"
+                + "tunnel: {nat_keepalive: 1, busy_poll: 500}\npeers:\n"
                 + "  - name: server\n    address: " + SERVER + "\n    encapsulation: udp\n"
                 + sa(0x1001, 0x2001, "aes-gcm-128");
     }
@@ -81,10 +84,13 @@ class EspInUdpScenarioTest {
             Thread.sleep(3_000); // idle: each side sends a NAT-keepalive a second, the other counts them
             StatusReport report = status(lab, client);
             assertTrue(report.drops().get("nat_keepalive") >= 1, "keepalives from the idle server: " + report.drops());
+            Map<String, Long> serverDrops = status(lab, server).drops();
+            assertTrue(serverDrops.get("nat_keepalive") >= 1, "keepalives from the busy-polling client: " + serverDrops);
             assertEquals(0L, report.drops().get("ike_unknown_peer"), report.drops().toString());
             assertEquals(0L, report.drops().get("malformed"), report.drops().toString());
             assertEquals(0L, report.drops().get("send_failed"), report.drops().toString());
             assertTrue(clientGateway.output().contains("ESP in UDP on port 4500"), clientGateway.output());
+            assertTrue(clientGateway.output().contains("polls for packets 500 µs"), clientGateway.output());
 
             assertEquals(0, clientGateway.stop(), clientGateway.output());
             assertEquals(0, serverGateway.stop(), serverGateway.output());
