@@ -17,32 +17,76 @@ import org.junit.jupiter.api.Test;
 
 class BusyPollStrategyTest {
     private static final long WINDOW_NANOS = 1_000_000;
+    /** Each poll takes 100 µs on the test's clock, so a window holds ten. */
+    private static final long POLL_NANOS = 100_000;
 
-    /** A clock that moves 100 µs each time it is read, so the window ends after ten readings. */
     private final AtomicLong now = new AtomicLong(42);
-    private final BusyPollStrategy strategy =
-            new BusyPollStrategy(WINDOW_NANOS, () -> now.getAndAdd(100_000));
+    private final BusyPollStrategy strategy = new BusyPollStrategy(WINDOW_NANOS, now::get);
     private final AtomicInteger polls = new AtomicInteger();
 
-    /** epoll that reports {@code ready} fds from its {@code onPoll}-th poll on, none before. */
+    /** epoll that reports {@code ready} fds from the {@code onPoll}-th poll on, none before. */
     private IntSupplier epollReadyFrom(int onPoll, int ready) {
-        return () -> polls.incrementAndGet() >= onPoll ? ready : 0;
+        return epollReadyFrom(polls, onPoll, ready);
+    }
+
+    private IntSupplier epollReadyFrom(AtomicInteger counter, int onPoll, int ready) {
+        return () -> {
+            now.addAndGet(POLL_NANOS);
+            return counter.incrementAndGet() >= onPoll ? ready : 0;
+        };
+    }
+
+    private IntSupplier neverReady(AtomicInteger counter) {
+        return epollReadyFrom(counter, Integer.MAX_VALUE, 1);
+    }
+
+    /** The loop goes to sleep (after a window, if it polls one), and {@code nanos} later has done its work. */
+    private void sleepAndWork(long nanos) throws Exception {
+        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(new AtomicInteger()), false));
+        now.addAndGet(nanos);
+        polls.set(0);
     }
 
     @Test
-    void whatArrivesWithinTheWindowIsHandledWithoutSleeping() throws Exception {
+    void whatArrivesWithinTheWindowAfterAQuietSpellIsHandledWithoutSleeping() throws Exception {
+        sleepAndWork(10 * WINDOW_NANOS);
         assertEquals(2, strategy.calculateStrategy(epollReadyFrom(4, 2), false));
         assertEquals(4, polls.get());
     }
 
     @Test
     void aWindowWithNothingReadyEndsInSleep() throws Exception {
+        sleepAndWork(10 * WINDOW_NANOS);
         assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(epollReadyFrom(Integer.MAX_VALUE, 1), false));
         assertEquals(10, polls.get(), "polled until the window of 1 ms had passed on the clock");
     }
 
     @Test
+    void onceItHasPolledTheLoopSleepsAsSoonAsItIsIdleUntilItHasSlept() throws Exception {
+        sleepAndWork(10 * WINDOW_NANOS);
+        assertEquals(1, strategy.calculateStrategy(epollReadyFrom(3, 1), false));
+        now.addAndGet(10 * WINDOW_NANOS);
+        AtomicInteger laterPolls = new AtomicInteger();
+        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(laterPolls), false));
+        assertEquals(0, laterPolls.get(), "one window per quiet spell");
+
+        now.addAndGet(10 * WINDOW_NANOS);
+        assertEquals(1, strategy.calculateStrategy(epollReadyFrom(1, 1), false), "after a sleep it polls again");
+    }
+
+    @Test
+    void steadyTrafficWhoseGapsAreShorterThanTheWindowNeverMakesItPoll() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            sleepAndWork(WINDOW_NANOS / 2);
+            AtomicInteger busyPolls = new AtomicInteger();
+            assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(busyPolls), false));
+            assertEquals(0, busyPolls.get());
+        }
+    }
+
+    @Test
     void waitingTasksRunAfterOnePoll() throws Exception {
+        sleepAndWork(10 * WINDOW_NANOS);
         assertEquals(0, strategy.calculateStrategy(epollReadyFrom(Integer.MAX_VALUE, 1), true));
         assertEquals(1, polls.get());
         assertEquals(3, strategy.calculateStrategy(epollReadyFrom(2, 3), true));
