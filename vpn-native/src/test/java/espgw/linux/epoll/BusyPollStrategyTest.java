@@ -62,16 +62,21 @@ class BusyPollStrategyTest {
     }
 
     @Test
-    void onceItHasPolledTheLoopSleepsAsSoonAsItIsIdleUntilItHasSlept() throws Exception {
+    void afterAQuietSpellTheLoopStaysAwakeForTheWindowThenSleepsWhenIdleUntilQuietAgain() throws Exception {
         sleepAndWork(10 * WINDOW_NANOS);
-        assertEquals(1, strategy.calculateStrategy(epollReadyFrom(3, 1), false));
-        now.addAndGet(10 * WINDOW_NANOS);
-        AtomicInteger laterPolls = new AtomicInteger();
-        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(laterPolls), false));
-        assertEquals(0, laterPolls.get(), "one window per quiet spell");
+        assertEquals(1, strategy.calculateStrategy(epollReadyFrom(3, 1), false), "the reply, 300 µs on");
+        now.addAndGet(2 * POLL_NANOS); // handling it
+        AtomicInteger restOfWindow = new AtomicInteger();
+        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(restOfWindow), false));
+        assertEquals(5, restOfWindow.get(), "polled the 500 µs left of the window");
+
+        now.addAndGet(WINDOW_NANOS / 10); // woken again soon: no quiet spell
+        AtomicInteger afterShortSleep = new AtomicInteger();
+        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(afterShortSleep), false));
+        assertEquals(0, afterShortSleep.get());
 
         now.addAndGet(10 * WINDOW_NANOS);
-        assertEquals(1, strategy.calculateStrategy(epollReadyFrom(1, 1), false), "after a sleep it polls again");
+        assertEquals(1, strategy.calculateStrategy(epollReadyFrom(1, 1), false), "awake again after a quiet spell");
     }
 
     @Test
