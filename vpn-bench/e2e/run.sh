@@ -262,7 +262,7 @@ run_plain() { subject_pids=(); measure plain 10.0.0.160; }
 
 run_espgw() { # run_espgw ALGORITHM [udp [routed [busy-poll]]]: udp = ESP in UDP (RFC 3948) at both ends;
   # routed = the client reaches the server by a host route into the tunnel, not by the seed's DNAT;
-  # busy-poll = both event loops poll 1000 us after their work before they sleep (tunnel.busy_poll)
+  # busy-poll = after a quiet spell both event loops poll 1000 us before they sleep (tunnel.busy_poll)
   local alg=$1 encap=${2:-none} same_subnet=offset subject="espgw-$1" k1 k2 side tunnel="{}"
   if [ "$alg" = aes-gcm-128 ]; then
     k1=0x0123456789abcdef0123456789abcdef01234567; k2=0x89abcdef0123456789abcdef0123456789abcdef

@@ -262,8 +262,8 @@ public final class Gateway implements AutoCloseable {
         logPacketBuffers();
         int busyPoll = config.tunnel().busyPollMicros();
         if (busyPoll > 0) {
-            LOG.info("Event loop: polls for packets {} µs after its work before it sleeps (tunnel.busy_poll),"
-                    + " up to that much CPU per wakeup", busyPoll);
+            LOG.info("Event loop: after a quiet spell, polls for packets {} µs before it sleeps again"
+                    + " (tunnel.busy_poll), up to that much CPU each time", busyPoll);
         }
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, BusyPollStrategy.factory(busyPoll)));
         metrics.eventLoops(loop);
