@@ -57,7 +57,7 @@ public record GatewayConfig(
      * @param udpPort             local port of ESP in UDP (RFC 3948), bound only when a peer uses it
      * @param natKeepaliveSeconds interval of NAT-keepalives to idle UDP peers; 0 sends none
      * @param offload             TUN offloads: TCP super-packets in both directions (IFF_VNET_HDR, TUNSETOFFLOAD)
-     * @param busyPollMicros      how long the event loop polls for packets before it sleeps; 0 sleeps at once
+     * @param busyPollMicros      how long the event loop stays awake, polling, after a quiet spell; 0: never
      */
     public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable, int udpPort,
                                int natKeepaliveSeconds, boolean offload, int busyPollMicros) {
