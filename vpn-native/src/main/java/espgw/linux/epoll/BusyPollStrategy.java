@@ -16,21 +16,30 @@ import java.util.function.LongSupplier;
  * until it has slept a window's worth again, so steady traffic, whose gaps are short, never makes
  * it spin and take CPU from the applications beside it.
  *
- * <p>The price is CPU: up to one window per quiet spell, and packets about a window apart make it
- * spin half the time. While the loop polls, other threads do not wake it, so their tasks and
- * timers that fall due wait until the window ends, at most the window.
+ * <p>The price is CPU, and it is capped: a window lasts only as long as the polling time earned
+ * since the last one ended, a tenth ({@code 1 / POLL_SHARE}) of the time that has passed, at most
+ * the configured window. So a loop polls at most a tenth of its time whatever the traffic: a lone
+ * packet now and then gets the whole window, packets a few windows apart get shorter ones. While
+ * the loop polls, other threads do not wake it, so their tasks and timers that fall due wait until
+ * the window ends, at most the window.
  */
 public final class BusyPollStrategy implements SelectStrategy {
+    /** A loop polls at most 1 / this of its time. */
+    static final int POLL_SHARE = 10;
+
     private final long windowNanos;
     private final LongSupplier nanoClock;
     private long sleptAt;
     private long awakeUntil;
+    /** When the last window ended: polling time is earned from then on. */
+    private long earningSince;
 
     BusyPollStrategy(long windowNanos, LongSupplier nanoClock) {
         this.windowNanos = windowNanos;
         this.nanoClock = nanoClock;
         this.sleptAt = nanoClock.getAsLong() - windowNanos;
         this.awakeUntil = sleptAt;
+        this.earningSince = sleptAt - windowNanos * POLL_SHARE;
     }
 
     /** Netty's own strategy, which sleeps at once, for 0; else polling for {@code micros} µs. */
@@ -59,7 +68,8 @@ public final class BusyPollStrategy implements SelectStrategy {
         }
         long now = nanoClock.getAsLong();
         if (sleptAt - awakeUntil >= 0 && now - sleptAt >= windowNanos) {
-            awakeUntil = now + windowNanos;
+            awakeUntil = now + Math.min(windowNanos, (now - earningSince) / POLL_SHARE);
+            earningSince = awakeUntil;
         }
         while (awakeUntil - now > 0) {
             int ready = pollNow.get();

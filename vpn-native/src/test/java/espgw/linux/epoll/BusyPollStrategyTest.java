@@ -5,6 +5,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -87,6 +88,34 @@ class BusyPollStrategyTest {
             assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(busyPolls), false));
             assertEquals(0, busyPolls.get());
         }
+    }
+
+    @Test
+    void aWindowLastsAsLongAsATenthOfTheTimeSinceTheLastOneEnded() throws Exception {
+        sleepAndWork(10 * WINDOW_NANOS);
+        AtomicInteger fullWindow = new AtomicInteger();
+        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(fullWindow), false));
+        assertEquals(10, fullWindow.get());
+
+        now.addAndGet(5 * WINDOW_NANOS);
+        AtomicInteger halfWindow = new AtomicInteger();
+        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(halfWindow), false));
+        assertEquals(5, halfWindow.get(), "500 µs earned in the 5 ms since the last window");
+    }
+
+    @Test
+    void packetsAFewWindowsApartMakeItPollAtMostATenthOfTheTime() throws Exception {
+        long start = now.get();
+        AtomicInteger busyPolls = new AtomicInteger();
+        for (int packet = 0; packet < 100; packet++) {
+            now.addAndGet(2 * WINDOW_NANOS);
+            assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(busyPolls), false));
+        }
+        long polledNanos = busyPolls.get() * POLL_NANOS;
+        long elapsedNanos = now.get() - start;
+        assertTrue(polledNanos > 0, "polled at all");
+        assertTrue(polledNanos <= elapsedNanos / BusyPollStrategy.POLL_SHARE + WINDOW_NANOS,
+                "polled " + polledNanos + " ns of " + elapsedNanos);
     }
 
     @Test
