@@ -26,7 +26,7 @@ warmup=15
 udp_warmup=5
 ping_warmup=10000
 outdir="$repo/vpn-bench/results"
-all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-aes-gcm-128-udp-routed espgw-aes-gcm-128-udp-routed-busy-poll espgw-chacha20-poly1305 java-floor openvpn wireguard-go strongswan-libipsec tinc"
+all_subjects="plain espgw-aes-gcm-128 espgw-aes-gcm-128-udp espgw-aes-gcm-128-udp-routed espgw-aes-gcm-128-udp-routed-no-busy-poll espgw-chacha20-poly1305 java-floor openvpn wireguard-go strongswan-libipsec tinc"
 subjects="$all_subjects"
 install=1
 ping_cpu=0
@@ -260,9 +260,9 @@ up_and_measure() {
 # ---------------------------------------------------------------- subjects
 run_plain() { subject_pids=(); measure plain 10.0.0.160; }
 
-run_espgw() { # run_espgw ALGORITHM [udp [routed [busy-poll]]]: udp = ESP in UDP (RFC 3948) at both ends;
+run_espgw() { # run_espgw ALGORITHM [udp [routed [no-busy-poll]]]: udp = ESP in UDP (RFC 3948) at both ends;
   # routed = the client reaches the server by a host route into the tunnel, not by the seed's DNAT;
-  # busy-poll = after a quiet spell both event loops poll 1000 us before they sleep (tunnel.busy_poll)
+  # no-busy-poll = both event loops sleep as soon as they are idle (tunnel.busy_poll: 0), not the default
   local alg=$1 encap=${2:-none} same_subnet=offset subject="espgw-$1" k1 k2 side tunnel="{}"
   if [ "$alg" = aes-gcm-128 ]; then
     k1=0x0123456789abcdef0123456789abcdef01234567; k2=0x89abcdef0123456789abcdef0123456789abcdef
@@ -272,7 +272,7 @@ run_espgw() { # run_espgw ALGORITHM [udp [routed [busy-poll]]]: udp = ESP in UDP
   fi
   [ "$encap" = udp ] && subject="$subject-udp"
   [ "${3:-}" = routed ] && { same_subnet=route; subject="$subject-routed"; }
-  [ "${4:-}" = busy-poll ] && { tunnel="{busy_poll: 1000}"; subject="$subject-busy-poll"; }
+  [ "${4:-}" = no-busy-poll ] && { tunnel="{busy_poll: 0}"; subject="$subject-no-busy-poll"; }
   local conf="$work/$subject"
   mkdir -p "$conf"
   cat > "$conf/client.yaml" <<EOF
@@ -517,7 +517,7 @@ measure_subjects() {
       espgw-aes-gcm-128) run_espgw aes-gcm-128 ;;
       espgw-aes-gcm-128-udp) run_espgw aes-gcm-128 udp ;;
       espgw-aes-gcm-128-udp-routed) run_espgw aes-gcm-128 udp routed ;;
-      espgw-aes-gcm-128-udp-routed-busy-poll) run_espgw aes-gcm-128 udp routed busy-poll ;;
+      espgw-aes-gcm-128-udp-routed-no-busy-poll) run_espgw aes-gcm-128 udp routed no-busy-poll ;;
       espgw-chacha20-poly1305) run_espgw chacha20-poly1305 ;;
       java-floor) run_java_floor ;;
       openvpn) command -v openvpn >/dev/null && run_openvpn || fail openvpn "failed to start: openvpn not installed" ;;

@@ -57,7 +57,8 @@ public record GatewayConfig(
      * @param udpPort             local port of ESP in UDP (RFC 3948), bound only when a peer uses it
      * @param natKeepaliveSeconds interval of NAT-keepalives to idle UDP peers; 0 sends none
      * @param offload             TUN offloads: TCP super-packets in both directions (IFF_VNET_HDR, TUNSETOFFLOAD)
-     * @param busyPollMicros      how long the event loop stays awake, polling, after a quiet spell; 0: never
+     * @param busyPollMicros      how long the event loop stays awake, polling, after a quiet spell (at most a
+     *                            tenth of its time); 0: never
      */
     public record TunnelConfig(String device, int mtu, int outerMtu, int fwmark, int routeTable, int udpPort,
                                int natKeepaliveSeconds, boolean offload, int busyPollMicros) {
@@ -71,6 +72,8 @@ public record GatewayConfig(
     /** The mark on espgw's own ESP packets, and the routing table holding the tunnel routes. */
     public static final int DEFAULT_FWMARK = 0xe59;
     public static final int DEFAULT_ROUTE_TABLE = 0xe59;
+    /** A LAN round trip through two gateways, with room: a ping's reply finds the loop awake. */
+    public static final int DEFAULT_BUSY_POLL_MICROS = 1000;
     /** The longest busy-poll window: beyond a LAN round trip or two, polling only burns CPU. */
     public static final int MAX_BUSY_POLL_MICROS = 10_000;
 
@@ -223,7 +226,7 @@ public record GatewayConfig(
         int udpPort = (int) node.integer("udp_port", UdpEncapsulation.NAT_T_PORT, 1, 65535);
         int keepalive = (int) node.integer("nat_keepalive", UdpEncapsulation.DEFAULT_NAT_KEEPALIVE_SECONDS, 0, 3600);
         boolean offload = node.bool("offload", true);
-        int busyPoll = (int) node.integer("busy_poll", 0, 0, MAX_BUSY_POLL_MICROS);
+        int busyPoll = (int) node.integer("busy_poll", DEFAULT_BUSY_POLL_MICROS, 0, MAX_BUSY_POLL_MICROS);
         node.rejectUnknownFields();
         return new TunnelConfig(device, mtu, outerMtu, fwmark, table, udpPort, keepalive, offload, busyPoll);
     }

@@ -263,7 +263,7 @@ public final class Gateway implements AutoCloseable {
         int busyPoll = config.tunnel().busyPollMicros();
         if (busyPoll > 0) {
             LOG.info("Event loop: after a quiet spell, polls for packets {} µs before it sleeps again"
-                    + " (tunnel.busy_poll), up to that much CPU each time", busyPoll);
+                    + " (tunnel.busy_poll), at most a tenth of its time; busy_poll: 0 turns it off", busyPoll);
         }
         loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, BusyPollStrategy.factory(busyPoll)));
         metrics.eventLoops(loop);

@@ -48,7 +48,7 @@ class GatewayConfigTest {
         assertEquals("100.64.0.0/16", config.clientPool().toString());
         assertEquals("espgw", config.tunnel().device());
         assertTrue(config.tunnel().offload(), "TUN offloads are on unless turned off");
-        assertEquals(0, config.tunnel().busyPollMicros(), "the event loop sleeps at once unless told to poll");
+        assertEquals(1000, config.tunnel().busyPollMicros(), "after a quiet spell the event loop polls 1 ms");
         PeerConfig peer = config.peers().get(0);
         assertTrue(peer.sameSubnet());
         assertEquals(0x1001, peer.outbound().spi());
@@ -134,8 +134,9 @@ class GatewayConfigTest {
     }
 
     @Test
-    void theEventLoopCanBusyPoll() throws Exception {
-        assertEquals(1000, load(MINIMAL + "tunnel: {busy_poll: 1000}\n").tunnel().busyPollMicros());
+    void busyPollingCanBeShortenedOrTurnedOff() throws Exception {
+        assertEquals(250, load(MINIMAL + "tunnel: {busy_poll: 250}\n").tunnel().busyPollMicros());
+        assertEquals(0, load(MINIMAL + "tunnel: {busy_poll: 0}\n").tunnel().busyPollMicros());
     }
 
     @Test
