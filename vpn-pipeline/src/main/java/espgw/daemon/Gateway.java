@@ -43,8 +43,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -131,6 +133,8 @@ public final class Gateway implements AutoCloseable {
     /** Server: the fake addresses of clients, shared by both pipelines. */
     private final ClientAddressPool clientPool;
     private EventLoopGroup loop;
+    /** Null when tunnel.busy_poll is 0. */
+    private BusyPollStrategy busyPolling;
     private TunChannel tun;
     private EspSocketChannel esp;
     /** ESP in UDP; null when no peer uses it. */
@@ -260,12 +264,7 @@ public final class Gateway implements AutoCloseable {
         }
 
         logPacketBuffers();
-        int busyPoll = config.tunnel().busyPollMicros();
-        if (busyPoll > 0) {
-            LOG.info("Event loop: after a quiet spell, polls for packets {} µs before it sleeps again"
-                    + " (tunnel.busy_poll), at most a tenth of its time; busy_poll: 0 turns it off", busyPoll);
-        }
-        loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, BusyPollStrategy.factory(busyPoll)));
+        loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, waitingForPackets()));
         metrics.eventLoops(loop);
         metrics.packetBuffers(PACKET_BUFFERS);
         tun = new TunChannel(tunDevice.queue(0));
@@ -440,6 +439,26 @@ public final class Gateway implements AutoCloseable {
         }
         pipeline.addLast("outer-ipv4", new OuterEncapsulation(router, config.localAddress()));
         pipeline.addLast("to-esp-socket", new ForwardTo(esp, drops));
+        watchPackets(pipeline);
+    }
+
+    /** Netty's own (sleep when idle), or busy polling after a quiet spell (tunnel.busy_poll). */
+    private SelectStrategyFactory waitingForPackets() {
+        int busyPoll = config.tunnel().busyPollMicros();
+        if (busyPoll == 0) {
+            return DefaultSelectStrategyFactory.INSTANCE;
+        }
+        LOG.info("Event loop: after a quiet spell, polls for packets {} µs before it sleeps again"
+                + " (tunnel.busy_poll), at most a tenth of its time; busy_poll: 0 turns it off", busyPoll);
+        busyPolling = new BusyPollStrategy(busyPoll);
+        return busyPolling.forOneLoop();
+    }
+
+    /** Only packets start a busy-poll window, never the loop's timers. */
+    private void watchPackets(ChannelPipeline pipeline) {
+        if (busyPolling != null) {
+            pipeline.addFirst("busy-poll", busyPolling.packetWatch());
+        }
     }
 
     /** @param decapsulation the first handler: it leaves the ESP packet from the SPI on */
@@ -456,6 +475,7 @@ public final class Gateway implements AutoCloseable {
             pipeline.addLast("conntrack-source", new ConntrackSourceRestore(addressOffset(), drops));
         }
         pipeline.addLast("to-tun", new ForwardTo(tun, drops));
+        watchPackets(pipeline);
     }
 
     private AddressOffset addressOffset() {

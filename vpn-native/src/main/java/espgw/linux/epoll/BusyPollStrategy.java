@@ -1,20 +1,24 @@
 package espgw.linux.epoll;
 
-import io.netty.channel.DefaultSelectStrategyFactory;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.IntSupplier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * How an epoll event loop waits once its work is done. When it wakes from a quiet spell (it went
- * to sleep at least a window ago), typically for a lone packet, it stays awake for the window: it
+ * How an epoll event loop waits once its work is done. When packets wake it from a quiet spell (it
+ * went to sleep at least a window ago), typically a lone packet, it stays awake for the window: it
  * handles what comes, and in between asks epoll without blocking (a zero timeout) instead of
  * sleeping, so that a reply finds the thread running and its caches warm instead of a thread to
  * wake and code and data to fetch from memory again. Then it sleeps whenever it has nothing to do
  * until it has slept a window's worth again, so steady traffic, whose gaps are short, never makes
- * it spin and take CPU from the applications beside it.
+ * it spin and take CPU from the applications beside it. Only packets start a window, as
+ * {@link #packetWatch()} reports them, never the loop's own timers: an idle loop never polls.
  *
  * <p>The price is CPU, and it is capped: a window lasts only as long as the polling time earned
  * since the last one ended, a tenth ({@code 1 / POLL_SHARE}) of the time that has passed, at most
@@ -22,6 +26,8 @@ import java.util.function.LongSupplier;
  * packet now and then gets the whole window, packets a few windows apart get shorter ones. While
  * the loop polls, other threads do not wake it, so their tasks and timers that fall due wait until
  * the window ends, at most the window.
+ *
+ * <p>Not thread-safe: one instance serves one event loop, and its pipelines' {@link #packetWatch()}.
  */
 public final class BusyPollStrategy implements SelectStrategy {
     /** A loop polls at most 1 / this of its time. */
@@ -29,10 +35,18 @@ public final class BusyPollStrategy implements SelectStrategy {
 
     private final long windowNanos;
     private final LongSupplier nanoClock;
+    private final ChannelHandler packetWatch = new PacketWatch(this);
+    private final AtomicBoolean servesALoop = new AtomicBoolean();
     private long sleptAt;
     private long awakeUntil;
     /** When the last window ended: polling time is earned from then on. */
     private long earningSince;
+    private boolean packetsSinceSleep;
+
+    /** @param micros the window, in µs (at least 1) */
+    public BusyPollStrategy(int micros) {
+        this(windowNanos(micros), System::nanoTime);
+    }
 
     BusyPollStrategy(long windowNanos, LongSupplier nanoClock) {
         this.windowNanos = windowNanos;
@@ -42,16 +56,26 @@ public final class BusyPollStrategy implements SelectStrategy {
         this.earningSince = sleptAt - windowNanos * POLL_SHARE;
     }
 
-    /** Netty's own strategy, which sleeps at once, for 0; else polling for {@code micros} µs. */
-    public static SelectStrategyFactory factory(int micros) {
-        if (micros < 0) {
+    private static long windowNanos(int micros) {
+        if (micros <= 0) {
             throw new IllegalArgumentException("a busy-poll window of " + micros + " µs");
         }
-        if (micros == 0) {
-            return DefaultSelectStrategyFactory.INSTANCE;
-        }
-        long windowNanos = TimeUnit.MICROSECONDS.toNanos(micros);
-        return () -> new BusyPollStrategy(windowNanos, System::nanoTime);
+        return TimeUnit.MICROSECONDS.toNanos(micros);
+    }
+
+    /** For a group of one event loop: the second loop asking for a strategy gets an exception. */
+    public SelectStrategyFactory forOneLoop() {
+        return () -> {
+            if (servesALoop.getAndSet(true)) {
+                throw new IllegalStateException("a BusyPollStrategy serves one event loop");
+            }
+            return this;
+        };
+    }
+
+    /** First in a packet channel's pipeline (sharable): tells this strategy that packets arrived. */
+    public ChannelHandler packetWatch() {
+        return packetWatch;
     }
 
     /**
@@ -67,7 +91,7 @@ public final class BusyPollStrategy implements SelectStrategy {
             return pollNow.get();
         }
         long now = nanoClock.getAsLong();
-        if (sleptAt - awakeUntil >= 0 && now - sleptAt >= windowNanos) {
+        if (packetsSinceSleep && sleptAt - awakeUntil >= 0 && now - sleptAt >= windowNanos) {
             awakeUntil = now + Math.min(windowNanos, (now - earningSince) / POLL_SHARE);
             earningSince = awakeUntil;
         }
@@ -79,6 +103,22 @@ public final class BusyPollStrategy implements SelectStrategy {
             now = nanoClock.getAsLong();
         }
         sleptAt = now;
+        packetsSinceSleep = false;
         return SelectStrategy.SELECT;
+    }
+
+    @ChannelHandler.Sharable
+    private static final class PacketWatch extends ChannelInboundHandlerAdapter {
+        private final BusyPollStrategy strategy;
+
+        PacketWatch(BusyPollStrategy strategy) {
+            this.strategy = strategy;
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            strategy.packetsSinceSleep = true;
+            ctx.fireChannelReadComplete();
+        }
     }
 }

@@ -3,13 +3,16 @@ package espgw.linux.epoll;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.DefaultSelectStrategyFactory;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SelectStrategy;
+import io.netty.channel.SelectStrategyFactory;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.IntSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +27,7 @@ class BusyPollStrategyTest {
     private final AtomicLong now = new AtomicLong(42);
     private final BusyPollStrategy strategy = new BusyPollStrategy(WINDOW_NANOS, now::get);
     private final AtomicInteger polls = new AtomicInteger();
+    private final EmbeddedChannel packetChannel = new EmbeddedChannel(strategy.packetWatch());
 
     /** epoll that reports {@code ready} fds from the {@code onPoll}-th poll on, none before. */
     private IntSupplier epollReadyFrom(int onPoll, int ready) {
@@ -41,11 +45,17 @@ class BusyPollStrategyTest {
         return epollReadyFrom(counter, Integer.MAX_VALUE, 1);
     }
 
-    /** The loop goes to sleep (after a window, if it polls one), and {@code nanos} later has done its work. */
+    /** The loop goes to sleep (after a window, if it polls one), and {@code nanos} later has handled packets. */
     private void sleepAndWork(long nanos) throws Exception {
         assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(new AtomicInteger()), false));
         now.addAndGet(nanos);
+        packetsArrive();
         polls.set(0);
+    }
+
+    /** What a packet channel's read does at the end of its batch, through the strategy's handler. */
+    private void packetsArrive() {
+        packetChannel.pipeline().fireChannelReadComplete();
     }
 
     @Test
@@ -72,11 +82,13 @@ class BusyPollStrategyTest {
         assertEquals(5, restOfWindow.get(), "polled the 500 µs left of the window");
 
         now.addAndGet(WINDOW_NANOS / 10); // woken again soon: no quiet spell
+        packetsArrive();
         AtomicInteger afterShortSleep = new AtomicInteger();
         assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(afterShortSleep), false));
         assertEquals(0, afterShortSleep.get());
 
         now.addAndGet(10 * WINDOW_NANOS);
+        packetsArrive();
         assertEquals(1, strategy.calculateStrategy(epollReadyFrom(1, 1), false), "awake again after a quiet spell");
     }
 
@@ -98,6 +110,7 @@ class BusyPollStrategyTest {
         assertEquals(10, fullWindow.get());
 
         now.addAndGet(5 * WINDOW_NANOS);
+        packetsArrive();
         AtomicInteger halfWindow = new AtomicInteger();
         assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(halfWindow), false));
         assertEquals(5, halfWindow.get(), "500 µs earned in the 5 ms since the last window");
@@ -109,6 +122,7 @@ class BusyPollStrategyTest {
         AtomicInteger busyPolls = new AtomicInteger();
         for (int packet = 0; packet < 100; packet++) {
             now.addAndGet(2 * WINDOW_NANOS);
+            packetsArrive();
             assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(busyPolls), false));
         }
         long polledNanos = busyPolls.get() * POLL_NANOS;
@@ -127,15 +141,39 @@ class BusyPollStrategyTest {
     }
 
     @Test
-    void noWindowIsNettysOwnStrategy() {
-        assertSame(DefaultSelectStrategyFactory.INSTANCE, BusyPollStrategy.factory(0));
-        assertThrows(IllegalArgumentException.class, () -> BusyPollStrategy.factory(-1));
+    void aWakeupWithoutPacketsAfterAQuietSpellSleepsAgainAtOnce() throws Exception {
+        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(new AtomicInteger()), false));
+        now.addAndGet(10 * WINDOW_NANOS); // the loop's own timer, say
+        AtomicInteger afterTimer = new AtomicInteger();
+        assertEquals(SelectStrategy.SELECT, strategy.calculateStrategy(neverReady(afterTimer), false));
+        assertEquals(0, afterTimer.get());
+    }
+
+    @Test
+    void theWatchPassesTheEndOfABatchOn() {
+        AtomicInteger seen = new AtomicInteger();
+        EmbeddedChannel channel = new EmbeddedChannel(strategy.packetWatch(), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                seen.incrementAndGet();
+            }
+        });
+        channel.pipeline().fireChannelReadComplete();
+        assertEquals(1, seen.get());
+    }
+
+    @Test
+    void aWindowIsAtLeastAMicrosecondAndTheStrategyServesOneLoop() {
+        assertThrows(IllegalArgumentException.class, () -> new BusyPollStrategy(0));
+        SelectStrategyFactory factory = new BusyPollStrategy(1).forOneLoop();
+        assertNotNull(factory.newSelectStrategy());
+        assertThrows(IllegalStateException.class, factory::newSelectStrategy);
     }
 
     @Test
     void anEpollLoopThatBusyPollsStillRunsWhatOtherThreadsSubmitAndItsTimers() throws Exception {
         MultiThreadIoEventLoopGroup loop =
-                new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, BusyPollStrategy.factory(500)));
+                new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, new BusyPollStrategy(500).forOneLoop()));
         try {
             for (int i = 0; i < 100; i++) {
                 assertEquals(i, loop.submit(() -> polls.getAndIncrement()).get(5, SECONDS));
