@@ -172,8 +172,8 @@ class BusyPollStrategyTest {
 
     @Test
     void anEpollLoopThatBusyPollsStillRunsWhatOtherThreadsSubmitAndItsTimers() throws Exception {
-        MultiThreadIoEventLoopGroup loop =
-                new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, new BusyPollStrategy(500).forOneLoop()));
+        SelectStrategyFactory busyPolling = new BusyPollStrategy(500).forOneLoop();
+        var loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory(0, busyPolling));
         try {
             for (int i = 0; i < 100; i++) {
                 assertEquals(i, loop.submit(() -> polls.getAndIncrement()).get(5, SECONDS));
