@@ -134,7 +134,7 @@ public final class Gateway implements AutoCloseable {
     private final ClientAddressPool clientPool;
     private EventLoopGroup loop;
     /** Null when tunnel.busy_poll is 0. */
-    private BusyPollStrategy busyPolling;
+    private final BusyPollStrategy busyPolling;
     private TunChannel tun;
     private EspSocketChannel esp;
     /** ESP in UDP; null when no peer uses it. */
@@ -159,6 +159,8 @@ public final class Gateway implements AutoCloseable {
         this.mtu = config.tunnel().mtu() > 0 ? config.tunnel().mtu()
                 : innerMtu(config.tunnel().outerMtu() - (config.anyUdpPeer() ? UdpEncapsulation.OVERHEAD : 0));
         this.clientPool = new ClientAddressPool(config.clientPool());
+        int busyPoll = config.tunnel().busyPollMicros();
+        this.busyPolling = busyPoll == 0 ? null : new BusyPollStrategy(busyPoll);
     }
 
     /**
@@ -444,13 +446,12 @@ public final class Gateway implements AutoCloseable {
 
     /** Netty's own (sleep when idle), or busy polling after a quiet spell (tunnel.busy_poll). */
     private SelectStrategyFactory waitingForPackets() {
-        int busyPoll = config.tunnel().busyPollMicros();
-        if (busyPoll == 0) {
+        if (busyPolling == null) {
             return DefaultSelectStrategyFactory.INSTANCE;
         }
         LOG.info("Event loop: after a quiet spell, polls for packets {} µs before it sleeps again"
-                + " (tunnel.busy_poll), at most a tenth of its time; busy_poll: 0 turns it off", busyPoll);
-        busyPolling = new BusyPollStrategy(busyPoll);
+                + " (tunnel.busy_poll), at most a tenth of its time; busy_poll: 0 turns it off",
+                config.tunnel().busyPollMicros());
         return busyPolling.forOneLoop();
     }
 

@@ -38,9 +38,8 @@ public final class BusyPollStrategy implements SelectStrategy {
     private final ChannelHandler packetWatch = new PacketWatch(this);
     private final AtomicBoolean servesALoop = new AtomicBoolean();
     private long sleptAt;
+    /** When the last window ended (or ends): polling time is earned from then on. */
     private long awakeUntil;
-    /** When the last window ended: polling time is earned from then on. */
-    private long earningSince;
     private boolean packetsSinceSleep;
 
     /** @param micros the window, in µs (at least 1) */
@@ -52,8 +51,7 @@ public final class BusyPollStrategy implements SelectStrategy {
         this.windowNanos = windowNanos;
         this.nanoClock = nanoClock;
         this.sleptAt = nanoClock.getAsLong() - windowNanos;
-        this.awakeUntil = sleptAt;
-        this.earningSince = sleptAt - windowNanos * POLL_SHARE;
+        this.awakeUntil = sleptAt - windowNanos * POLL_SHARE; // a whole window earned
     }
 
     private static long windowNanos(int micros) {
@@ -92,8 +90,7 @@ public final class BusyPollStrategy implements SelectStrategy {
         }
         long now = nanoClock.getAsLong();
         if (packetsSinceSleep && sleptAt - awakeUntil >= 0 && now - sleptAt >= windowNanos) {
-            awakeUntil = now + Math.min(windowNanos, (now - earningSince) / POLL_SHARE);
-            earningSince = awakeUntil;
+            awakeUntil = now + Math.min(windowNanos, (now - awakeUntil) / POLL_SHARE);
         }
         while (awakeUntil - now > 0) {
             int ready = pollNow.get();
