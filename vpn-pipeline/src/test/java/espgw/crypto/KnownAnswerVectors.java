@@ -3,17 +3,17 @@ package espgw.crypto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The shared known-answer vectors ({@code ${espgw.shared.dir}/vectors/esp-kat.json}, see the
- * README beside it). Missing file or property fails loudly: a silently skipped KAT is worse than
- * none.
+ * The known-answer vectors of the shared folder ({@code ../shared/vectors/esp-kat.json}, see the
+ * README beside it), read from their copy among the test resources ({@link #RESOURCE}) so that a
+ * clone alone runs them; {@code KnownAnswerVectorsTest} checks that the copy is the shared file.
+ * A missing copy fails loudly: a silently skipped KAT is worse than none.
  */
 public final class KnownAnswerVectors {
     private static final HexFormat HEX = HexFormat.of();
@@ -46,22 +46,24 @@ public final class KnownAnswerVectors {
     private KnownAnswerVectors() {
     }
 
-    public static Path file() {
-        String shared = System.getProperty("espgw.shared.dir");
-        if (shared == null) {
-            throw new IllegalStateException("system property espgw.shared.dir is not set (surefire sets it to"
-                    + " the 'shared' folder beside the repository)");
+    /** The copy of {@code ../shared/vectors/esp-kat.json}, on the test class path. */
+    static final String RESOURCE = "/vectors/esp-kat.json";
+
+    /** The file's octets, as copied. */
+    static byte[] copy() {
+        try (InputStream in = KnownAnswerVectors.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("known-answer vectors missing from the test resources: " + RESOURCE);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Path file = Path.of(shared, "vectors", "esp-kat.json");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("known-answer vectors missing: " + file.toAbsolutePath());
-        }
-        return file;
     }
 
     public static List<Vector> all() {
         try {
-            JsonNode root = new ObjectMapper().readTree(file().toFile());
+            JsonNode root = new ObjectMapper().readTree(copy());
             List<Vector> vectors = new ArrayList<>();
             for (JsonNode v : root.get("vectors")) {
                 vectors.add(parse(v));
